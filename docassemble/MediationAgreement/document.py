@@ -1,0 +1,141 @@
+"""The assembled agreement as a renderer-neutral document model.
+
+Assembly produces one :class:`AgreementDocument`; the PDF, DOCX and HTML
+renderers, the plain-text golden files, the redline and the review screens all
+read this same structure, so they can never disagree about the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A run of prose."""
+
+    text: str
+    kind: Literal["paragraph"] = "paragraph"
+
+
+@dataclass(frozen=True)
+class BulletList:
+    """Items of a list inside a clause."""
+
+    items: tuple[str, ...]
+    kind: Literal["list"] = "list"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A small table (holiday schedule, overnight counts)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    kind: Literal["table"] = "table"
+
+
+Block = Paragraph | BulletList | Table
+
+
+@dataclass(frozen=True)
+class ClauseBlock:
+    """One numbered clause: ``number`` like ``"4.2"``."""
+
+    clause_id: str
+    number: str
+    title: str
+    blocks: tuple[Block, ...]
+    alternative: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A numbered section of the agreement (one topic of the outline)."""
+
+    topic: str
+    number: int
+    heading: str
+    clauses: tuple[ClauseBlock, ...]
+
+
+@dataclass(frozen=True)
+class SignatureLine:
+    """A place for one person to sign."""
+
+    party: Literal["a", "b", "mediator"]
+    printed_name: str
+    role: str
+    statement: str | None = None
+
+
+@dataclass(frozen=True)
+class AgreementDocument:
+    """The whole agreement, ready to render."""
+
+    title: str
+    subtitle: str
+    court_caption: tuple[str, ...]
+    parties_line: str
+    preamble: tuple[Block, ...]
+    sections: tuple[Section, ...]
+    signatures: tuple[SignatureLine, ...]
+    draft: bool
+    date_text: str
+    initials_each_page: bool
+    initials_labels: tuple[str, ...] = ()
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def clause(self, clause_id: str) -> ClauseBlock | None:
+        for section in self.sections:
+            for clause in section.clauses:
+                if clause.clause_id == clause_id:
+                    return clause
+        return None
+
+    def section_numbers(self) -> list[str]:
+        """Every clause number, for commenting per section."""
+        return [c.number for s in self.sections for c in s.clauses]
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data (JSON-ready): what the Typst template and the interviews receive."""
+        return asdict(self)
+
+
+def block_text(block: Block) -> str:
+    if isinstance(block, Paragraph):
+        return block.text
+    if isinstance(block, BulletList):
+        return "\n".join(f"- {item}" for item in block.items)
+    widths = [max(len(row[i]) for row in (block.header, *block.rows)) for i in range(len(block.header))]
+    lines = [" | ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in (block.header, *block.rows)]
+    return "\n".join(lines)
+
+
+def clause_text(clause: ClauseBlock) -> str:
+    return "\n\n".join(block_text(b) for b in clause.blocks)
+
+
+def to_plain_text(doc: AgreementDocument) -> str:
+    """A normalised plain-text rendering: golden files, redlines and equality checks use it."""
+    out: list[str] = [doc.title.upper(), doc.subtitle, ""]
+    out.extend(doc.court_caption)
+    out.extend(["", doc.parties_line, ""])
+    out.extend(block_text(b) + "\n" for b in doc.preamble)
+    for section in doc.sections:
+        out.append(f"{section.number}. {section.heading.upper()}")
+        out.append("")
+        for clause in section.clauses:
+            out.append(f"{clause.number} {clause.title}.")
+            out.append(clause_text(clause))
+            out.append("")
+    out.append("SIGNATURES")
+    out.append("")
+    for sig in doc.signatures:
+        if sig.statement:
+            out.append(sig.statement)
+        out.append(f"{sig.printed_name}, {sig.role}")
+        out.append("Signature: ____________________  Date: __________")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,70 @@
+"""Packaging for docassemble.MediationAgreement.
+
+The interviews, templates and clause library live at the top of the repository
+(where staff find them) and are reached from inside the package through the
+symlinks ``docassemble/MediationAgreement/data/{questions,templates,sources/clauses}``,
+so a docassemble server resolves ``docassemble.MediationAgreement:data/questions/<file>.yml``
+from a wheel and from an editable install alike.  ``tests/test_packaging.py``
+builds the wheel and checks the files are inside.
+"""
+
+from pathlib import Path
+
+from setuptools import find_namespace_packages, setup
+
+HERE = Path(__file__).parent
+PACKAGE = HERE / "docassemble" / "MediationAgreement"
+
+
+def package_data() -> list[str]:
+    """Every data file under the package's data/ folder (following the symlinks)."""
+    files = []
+    for path in sorted((PACKAGE / "data").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            files.append(str(path.relative_to(PACKAGE)))
+    return files + ["py.typed"]
+
+
+setup(
+    name="docassemble.MediationAgreement",
+    version="0.1.0",
+    description="Mediated parenting agreements for child support offices and family mediators: "
+    "clause library, interviews, review rounds, e-signatures and court cover sheets.",
+    long_description=(HERE / "README.md").read_text(encoding="utf-8") if (HERE / "README.md").exists() else "",
+    long_description_content_type="text/markdown",
+    license="MIT",
+    python_requires=">=3.12",
+    packages=find_namespace_packages(include=["docassemble.MediationAgreement", "docassemble.MediationAgreement.*"]),
+    package_data={"docassemble.MediationAgreement": package_data()},
+    zip_safe=False,
+    # Lower bounds only: a docassemble server pins its own versions of jinja2,
+    # pyyaml, cryptography, sqlalchemy, python-docx and click, and these ranges
+    # admit them (checked by tests/test_packaging.py against docassemble.webapp's pins).
+    install_requires=[
+        "pyyaml>=6.0",
+        "jinja2>=3.1",
+        "pypdf>=5.0",
+        "pydantic>=2.7",
+        "typst>=0.13",
+        "python-docx>=1.1",
+        "icalendar>=6.0",
+        "sqlalchemy>=2.0",
+        "cryptography>=42",
+        "pyhanko>=0.25",
+        "click>=8.1",
+    ],
+    extras_require={
+        "test": [
+            "pytest>=8",
+            "hypothesis>=6",
+            "textstat>=0.7",
+            "docassemble.base>=1.10",
+            "dayamlchecker>=1.0",
+            "psycopg2-binary>=2.9",
+            "playwright>=1.40",
+            "build>=1.0",
+        ],
+        "postgres": ["psycopg2-binary>=2.9"],
+    },
+    entry_points={"console_scripts": ["mediation-agreement=docassemble.MediationAgreement.cli:main"]},
+)
