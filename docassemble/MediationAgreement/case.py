@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from .errors import CaseFileError, CaseValidationError
+from .errors import CaseFileError, CaseValidationError, Problem
 from .schedule_model import ParentingTimeSchedule, Party, StrictModel
 from .validation import validation_problems
 from .yamlsource import LineMap, load_with_lines, parse_yaml
@@ -75,6 +75,13 @@ class Child(StrictModel):
     short_name: str | None = None
     date_of_birth: date
     pronouns: Literal["she", "he", "they"] = "they"
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _born(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError(f"{value} is in the future")
+        return value
 
     @property
     def name(self) -> str:
@@ -304,26 +311,6 @@ class Case(StrictModel):
     excluded_clauses: list[str] = Field(default_factory=list)
     additional_terms: list[str] = Field(default_factory=list)
 
-    @field_validator("children")
-    @classmethod
-    def _born(cls, children: list[Child]) -> list[Child]:
-        for index, child in enumerate(children):
-            if child.date_of_birth > date.today():
-                raise ValueError(f"children[{index}].date_of_birth {child.date_of_birth} is in the future")
-        return children
-
-    @model_validator(mode="after")
-    def _cross_field(self) -> Case:
-        # Safety logic: a finding rules out terms that put the parents face to face.
-        if self.safety.finding:
-            if self.decision_making.kind == "joint":
-                raise ValueError("safety: joint decision-making is not available after a domestic-violence or abuse finding")
-            if self.provisions.right_of_first_refusal:
-                raise ValueError("safety: right of first refusal is not available after a domestic-violence or abuse finding")
-            if self.exchanges.method == "curbside" and not self.exchanges.third_party:
-                raise ValueError("safety: curbside exchanges after a finding need a third_party to do the exchange")
-        return self
-
     def parent(self, party: Party) -> Parent:
         return self.parent_a if party == "a" else self.parent_b
 
@@ -352,9 +339,42 @@ def case_from_data(data: Any, *, source: str = "<case>", lines: LineMap | None =
     if not isinstance(data, dict):
         raise CaseFileError("a case file must be a mapping of fields (see `mediation-agreement schema`)", path=source, line=1)
     try:
-        return Case.model_validate(data)
+        case = Case.model_validate(data)
     except ValidationError as exc:
         raise CaseValidationError(validation_problems(exc, Case, source, lines), path=source) from None
+    cross = cross_field_problems(case)
+    if cross:
+        problems = [
+            Problem(message, path=source, line=lines.line_for(tuple(_split_path(path))), field_path=path)
+            for path, message in cross
+        ]
+        raise CaseValidationError(problems, path=source)
+    return case
+
+
+def _split_path(path: str) -> list[str]:
+    return path.split(".")
+
+
+def cross_field_problems(case: Case) -> list[tuple[str, str]]:
+    """Rules that span sections, as (field path, message).
+
+    Safety logic (DOMAIN.md): after a finding of domestic violence or abuse,
+    terms that put the parents face to face are not available.
+    """
+    problems: list[tuple[str, str]] = []
+    if case.safety.finding:
+        if case.decision_making.kind == "joint":
+            problems.append(("decision_making.kind", "joint decision-making is not available after a domestic-violence or abuse finding (see safety)"))
+        if case.provisions.right_of_first_refusal:
+            problems.append(("provisions.right_of_first_refusal", "right of first refusal is not available after a domestic-violence or abuse finding (see safety)"))
+        if case.exchanges.method == "curbside" and not case.exchanges.third_party:
+            problems.append(("exchanges.third_party", "curbside exchanges after a domestic-violence or abuse finding need a third party to do the exchange"))
+        if case.dispute_resolution.method == "mediation" and case.safety.domestic_violence:
+            problems.append(("dispute_resolution.method", "joint mediation sessions are not available after a domestic-violence finding; choose a parenting coordinator or the court"))
+    if case.child_support and case.child_support.tax_dependency == "split_by_child" and len(case.children) < 2:
+        problems.append(("child_support.tax_dependency", "split_by_child needs at least two children"))
+    return problems
 
 
 def dump_case(case: Case) -> dict[str, Any]:

@@ -280,7 +280,9 @@ def load_library(dirs: Sequence[str | Path] | None = None, *, strict: bool = Tru
             except (ClauseError, LibraryError) as exc:
                 if strict:
                     raise
-                library.problems.append(Problem(exc.message if exc.clause_id is None else f"clause '{exc.clause_id}': {exc.message}", path=exc.path, line=exc.line, field_path=exc.field_path))
+                subject = f"clause '{exc.clause_id}': " if exc.clause_id else ""
+                where = f"{exc.field_path}: " if exc.field_path else ""
+                library.problems.append(Problem(f"{subject}{where}{exc.message}", path=exc.path, line=exc.line))
     return library
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .errors import MediationError
+from .errors import LintFailed, MediationError
 
 
 class GuardedGroup(click.Group):
@@ -22,6 +22,12 @@ class GuardedGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except LintFailed as exc:
+            # Findings are the command's output: bare `path:line: message` lines.
+            for problem in exc.report.problems:
+                click.echo(str(problem))
+            click.echo(f"lint: {len(exc.report.problems)} problem(s)", err=True)
+            ctx.exit(exc.exit_code)
         except MediationError as exc:
             for line in str(exc).splitlines() or [exc.__class__.__name__]:
                 click.echo(f"error: {line}", err=True)

@@ -302,7 +302,8 @@ def _lint_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> 
         try:
             ast = sandbox_environment().parse(source)
         except TemplateSyntaxError as exc:
-            report.add(f"clause '{clause.id}': {what}: syntax error: {exc.message}", path=path, line=base_line + (exc.lineno or 1) - 1)
+            message = (exc.message or "").replace("end of print statement", "end of expression")
+            report.add(f"clause '{clause.id}': {what}: syntax error: {message}", path=path, line=base_line + (exc.lineno or 1) - 1)
             return
         walker = _Walker(clause.uses, known, check_uses=True)
         walker.visit(ast, {})

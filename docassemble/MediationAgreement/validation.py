@@ -32,7 +32,7 @@ def validation_problems(exc: ValidationError, model: type[BaseModel], source: st
         elif message.startswith("Value error, "):
             message = message[len("Value error, "):]
         problems.append(Problem(message, path=source, line=lines.line_for(loc), field_path=dotted(loc) or None))
-    return problems
+    return sorted(problems, key=lambda p: (p.line or 0))
 
 
 def field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

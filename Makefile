@@ -1,0 +1,49 @@
+# docassemble-MediationAgreement
+#   make demo   install into .venv and run every example end to end into out/
+#   make test   install (with test tools) and run the whole test suite
+#   make bench  run the benchmarks and print the figures quoted in the README
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: install install-test system demo test bench golden lint clean
+
+$(PY):
+	$$(scripts/find-python.sh) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip setuptools wheel
+
+$(STAMP): setup.py | $(PY)
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): setup.py | $(PY)
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP) $@
+
+install: $(STAMP)  ## the package and the mediation-agreement command, in .venv
+
+install-test: system $(TEST_STAMP)
+
+system:  ## system packages (apt) the tests need
+	scripts/install-system-packages.sh
+
+demo: install
+	$(PY) scripts/demo.py --out out
+
+test: install-test
+	$(PY) -m pytest -q
+
+bench: install
+	$(PY) benchmarks/run_all.py
+
+golden: install  ## regenerate tests/cases/*/expected.txt; read the diff before committing
+	$(PY) -m pytest -q tests/test_golden.py --update-golden
+
+lint: install
+	$(BIN)/mediation-agreement lint
+
+clean:
+	rm -rf out build dist *.egg-info tests/output
