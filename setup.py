@@ -8,6 +8,7 @@ from a wheel and from an editable install alike.  ``tests/test_packaging.py``
 builds the wheel and checks the files are inside.
 """
 
+import os
 from pathlib import Path
 
 from setuptools import find_namespace_packages, setup
@@ -19,10 +20,12 @@ PACKAGE = HERE / "docassemble" / "MediationAgreement"
 def package_data() -> list[str]:
     """Every data file under the package's data/ folder (following the symlinks)."""
     files = []
-    for path in sorted((PACKAGE / "data").rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            files.append(str(path.relative_to(PACKAGE)))
-    return files + ["py.typed"]
+    for folder, _dirs, names in os.walk(PACKAGE / "data", followlinks=True):
+        for name in names:
+            path = Path(folder) / name
+            if "__pycache__" not in path.parts:
+                files.append(str(path.relative_to(PACKAGE)))
+    return sorted(files) + ["py.typed"]
 
 
 setup(
