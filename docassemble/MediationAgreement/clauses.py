@@ -10,6 +10,7 @@ office's): a clause with an id already seen *replaces* it, a new id is
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -20,7 +21,7 @@ from jinja2 import Template, TemplateSyntaxError
 from jinja2.nodes import Template as TemplateAST
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .errors import ClauseError, LibraryError, Problem
+from .errors import ClauseError, LibraryError, MediationError, Problem
 from .templating import sandbox_environment
 from .validation import validation_problems
 from .yamlsource import LineMap, load_with_lines
@@ -253,11 +254,12 @@ class ClauseLibrary:
         return {c.id: c.version for c in self.ordered()}
 
 
-def load_library(dirs: Sequence[str | Path] | None = None, *, strict: bool = True) -> ClauseLibrary:
+def load_library(dirs: Sequence[str | Path] | None = None, *, strict: bool = True, pool: Executor | None = None) -> ClauseLibrary:
     """Load and combine libraries in order.  ``None`` means the package's own library.
 
     ``strict`` raises the first problem as a :class:`ClauseError`/:class:`LibraryError`;
     otherwise problems are collected in :attr:`ClauseLibrary.problems` (what ``lint`` wants).
+    ``pool`` reads the files in parallel (large libraries); merging stays in order.
     """
     folders: list[Path] = []
     for d in dirs or [default_library_dir()]:
@@ -272,11 +274,14 @@ def load_library(dirs: Sequence[str | Path] | None = None, *, strict: bool = Tru
             raise LibraryError("clause library must be a folder", path=folder)
         info = _library_info(folder, library, strict)
         library.libraries.append(info)
-        for path in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml")):
-            if path.name == LIBRARY_FILE and path.parent == folder:
-                continue
+        paths = [p for p in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml")) if not (p.name == LIBRARY_FILE and p.parent == folder)]
+        jobs = [(p, info.name) for p in paths]
+        items = list(pool.map(_read_or_error, jobs, chunksize=64)) if pool is not None else [_read_or_error(j) for j in jobs]
+        for path, item in zip(paths, items):
             try:
-                _add(library, path, info, overlay=len(library.libraries) > 1)
+                if isinstance(item, MediationError):
+                    raise item
+                _merge(library, path, item, info, overlay=len(library.libraries) > 1)
             except (ClauseError, LibraryError) as exc:
                 if strict:
                     raise
@@ -303,7 +308,8 @@ def _library_info(folder: Path, library: ClauseLibrary, strict: bool) -> Library
     return LibraryInfo(name=str(data.get("name") or folder.name), path=folder, description=data.get("description"), headings=dict(headings))
 
 
-def _add(library: ClauseLibrary, path: Path, info: LibraryInfo, *, overlay: bool) -> None:
+def read_clause_file(path: Path, library_name: str) -> Clause | str:
+    """Read and check one clause file: the clause, or the id it disables (pure; safe in a worker)."""
     data, lines = load_with_lines(path, error=ClauseError)
     if not isinstance(data, dict):
         raise ClauseError("a clause file must be a mapping with 'id', 'title', 'topic' and 'text'", path=path, line=1)
@@ -313,28 +319,13 @@ def _add(library: ClauseLibrary, path: Path, info: LibraryInfo, *, overlay: bool
         first = validation_problems(exc, ClauseFile, str(path), lines)[0]
         raise ClauseError(first.message, path=path, line=first.line, field_path=first.field_path, clause_id=data.get("id") if isinstance(data.get("id"), str) else None) from None
     if shape.disable:
-        if shape.id not in library.clauses:
-            raise LibraryError(
-                "overlay disables a clause that no earlier library defines",
-                path=path, line=lines.line_for(("id",)), clause_id=shape.id,
-            )
-        del library.clauses[shape.id]
-        library.disabled[shape.id] = path
-        return
-    if shape.id in library.clauses:
-        previous = library.clauses[shape.id]
-        if not overlay or previous.library == info.name:
-            raise LibraryError(
-                f"duplicate clause id (also defined in {previous.source})",
-                path=path, line=lines.line_for(("id",)), clause_id=shape.id,
-            )
-        library.replaced.setdefault(shape.id, []).append(previous.source)
+        return shape.id
     alternatives = {
         name: Alternative(name, alt.label, alt.help, alt.when, alt.text, lines.line_for(("alternatives", name)))
         for name, alt in (shape.alternatives or {}).items()
     }
     assert shape.title is not None and shape.topic is not None
-    library.clauses[shape.id] = Clause(
+    return Clause(
         id=shape.id,
         title=shape.title,
         topic=shape.topic,
@@ -348,9 +339,35 @@ def _add(library: ClauseLibrary, path: Path, info: LibraryInfo, *, overlay: bool
         text=shape.text,
         notes=shape.notes,
         source=path,
-        library=info.name,
+        library=library_name,
         lines=lines,
     )
+
+
+def _read_or_error(job: tuple[Path, str]) -> Clause | str | MediationError:
+    try:
+        return read_clause_file(*job)
+    except (ClauseError, LibraryError) as exc:
+        return exc
+
+
+def _merge(library: ClauseLibrary, path: Path, item: Clause | str, info: LibraryInfo, *, overlay: bool) -> None:
+    """Apply one read clause file to the stack: replace, add or disable by id."""
+    if isinstance(item, str):
+        if item not in library.clauses:
+            raise LibraryError("overlay disables a clause that no earlier library defines", path=path, line=1, clause_id=item)
+        del library.clauses[item]
+        library.disabled[item] = path
+        return
+    if item.id in library.clauses:
+        previous = library.clauses[item.id]
+        if not overlay or previous.library == info.name:
+            raise LibraryError(
+                f"duplicate clause id (also defined in {previous.source})",
+                path=path, line=item.line_of("id"), clause_id=item.id,
+            )
+        library.replaced.setdefault(item.id, []).append(previous.source)
+    library.clauses[item.id] = item
 
 
 def library_dirs(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> list[Path]:

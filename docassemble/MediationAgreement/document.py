@@ -68,6 +68,13 @@ class SignatureLine:
     printed_name: str
     role: str
     statement: str | None = None
+    # Filled only on the executed copy (seal.build_executed_pdf); drafts leave them None.
+    signature_png: bytes | None = None
+    """The drawn signature (PNG).  ``to_data()`` gives it as a list of byte values."""
+    typed_signature: str | None = None
+    """The name the signer typed as their signature (method 'typed')."""
+    signed_at_text: str | None = None
+    """When the signer signed, as printed after "Date:" (e.g. "November 21, 2026, 14:05 UTC")."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +106,17 @@ class AgreementDocument:
         return [c.number for s in self.sections for c in s.clauses]
 
     def to_data(self) -> dict[str, Any]:
-        """Plain data (JSON-ready): what the Typst template and the interviews receive."""
-        return asdict(self)
+        """Plain data (JSON-ready): what the Typst template and the interviews receive.
+
+        A drawn signature's PNG becomes a list of byte values, which Typst turns
+        back into an image with ``image(bytes(s.signature_png))`` (Typst cannot
+        decode base64).
+        """
+        data = asdict(self)
+        for line in data["signatures"]:
+            if line["signature_png"] is not None:
+                line["signature_png"] = list(line["signature_png"])
+        return data
 
 
 def block_text(block: Block) -> str:
@@ -136,6 +152,10 @@ def to_plain_text(doc: AgreementDocument) -> str:
         if sig.statement:
             out.append(sig.statement)
         out.append(f"{sig.printed_name}, {sig.role}")
-        out.append("Signature: ____________________  Date: __________")
+        if sig.signature_png is not None or sig.typed_signature is not None:
+            how = "[drawn signature]" if sig.signature_png is not None else f"/s/ {sig.typed_signature}"
+            out.append(f"Signature: {how}  Date: {sig.signed_at_text or '__________'}")
+        else:
+            out.append("Signature: ____________________  Date: __________")
         out.append("")
     return "\n".join(out).rstrip() + "\n"

@@ -11,11 +11,15 @@ alternatives that can never be selected.  Every finding is ``path:line: message`
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+import os
 import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import lru_cache
 from enum import Enum
 from pathlib import Path
 from typing import Any, Literal, get_args, get_origin
@@ -25,7 +29,7 @@ from pydantic import BaseModel
 
 from .case import Case
 from .clauses import Clause, ClauseLibrary, load_library
-from .errors import LintReport
+from .errors import LintReport, Problem
 from .templating import CONTEXT_NAMES, sandbox_environment
 from .validation import _unwrap
 
@@ -41,15 +45,60 @@ class _Opaque:
 OPAQUE = _Opaque()
 
 
-def lint_library(dirs: Sequence[str | Path] | None = None) -> LintReport:
+PARALLEL_THRESHOLD = 400
+"""Libraries with more clauses than this are checked on every core (the checks are independent)."""
+
+_SHARED: ClauseLibrary | None = None  # the library a forked worker checks (inherited, not pickled)
+
+
+def lint_library(dirs: Sequence[str | Path] | None = None, *, workers: int | None = None) -> LintReport:
     """Lint the library stack; the report is empty when all is well."""
     report = LintReport()
-    library = load_library(dirs, strict=False)
-    for problem in library.problems:
-        report.problems.append(problem)
-    for clause in library.ordered():
-        _lint_clause(clause, library, report)
+    workers = workers or os.cpu_count() or 1
+    parallel = workers > 1 and "fork" in multiprocessing.get_all_start_methods() and _file_count(dirs) > PARALLEL_THRESHOLD
+    if parallel:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            library = load_library(dirs, strict=False, pool=pool)
+    else:
+        library = load_library(dirs, strict=False)
+    report.problems.extend(library.problems)
+    ids = [clause.id for clause in library.ordered()]
+    if parallel:
+        global _SHARED
+        _SHARED = library  # forked workers inherit it; a new pool so they see the merged library
+        try:
+            chunks = [ids[i::workers] for i in range(workers)]
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                found = {cid: problems for chunk in pool.map(_lint_chunk, chunks) for cid, problems in chunk}
+        finally:
+            _SHARED = None
+        for cid in ids:  # keep the report in library order, whatever order workers finished in
+            report.problems.extend(found[cid])
+    else:
+        for cid in ids:
+            _lint_clause(library.clauses[cid], library, report)
     return report
+
+
+def _file_count(dirs: Sequence[str | Path] | None) -> int:
+    folders = [Path(d) for d in dirs] if dirs else []
+    return sum(1 for folder in folders if folder.is_dir() for _ in folder.rglob("*.y*ml"))
+
+
+def _lint_chunk(ids: list[str]) -> list[tuple[str, list[Problem]]]:
+    assert _SHARED is not None
+    results = []
+    for cid in ids:
+        report = LintReport()
+        _lint_clause(_SHARED.clauses[cid], _SHARED, report)
+        results.append((cid, report.problems))
+    return results
+
+
+@lru_cache(maxsize=8192)
+def _parse(source: str) -> nodes.Template:
+    """Parse once per distinct text: libraries repeat the same `when` on many clauses."""
+    return sandbox_environment().parse(source)
 
 
 # --------------------------------------------------------------------------- model paths
@@ -57,6 +106,11 @@ def lint_library(dirs: Sequence[str | Path] | None = None) -> LintReport:
 
 def resolve(parts: Sequence[str | int]) -> tuple[Any, str | None]:
     """Follow ``case.<parts>`` through the model: (annotation or OPAQUE, error or None)."""
+    return _resolve(tuple(parts))
+
+
+@lru_cache(maxsize=4096)
+def _resolve(parts: tuple[str | int, ...]) -> tuple[Any, str | None]:
     current: Any = Case
     walked = "case"
     for part in parts:
@@ -300,7 +354,7 @@ def _lint_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> 
 
     def check(source: str, base_line: int, what: str) -> None:
         try:
-            ast = sandbox_environment().parse(source)
+            ast = _parse(source)
         except TemplateSyntaxError as exc:
             message = (exc.message or "").replace("end of print statement", "end of expression")
             report.add(f"clause '{clause.id}': {what}: syntax error: {message}", path=path, line=base_line + (exc.lineno or 1) - 1)
