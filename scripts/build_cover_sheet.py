@@ -211,9 +211,10 @@ class CoverSheetBuilder:
             y = box_top - (s.field_height + size) / 2
             ox = x
             for option in cell["options"]:
+                # shape="square": reportlab 5.0 draws circle-shaped radio appearances off-centre.
                 self.form.radio(
                     name=cell["name"], value=str(option["value"]), tooltip=tooltip, x=ox, y=y, size=size,
-                    buttonStyle="circle", shape="circle", fieldFlags="noToggleToOff radio",
+                    buttonStyle="circle", shape="square", fieldFlags="noToggleToOff radio",
                     borderWidth=0.8, borderColor=self.color(s.field_border), fillColor=self.color(s.field_fill),
                     textColor=self.colors.black, forceBorder=True,
                 )

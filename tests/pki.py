@@ -78,7 +78,7 @@ def _issue(
     days: int = 365,
     rsa_key: bool = False,
 ) -> Issued:
-    # pyHanko's test timestamper signs with RSA only; everything else uses P-256.
+    # The office seal and pyHanko's test timestamper use RSA; the CA uses P-256.
     key: PrivateKey = rsa.generate_private_key(65537, 2048) if rsa_key else ec.generate_private_key(ec.SECP256R1())
     signing_key = issuer.key if issuer else key
     builder = (
@@ -127,6 +127,7 @@ def make_pki(now: dt.datetime | None = None) -> TestPKI:
         ca=False,
         key_usage={"digital_signature": True, "content_commitment": True},
         now=now,
+        rsa_key=True,  # an ECDSA seal would make pyHanko mark the PDF as version 2.0 (ISO 32002), outside PDF/A-3
     )
     tsa = _issue(
         "Test Timestamping Authority",

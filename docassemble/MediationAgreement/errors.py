@@ -147,6 +147,18 @@ class FormError(MediationError):
     """A fillable PDF form or its mapping is wrong (unknown field, bad value...)."""
 
 
+class FormProblems(FormError):
+    """A form mapping (or the values it gives) has one or more problems; ``problems`` lists each."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        first = problems[0] if problems else Problem("the form mapping has problems")
+        super().__init__(first.message, path=first.path, line=first.line, field_path=first.field_path)
+
+    def __str__(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
 class StoreError(MediationError):
     """The case store refused an operation (unknown case, bad token, stale approval...)."""
 

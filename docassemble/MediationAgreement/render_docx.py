@@ -32,10 +32,14 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Inches, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
 from docx.table import Table as DocxTable
+from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
 
 from .document import AgreementDocument, Block, BulletList, Paragraph, Table
 from .errors import RenderError
@@ -267,11 +271,12 @@ def _unnumbered(paragraph: DocxParagraph) -> None:
         ppr.insert(0, num_pr)
 
 
-def _child(parent: object, tag: str, **attrs: str) -> OxmlElement:
+def _child(parent: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
+    """Append a new ``tag`` element with ``w:``-prefixed attributes to ``parent``."""
     element = OxmlElement(tag)
     for key, value in attrs.items():
         element.set(qn(f"w:{key}"), value)
-    parent.append(element)  # type: ignore[attr-defined]
+    parent.append(element)
     return element
 
 
@@ -320,9 +325,9 @@ def _field(paragraph: DocxParagraph, instruction: str, placeholder: str) -> None
             run._r.append(char)
 
 
-def _muted(run: object) -> None:
-    run.font.size = Pt(9)  # type: ignore[attr-defined]
-    run.font.color.rgb = MUTED  # type: ignore[attr-defined]
+def _muted(run: Run) -> None:
+    run.font.size = Pt(9)
+    run.font.color.rgb = MUTED
 
 
 # --------------------------------------------------------------------------- body
@@ -379,8 +384,8 @@ def _table(word: Document, block: Table) -> None:
     word.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
-def _shade(cell: object, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()  # type: ignore[attr-defined]
+def _shade(cell: _Cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
@@ -393,8 +398,8 @@ def _padded(cells: Iterable[str], width: int) -> list[str]:
     return values + [""] * (width - len(values))
 
 
-def _row_property(tr: object, tag: str) -> None:
-    trpr = tr.get_or_add_trPr()  # type: ignore[attr-defined]
+def _row_property(tr: CT_Row, tag: str) -> None:
+    trpr = tr.get_or_add_trPr()
     trpr.append(OxmlElement(tag))
 
 

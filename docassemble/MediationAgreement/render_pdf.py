@@ -25,6 +25,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Final
 
 import typst
 
@@ -36,7 +37,7 @@ __all__ = ["PDF_STANDARD", "TEMPLATE_NAME", "pdf_timestamp", "render_pdf"]
 TEMPLATE_NAME = "agreement.typ"
 """File name of the layout inside the package's ``data/templates`` folder."""
 
-PDF_STANDARD = "a-2b"
+PDF_STANDARD: Final = "a-2b"
 """The archival standard every agreement PDF conforms to (Typst checks it while writing)."""
 
 _TEMPLATE_LABEL = f"templates/{TEMPLATE_NAME}"

@@ -5,26 +5,158 @@ regular pattern < seasonal (summer, school breaks) < holidays < one-off changes.
 The computation lives in :mod:`.schedule`; this module only says what a
 schedule *is*, so that the case model, the interviews and the clause library
 share one definition.
+
+Conventions used by every field below (see ``docs/schedule.md``):
+
+* every time is wall-clock time in ``ParentingTimeSchedule.time_zone``;
+* a stretch given as two dates (a summer block, a one-off change) runs from
+  the start date at the exchange time to the end date at the exchange time,
+  unless ``start_time``/``end_time`` say otherwise;
+* the *night* of a date is the night that begins on the evening of that date;
+  it belongs to the parent who has the children at midnight.
+
+Example (YAML, inside a case file)::
+
+    parenting_time:
+      time_zone: America/Denver
+      exchange_time: "18:00"
+      pattern: {kind: 2-2-5-5, anchor: 2027-01-04, starts_with: a}
+      summer: {arrangement: split, even_years: b}
+      holidays:
+        - {holiday: thanksgiving, even_years: a, start_offset_days: 1, start_time: "18:00",
+           end_offset_days: 3, end_time: "18:00"}
+        - {holiday: mothers_day, assignment: fixed}
 """
 
 from __future__ import annotations
 
-from datetime import date, time
+import difflib
+from datetime import date, datetime, time, timedelta, timezone
 from enum import StrEnum
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 Party = Literal["a", "b"]
 """A parent, by the letter used throughout the case file: ``a`` or ``b``."""
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
+WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+"""Weekday names in ``date.weekday()`` order (Monday is 0)."""
+
+
+def other_party(party: Party) -> Party:
+    """The other parent's letter."""
+    return "b" if party == "a" else "a"
+
 
 class StrictModel(BaseModel):
     """Base for every case-file model: unknown keys are errors (typos get caught)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
+
+
+def _invalid(title: str, loc: tuple[str | int, ...], message: str, value: Any) -> ValidationError:
+    """A validation error placed on a sub-field (so the case file's line and field path point at it)."""
+    return ValidationError.from_exception_data(
+        title, [InitErrorDetails(type=PydanticCustomError("value_error", message.replace("{", "(").replace("}", ")")), loc=loc, input=value)]
+    )
+
+
+# --------------------------------------------------------------------------- time zones
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def check_time_zone(name: str) -> ZoneInfo:
+    """The zone for an IANA name, or ``ValueError`` with a did-you-mean."""
+    try:
+        if name in _zone_names():
+            return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - tzdata is a dependency
+        pass
+    guess = difflib.get_close_matches(name, sorted(_zone_names()), n=1)
+    hint = f"; did you mean '{guess[0]}'?" if guess else "; use an IANA name such as 'America/Denver'"
+    raise ValueError(f"unknown time zone '{name}'{hint}")
+
+
+@lru_cache(maxsize=512)
+def clock_changes(zone_name: str, year: int) -> tuple[tuple[datetime, datetime, bool], ...]:
+    """Wall-clock jumps in ``zone_name`` during ``year``.
+
+    Each is ``(first, after, is_gap)`` in naive local time: for a spring-forward
+    gap, wall times ``first <= t < after`` do not exist that day; for a
+    fall-back, wall times ``after <= t < first`` happen twice (the engine uses
+    the first occurrence, ``fold=0``).
+    """
+    zone = ZoneInfo(zone_name)
+
+    def offset(instant: datetime) -> timedelta:
+        return instant.astimezone(zone).utcoffset() or timedelta(0)
+
+    changes: list[tuple[datetime, datetime, bool]] = []
+    step = timedelta(days=7)
+    probe = datetime(year, 1, 1, tzinfo=timezone.utc) - timedelta(days=1)
+    stop = datetime(year + 1, 1, 1, tzinfo=timezone.utc) + timedelta(days=1)
+    before = offset(probe)
+    while probe < stop:
+        nxt = probe + step
+        after = offset(nxt)
+        if after != before:
+            low, high = int(probe.timestamp()), int(nxt.timestamp())  # offset(low) == before, offset(high) == after
+            while high - low > 1:
+                mid = (low + high) // 2
+                if offset(datetime.fromtimestamp(mid, timezone.utc)) == before:
+                    low = mid
+                else:
+                    high = mid
+            instant = datetime.fromtimestamp(high, timezone.utc)
+            first = (instant + before).replace(tzinfo=None)
+            later = (instant + after).replace(tzinfo=None)
+            if first.year == year or later.year == year:
+                changes.append((first, later, after > before))
+            before = after
+        probe = nxt
+    return tuple(changes)
+
+
+def missing_wall_time(zone_name: str, moment: datetime) -> tuple[datetime, datetime] | None:
+    """The spring-forward gap containing naive local ``moment``, or None if it exists."""
+    for first, after, is_gap in clock_changes(zone_name, moment.year):
+        if is_gap and first <= moment < after:
+            return first, after
+    return None
+
+
+def recurring_time_gap(zone_name: str, at: time, years: range) -> tuple[datetime, datetime] | None:
+    """The first spring-forward gap (in ``years``) in which the daily wall time ``at`` does not exist."""
+    for year in years:
+        for first, after, is_gap in clock_changes(zone_name, year):
+            if not is_gap:
+                continue
+            for day in {first.date(), after.date()}:
+                moment = datetime.combine(day, at)
+                if first <= moment < after:
+                    return first, after
+    return None
+
+
+def gap_message(field: str, at: time, zone_name: str, gap: tuple[datetime, datetime]) -> str:
+    first, after = gap
+    return (
+        f"{field} {at.strftime('%H:%M')} does not exist on {first.date().isoformat()} in {zone_name} "
+        f"(clocks jump from {first.strftime('%H:%M')} to {after.strftime('%H:%M')}); choose a time outside that hour"
+    )
+
+
+# --------------------------------------------------------------------------- the regular pattern
 
 
 class PatternKind(StrEnum):
@@ -41,12 +173,39 @@ class PatternKind(StrEnum):
     CUSTOM_ROTATION = "custom_rotation"
 
 
+WEEKEND_PATTERNS = frozenset({PatternKind.EVERY_OTHER_WEEKEND, PatternKind.EVERY_WEEKEND, PatternKind.FIRST_THIRD_FIFTH_WEEKENDS})
+"""Patterns where one parent has the children during the week (``primary_parent``)."""
+
+ROTATIONS: dict[PatternKind, str] = {
+    # One letter per night from the anchor: S = starts_with, O = the other parent.
+    PatternKind.ALTERNATING_WEEKS: "SSSSSSSOOOOOOO",
+    PatternKind.TWO_TWO_THREE: "SSOOSSSOOSSOOO",  # week 1: S 2, O 2, S 3; week 2: O 2, S 2, O 3
+    PatternKind.TWO_TWO_FIVE_FIVE: "SSOOSSSSSOOOOO",  # S 2, O 2, S 5, O 5
+    PatternKind.THREE_FOUR_FOUR_THREE: "SSSOOOOSSSSOOO",  # S 3, O 4, S 4, O 3
+    PatternKind.FIVE_TWO: "SSSSSOO",  # S 5 nights, O 2 nights, every week
+}
+"""Fixed rotations, night by night, as mediators draw them when anchored on a Monday."""
+
+
 class RegularPattern(StrictModel):
     """The pattern that repeats through the school year.
 
-    ``anchor`` is the first day of a cycle; ``starts_with`` is the parent who has
-    the children from the anchor's exchange time.  Weekend patterns give the
-    children to ``primary_parent`` except on the other parent's weekends.
+    Rotations (alternating weeks, 2-2-3, 2-2-5-5, 3-4-4-3, 5-2, custom): ``anchor``
+    is the first day of a cycle and ``starts_with`` has the children from the
+    exchange time on that day; each day's exchange happens at the schedule's
+    ``exchange_time``.
+
+    Weekend patterns give the children to ``primary_parent`` except during the
+    other parent's weekends, which run from ``weekend_starts`` at
+    ``weekend_start_time`` to ``weekend_ends`` at ``weekend_end_time`` (both
+    default to the exchange time).  For ``every_other_weekend`` the other
+    parent's first weekend is the first one starting on or after ``anchor``;
+    ``first_third_fifth_weekends`` are the weekends starting on the 1st, 3rd and
+    5th Friday (or Thursday) of each month (as in Texas Family Code 153.312).
+
+    ``midweek``: the parent who does not have the children that evening has them
+    every week on ``midweek_day`` from ``midweek_start`` to ``midweek_end``
+    (``evening``) or until ``midweek_return`` the next morning (``overnight``).
     """
 
     kind: PatternKind
@@ -55,31 +214,87 @@ class RegularPattern(StrictModel):
     primary_parent: Party | None = None
     weekend_starts: Literal["thursday", "friday"] = "friday"
     weekend_ends: Literal["sunday", "monday"] = "sunday"
+    weekend_start_time: time | None = Field(default=None, description="When a weekend starts; default: the exchange time")
+    weekend_end_time: time | None = Field(default=None, description="When a weekend ends; default: the exchange time (use e.g. 08:00 for 'back to school on Monday')")
     midweek: Literal["none", "evening", "overnight"] = "none"
     midweek_day: Weekday = "wednesday"
     midweek_start: time = time(17, 0)
     midweek_end: time = time(19, 30)
-    rotation: list[Party] = Field(default_factory=list, description="Custom rotation: the parent for each day of the cycle, in order.")
+    midweek_return: time = Field(default=time(8, 0), description="Overnight midweek: when the children return the next morning")
+    rotation: list[Party] = Field(default_factory=list, description="Custom rotation: the parent for each night of the cycle, in order.")
 
     @model_validator(mode="after")
     def _check_pattern(self) -> RegularPattern:
-        weekend = {PatternKind.EVERY_OTHER_WEEKEND, PatternKind.EVERY_WEEKEND, PatternKind.FIRST_THIRD_FIFTH_WEEKENDS}
-        if self.kind in weekend and self.primary_parent is None:
+        if self.kind in WEEKEND_PATTERNS and self.primary_parent is None:
             raise ValueError(f"pattern '{self.kind.value}' needs primary_parent (the parent the children live with during the week)")
         if self.kind is PatternKind.CUSTOM_ROTATION and not self.rotation:
             raise ValueError("custom_rotation needs a non-empty 'rotation' list (one parent per day)")
         if self.kind is not PatternKind.CUSTOM_ROTATION and self.rotation:
             raise ValueError(f"'rotation' is only used with custom_rotation, not '{self.kind.value}'")
+        if self.kind is PatternKind.CUSTOM_ROTATION and len(self.rotation) > 366:
+            raise _invalid("RegularPattern", ("rotation",), f"a custom rotation of {len(self.rotation)} days is longer than a year", len(self.rotation))
+        if self.midweek == "evening" and self.midweek_end <= self.midweek_start:
+            raise _invalid("RegularPattern", ("midweek_end",), "midweek_end must be after midweek_start for a midweek evening", self.midweek_end.isoformat())
         return self
 
     @property
+    def is_weekend_pattern(self) -> bool:
+        return self.kind in WEEKEND_PATTERNS
+
+    @property
     def other_parent(self) -> Party:
-        primary = self.primary_parent or self.starts_with
-        return "b" if primary == "a" else "a"
+        """Weekend patterns: the weekend parent.  Rotations: the parent who does not start."""
+        primary = self.primary_parent if self.is_weekend_pattern and self.primary_parent else self.starts_with
+        return other_party(primary)
+
+    def nightly_rotation(self) -> list[Party] | None:
+        """The parent for each night of one cycle from the anchor (None for weekend patterns)."""
+        if self.kind is PatternKind.CUSTOM_ROTATION:
+            return list(self.rotation)
+        letters = ROTATIONS.get(self.kind)
+        if letters is None:
+            return None
+        other = other_party(self.starts_with)
+        return [self.starts_with if letter == "S" else other for letter in letters]
+
+    def cycle_days(self) -> int | None:
+        """Length of one cycle in days (None when the cycle follows the calendar month)."""
+        rotation = self.nightly_rotation()
+        if rotation is not None:
+            return len(rotation)
+        return {PatternKind.EVERY_OTHER_WEEKEND: 14, PatternKind.EVERY_WEEKEND: 7}.get(self.kind)
+
+    def recurring_times(self) -> dict[str, time | None]:
+        """Every wall time this pattern uses each week (for the DST check), by field name."""
+        times: dict[str, time | None] = {"weekend_start_time": self.weekend_start_time, "weekend_end_time": self.weekend_end_time}
+        if self.midweek != "none":
+            times["midweek_start"] = self.midweek_start
+            times["midweek_end" if self.midweek == "evening" else "midweek_return"] = (
+                self.midweek_end if self.midweek == "evening" else self.midweek_return
+            )
+        return times
+
+
+class ChildPattern(StrictModel):
+    """A different regular pattern for one child (for instance a teenager on alternating weeks).
+
+    ``child`` is the child's short name (or first name, or full name) from the case.
+    Holidays, summer and one-off changes still apply unless they name other children.
+    """
+
+    child: str = Field(min_length=1)
+    pattern: RegularPattern
+
+
+# --------------------------------------------------------------------------- seasons
 
 
 class SchoolYear(StrictModel):
-    """Dates from the children's school calendar: inputs, never guesses."""
+    """Dates from the children's school calendar: inputs, never guesses.
+
+    Break dates are the first and last *days off school* (``winter_break_end``
+    is the last day before classes resume).
+    """
 
     first_day: date
     last_day: date
@@ -94,21 +309,28 @@ class SchoolYear(StrictModel):
     def _ordered(self) -> SchoolYear:
         if self.last_day <= self.first_day:
             raise ValueError("last_day must be after first_day")
+        if (self.last_day - self.first_day).days > 366:
+            raise _invalid("SchoolYear", ("last_day",), "a school year cannot last more than a year", self.last_day.isoformat())
         for name in ("winter_break", "spring_break", "thanksgiving_break"):
             start, end = getattr(self, f"{name}_start"), getattr(self, f"{name}_end")
             if (start is None) != (end is None):
                 raise ValueError(f"{name}_start and {name}_end go together")
             if start is not None and end is not None and end < start:
                 raise ValueError(f"{name}_end is before {name}_start")
+            if start is not None and not (self.first_day <= start and end <= self.last_day):
+                raise _invalid("SchoolYear", (f"{name}_start",), f"{name} ({start}..{end}) is outside the school year {self.first_day}..{self.last_day}", start.isoformat())
         return self
 
 
 class SummerBlock(StrictModel):
-    """A block of summer time given to one parent."""
+    """A block of summer time given to one parent: ``start`` at the exchange time
+    (or ``start_time``) to ``end`` at the exchange time (or ``end_time``)."""
 
     parent: Party
     start: date
     end: date
+    start_time: time | None = None
+    end_time: time | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> SummerBlock:
@@ -120,27 +342,48 @@ class SummerBlock(StrictModel):
 class Summer(StrictModel):
     """How summer differs from the school year.
 
+    Summer runs from the last day of school (at the exchange time) to the day
+    before the first day of the next school year (at the exchange time); both
+    dates come from ``school_years``.
+
     ``regular``: the school-year pattern continues.  ``alternating_weeks``:
-    week on, week off from the first Monday after school ends.  ``blocks``:
-    each parent's listed blocks; the regular pattern fills the rest.
-    ``weeks_each`` records the agreed length of each parent's block, and
-    ``notice_by`` the date by which parents choose their weeks.
+    week on, week off from the first exchange day on or after the last day of
+    school.  ``blocks``: each parent's listed blocks; the regular pattern fills
+    the rest; with ``weeks_each`` and no listed blocks, each parent has
+    ``weeks_each`` consecutive weeks from the first exchange day after school
+    ends, one after the other, unless they choose other weeks by ``notice_by``.
+    ``split``: summer is cut in half at the exchange time on its middle day.
+    ``even_years`` is the parent with the first week / first block / first half
+    in even years (the other parent in odd years); by default the parent who does
+    not have the children at the start of the pattern (``pattern.other_parent``).
     """
 
-    arrangement: Literal["regular", "alternating_weeks", "blocks"] = "regular"
+    arrangement: Literal["regular", "alternating_weeks", "blocks", "split"] = "regular"
     weeks_each: int | None = Field(default=None, ge=1, le=8)
     blocks: list[SummerBlock] = Field(default_factory=list)
+    even_years: Party | None = Field(default=None, description="Parent with the first week/block/half in even years")
     notice_by: str | None = Field(default=None, description="e.g. 'April 1' each year")
 
     @model_validator(mode="after")
     def _blocks(self) -> Summer:
         ordered = sorted(self.blocks, key=lambda b: b.start)
         for first, second in zip(ordered, ordered[1:]):
-            if second.start <= first.end:
-                raise ValueError(f"summer blocks overlap: {first.start}..{first.end} and {second.start}..{second.end}")
+            if second.start < first.end:  # same-day hand-overs are checked with times in ParentingTimeSchedule
+                index = self.blocks.index(second)
+                raise _invalid(
+                    "Summer",
+                    ("blocks", index),
+                    f"summer blocks overlap: {first.start}..{first.end} and {second.start}..{second.end}",
+                    second.start.isoformat(),
+                )
         if self.arrangement == "blocks" and not self.blocks and self.weeks_each is None:
             raise ValueError("summer 'blocks' needs either blocks or weeks_each")
+        if self.blocks and self.arrangement != "blocks":
+            raise _invalid("Summer", ("blocks",), f"summer blocks are only used with arrangement 'blocks', not '{self.arrangement}'", len(self.blocks))
         return self
+
+
+# --------------------------------------------------------------------------- holidays
 
 
 class HolidayName(StrEnum):
@@ -149,21 +392,30 @@ class HolidayName(StrEnum):
     NEW_YEARS_DAY = "new_years_day"
     MLK_DAY = "martin_luther_king_day"
     PRESIDENTS_DAY = "presidents_day"
+    GOOD_FRIDAY = "good_friday"
     EASTER = "easter"
     SPRING_BREAK = "spring_break"
     MOTHERS_DAY = "mothers_day"
     MEMORIAL_DAY = "memorial_day"
     FATHERS_DAY = "fathers_day"
+    JUNETEENTH = "juneteenth"
     INDEPENDENCE_DAY = "independence_day"
     LABOR_DAY = "labor_day"
+    INDIGENOUS_PEOPLES_DAY = "indigenous_peoples_day"
     HALLOWEEN = "halloween"
+    VETERANS_DAY = "veterans_day"
     THANKSGIVING = "thanksgiving"
     WINTER_BREAK = "winter_break"
     CHRISTMAS_EVE = "christmas_eve"
     CHRISTMAS_DAY = "christmas_day"
+    NEW_YEARS_EVE = "new_years_eve"
     CHILD_BIRTHDAY = "child_birthday"
     PARENT_BIRTHDAY = "parent_birthday"
     CUSTOM = "custom"
+
+
+SCHOOL_BREAKS = frozenset({HolidayName.WINTER_BREAK, HolidayName.SPRING_BREAK})
+"""School breaks: placed from the school calendar, in the seasonal layer (below holidays)."""
 
 
 class HolidayRule(StrictModel):
@@ -171,50 +423,88 @@ class HolidayRule(StrictModel):
 
     ``assignment``:
       * ``alternate``: ``even_years`` has it in even years, the other parent in odd years;
-      * ``fixed``: ``parent`` has it every year (Mother's Day with the mother);
-      * ``split``: the period is split at ``split_at`` (a date offset from the
-        start and a time); ``even_years`` has the first half in even years.
+      * ``fixed``: ``parent`` has it every year (Mother's Day with the mother: for
+        ``mothers_day``/``fathers_day`` ``parent`` defaults to the parent whose role
+        is mother/father);
+      * ``split``: the period is split at ``split_date`` (``MM-DD``) or
+        ``split_after_days`` days after its first day, at ``split_time`` (default: the
+        exchange time); ``even_years`` has the first part in even years;
+      * ``with_weekend``: the parent who has the adjacent weekend under the regular
+        pattern (for Monday and Friday holidays).
     The time window runs from ``start_time`` on the first day (``start_offset_days``
     before the holiday) to ``end_time`` on the last day (``end_offset_days`` after).
-    Monday and Friday holidays with ``attach_to_weekend`` extend the adjacent weekend.
+    School breaks (``winter_break``, ``spring_break``; ``thanksgiving`` with
+    ``school_break: true``) take their first and last day from the school calendar.
+    Monday and Friday holidays with ``attach_to_weekend`` extend the adjacent
+    weekend: the window starts (Monday) or ends (Friday) with the weekend.
+    Years: a period belongs to the year in which it starts (winter break 2026-27 is 2026's).
     """
 
     holiday: HolidayName
     label: str | None = None
-    month: int | None = Field(default=None, ge=1, le=12, description="for custom holidays")
-    day: int | None = Field(default=None, ge=1, le=31, description="for custom holidays")
-    assignment: Literal["alternate", "fixed", "split"] = "alternate"
+    month: int | None = Field(default=None, ge=1, le=12, description="for custom holidays and parent birthdays")
+    day: int | None = Field(default=None, ge=1, le=31, description="for custom holidays and parent birthdays")
+    dates: list[date] = Field(default_factory=list, description="custom holidays whose date moves (e.g. Eid, Lunar New Year): each year's date")
+    assignment: Literal["alternate", "fixed", "split", "with_weekend"] = "alternate"
     even_years: Party | None = None
     parent: Party | None = None
     split_after_days: int | None = Field(default=None, ge=1)
+    split_date: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD, e.g. 12-26")
     split_time: time | None = None
     start_offset_days: int = Field(default=0, ge=0, le=14)
     start_time: time = time(9, 0)
     end_offset_days: int = Field(default=0, ge=0, le=14)
     end_time: time = time(18, 0)
     attach_to_weekend: bool = False
+    school_break: bool = Field(default=False, description="thanksgiving: use the school calendar's Thanksgiving break dates")
+    children: list[str] = Field(default_factory=list, description="Only these children (short or first names); default: all")
 
     @model_validator(mode="after")
     def _assigned(self) -> HolidayRule:
         name = self.label or self.holiday.value
         if self.assignment in ("alternate", "split") and self.even_years is None:
             raise ValueError(f"holiday '{name}' is assigned to nobody: set even_years (the parent who has it in even years)")
-        if self.assignment == "fixed" and self.parent is None:
+        if self.assignment == "fixed" and self.parent is None and self.holiday not in (HolidayName.MOTHERS_DAY, HolidayName.FATHERS_DAY):
             raise ValueError(f"holiday '{name}' is assigned to nobody: set parent")
-        if self.assignment == "split" and self.split_after_days is None:
+        if self.assignment == "split" and self.split_after_days is None and self.split_date is None:
             raise ValueError(f"holiday '{name}' is split but split_after_days is not set")
-        if self.holiday is HolidayName.CUSTOM and (self.month is None or self.day is None or not self.label):
+        if self.split_after_days is not None and self.split_date is not None:
+            raise _invalid("HolidayRule", ("split_date",), f"holiday '{name}': give split_date or split_after_days, not both", self.split_date)
+        if self.holiday is HolidayName.CUSTOM and (not self.label or (not self.dates and (self.month is None or self.day is None))):
             raise ValueError("a custom holiday needs label, month and day")
+        if self.holiday is HolidayName.PARENT_BIRTHDAY and (self.month is None or self.day is None):
+            raise ValueError(f"holiday '{name}' needs month and day (the parent's birthday)")
+        if self.month is not None and self.day is not None:
+            try:
+                date(2000, self.month, self.day)  # a leap year: 02-29 is allowed
+            except ValueError:
+                raise _invalid("HolidayRule", ("day",), f"there is no day {self.day} in month {self.month}", self.day) from None
+        if self.school_break and self.holiday is not HolidayName.THANKSGIVING:
+            raise _invalid("HolidayRule", ("school_break",), f"school_break is only for thanksgiving ('{self.holiday.value}' dates come from its own rule)", True)
+        if self.start_offset_days == 0 and self.end_offset_days == 0 and self.end_time <= self.start_time and not self.attach_to_weekend and not self.is_school_break:
+            raise _invalid("HolidayRule", ("end_time",), f"holiday '{name}' ends ({self.end_time.strftime('%H:%M')}) before it starts ({self.start_time.strftime('%H:%M')}) on the same day", self.end_time.isoformat())
         return self
+
+    @property
+    def is_school_break(self) -> bool:
+        return self.holiday in SCHOOL_BREAKS or (self.holiday is HolidayName.THANKSGIVING and self.school_break)
+
+
+# --------------------------------------------------------------------------- one-offs and the whole schedule
 
 
 class OneOffChange(StrictModel):
-    """A single agreed change (a wedding, a trip): ``parent`` has the children from start to end."""
+    """A single agreed change (a wedding, a trip): ``parent`` has the children from
+    ``start`` (at the exchange time, or ``start_time``) to ``end`` (at the exchange
+    time, or ``end_time``)."""
 
     parent: Party
     start: date
     end: date
+    start_time: time | None = None
+    end_time: time | None = None
     reason: str | None = None
+    children: list[str] = Field(default_factory=list, description="Only these children (short or first names); default: all")
 
     @model_validator(mode="after")
     def _ordered(self) -> OneOffChange:
@@ -234,14 +524,103 @@ class ParentingTimeSchedule(StrictModel):
     summer: Summer = Field(default_factory=Summer)
     holidays: list[HolidayRule] = Field(default_factory=list)
     one_off_changes: list[OneOffChange] = Field(default_factory=list)
+    child_patterns: list[ChildPattern] = Field(default_factory=list, description="Children who follow a different regular pattern")
     supervised: bool = False
     supervisor: str | None = Field(default=None, description="Who supervises parenting time, when supervised")
     supervised_parent: Party | None = None
     long_distance: bool = False
     distance_miles: int | None = Field(default=None, ge=0)
 
+    @field_validator("time_zone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        check_time_zone(value)
+        return value
+
     @model_validator(mode="after")
     def _supervision(self) -> ParentingTimeSchedule:
         if self.supervised and (self.supervisor is None or self.supervised_parent is None):
             raise ValueError("supervised parenting time needs supervisor and supervised_parent")
         return self
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ParentingTimeSchedule:
+        title = "ParentingTimeSchedule"
+        pattern = self.pattern
+        if pattern.kind is PatternKind.ALTERNATING_WEEKS and self.exchange_day is not None:
+            anchor_day = WEEKDAYS[pattern.anchor.weekday()]
+            if anchor_day != self.exchange_day:
+                raise _invalid(title, ("pattern", "anchor"), f"anchor {pattern.anchor} is a {anchor_day.capitalize()} but exchange_day is {self.exchange_day}; alternating weeks change over on the anchor's weekday", pattern.anchor.isoformat())
+        # Recurring wall times must exist every day: a 2:30 a.m. exchange vanishes on a spring-forward day.
+        years = range(pattern.anchor.year - 1, pattern.anchor.year + 11)
+        recurring: list[tuple[tuple[str | int, ...], time]] = [(("exchange_time",), self.exchange_time)]
+        for prefix, each in [(("pattern",), pattern)] + [(("child_patterns", i, "pattern"), cp.pattern) for i, cp in enumerate(self.child_patterns)]:
+            recurring += [((*prefix, name), value) for name, value in each.recurring_times().items() if value is not None]
+        for loc, value in recurring:
+            gap = recurring_time_gap(self.time_zone, value, years)
+            if gap is not None:
+                raise _invalid(title, loc, gap_message(str(loc[-1]), value, self.time_zone, gap), value.isoformat())
+        for index, change in enumerate(self.one_off_changes):
+            begins = datetime.combine(change.start, change.start_time or self.exchange_time)
+            ends = datetime.combine(change.end, change.end_time or self.exchange_time)
+            if ends <= begins:
+                raise _invalid(title, ("one_off_changes", index, "end"), f"one-off change ends ({ends:%Y-%m-%d %H:%M}) when or before it starts ({begins:%Y-%m-%d %H:%M}); give end_time", change.end.isoformat())
+        for index, block in enumerate(self.summer.blocks):
+            begins = datetime.combine(block.start, block.start_time or self.exchange_time)
+            ends = datetime.combine(block.end, block.end_time or self.exchange_time)
+            if ends <= begins:
+                raise _invalid(title, ("summer", "blocks", index, "end"), f"summer block ends ({ends:%Y-%m-%d %H:%M}) when or before it starts ({begins:%Y-%m-%d %H:%M})", block.end.isoformat())
+        spans = sorted(
+            (datetime.combine(b.start, b.start_time or self.exchange_time), datetime.combine(b.end, b.end_time or self.exchange_time), i)
+            for i, b in enumerate(self.summer.blocks)
+        )
+        for (_, first_end, _), (second_start, _, index) in zip(spans, spans[1:]):
+            if second_start < first_end:
+                raise _invalid(title, ("summer", "blocks", index), f"summer blocks overlap: one ends {first_end:%Y-%m-%d %H:%M}, the next starts {second_start:%Y-%m-%d %H:%M}", second_start.isoformat())
+        ordered = sorted(enumerate(self.school_years), key=lambda item: item[1].first_day)
+        for (_, first), (index, second) in zip(ordered, ordered[1:]):
+            if second.first_day <= first.last_day:
+                raise _invalid(title, ("school_years", index, "first_day"), f"school years overlap: {first.first_day}..{first.last_day} and {second.first_day}..{second.last_day}", second.first_day.isoformat())
+        seen: dict[str, int] = {}
+        for index, child_pattern in enumerate(self.child_patterns):
+            key = child_pattern.child.casefold()
+            if key in seen:
+                raise _invalid(title, ("child_patterns", index, "child"), f"child '{child_pattern.child}' already has a pattern (child_patterns[{seen[key]}])", child_pattern.child)
+            seen[key] = index
+        return self
+
+    @property
+    def summer_even_years(self) -> Party:
+        """The parent with the first summer week/block/half in even years."""
+        return self.summer.even_years or self.pattern.other_parent
+
+    def with_anchor_shift(self, days: int) -> ParentingTimeSchedule:
+        """A copy whose regular pattern(s) start ``days`` later (for tests and what-ifs)."""
+        shift = timedelta(days=days)
+        pattern = self.pattern.model_copy(update={"anchor": self.pattern.anchor + shift})
+        children = [cp.model_copy(update={"pattern": cp.pattern.model_copy(update={"anchor": cp.pattern.anchor + shift})}) for cp in self.child_patterns]
+        return self.model_copy(update={"pattern": pattern, "child_patterns": children})
+
+
+__all__ = [
+    "ROTATIONS",
+    "SCHOOL_BREAKS",
+    "WEEKDAYS",
+    "WEEKEND_PATTERNS",
+    "ChildPattern",
+    "HolidayName",
+    "HolidayRule",
+    "OneOffChange",
+    "ParentingTimeSchedule",
+    "Party",
+    "PatternKind",
+    "RegularPattern",
+    "SchoolYear",
+    "Summer",
+    "SummerBlock",
+    "Weekday",
+    "check_time_zone",
+    "clock_changes",
+    "missing_wall_time",
+    "other_party",
+]

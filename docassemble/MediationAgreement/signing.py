@@ -277,6 +277,33 @@ def check_signature_png(data: bytes) -> tuple[int, int]:
     return width, height
 
 
+def trimmed_signature_png(data: bytes) -> bytes:
+    """A display copy of a drawn signature, cropped to its strokes (with a small margin).
+
+    Signature pads send a wide canvas with the strokes somewhere inside; the
+    printed blocks show this copy so the strokes fill the space.  The log and
+    the certificate keep the hash of the image exactly as captured.
+    """
+    from PIL import Image, ImageChops
+
+    with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
+        image.load()
+        grey = _on_white(image)
+        rgba = image.convert("RGBA")
+    histogram = grey.histogram()
+    background = max(range(256), key=histogram.__getitem__)
+    ink = ImageChops.difference(grey, Image.new("L", grey.size, background)).point(lambda v: 255 if v > _INK_CONTRAST else 0)
+    box = ink.getbbox()
+    if box is None:
+        return data
+    margin = max(2, round(0.04 * max(box[2] - box[0], box[3] - box[1])))
+    left, top = max(0, box[0] - margin), max(0, box[1] - margin)
+    right, bottom = min(rgba.width, box[2] + margin), min(rgba.height, box[3] + margin)
+    out = io.BytesIO()
+    rgba.crop((left, top, right, bottom)).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def _on_white(image: Any) -> Any:
     """The image composited onto white, as 8-bit grey (so transparent pixels count as background)."""
     from PIL import Image

@@ -453,6 +453,7 @@ class CaseStore:
         self.display_url = redact_url(url)
         self.clock = clock or utc_now
         raw_key = parse_key(key) if key is not None else None
+        _refuse_before_connecting(url, raw_key, allow_plaintext=allow_plaintext, create=create)
         self._engine = _make_engine(url)
         (self._md, self._meta, self._cases, self._events, self._drafts, self._tokens, self._blobs, self._finals) = _tables()
         try:
@@ -480,8 +481,7 @@ class CaseStore:
                 raise ConfigError(
                     f"no encryption key: refusing to create a case store at {self.display_url} that would keep names, "
                     "addresses, incomes and comments unencrypted",
-                    hint=f"set {KEY_ENV} (make one with `mediation-agreement case keygen`), "
-                    "or pass --dev-plaintext for a development store",
+                    hint=f"set {KEY_ENV} (make one with `mediation-agreement case keygen`) or pass --dev-plaintext for a development store",
                 )
             cipher = FieldCipher(key)
             try:
@@ -541,8 +541,11 @@ class CaseStore:
 
     # ----------------------------------------------------------------- cases
 
-    def create_case(self, label: str, payload: dict[str, Any], *, actor: Actor = "mediator") -> str:
-        """Create a case and its first event (``case_opened`` with ``payload``); return its id."""
+    @contextmanager
+    def new_case(self, label: str) -> Iterator[CaseSession]:
+        """Create a case and yield a write session on it: whatever the block stores
+        (its first events, files, tokens) is committed together with the case, or
+        nothing is."""
         case_id = "c-" + base64.b32encode(secrets.token_bytes(5)).decode("ascii").lower()
         now = self.clock().replace(microsecond=0)
         with self._transaction(write=True) as conn:
@@ -556,9 +559,13 @@ class CaseStore:
                     head_hash=ZERO_HASH,
                 )
             )
-            session = CaseSession(self, conn, case_id, write=True)
+            yield CaseSession(self, conn, case_id, write=True)
+
+    def create_case(self, label: str, payload: dict[str, Any], *, actor: Actor = "mediator") -> str:
+        """Create a case whose first event is ``case_opened`` with ``payload``; return its id."""
+        with self.new_case(label) as session:
             session.append("case_opened", actor, payload)
-        return case_id
+            return session.case_id
 
     def cases(self) -> list[CaseRecord]:
         from sqlalchemy import select
@@ -930,6 +937,28 @@ def _first_line(exc: BaseException) -> str:
     return text.strip().splitlines()[0] if text.strip() else exc.__class__.__name__
 
 
+def _sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite") or "///" not in url:
+        return None
+    path = url.split("///", 1)[1].split("?", 1)[0]
+    return Path(path).expanduser() if path and not path.startswith("file:") and path != ":memory:" else None
+
+
+def _refuse_before_connecting(url: str, key: bytes | None, *, allow_plaintext: bool, create: bool) -> None:
+    """Refuse early for a SQLite file that does not exist, so a refusal leaves no empty file behind."""
+    path = _sqlite_path(url)
+    if path is None or path.exists():
+        return
+    if not create:
+        raise StoreError(f"no case store at {url}", hint=f"check --store / {URL_ENV}")
+    if key is None and not allow_plaintext:
+        raise ConfigError(
+            f"no encryption key: refusing to create a case store at {url} that would keep names, "
+            "addresses, incomes and comments unencrypted",
+            hint=f"set {KEY_ENV} (make one with `mediation-agreement case keygen`) or pass --dev-plaintext for a development store",
+        )
+
+
 def _make_engine(url: str) -> Any:
     from sqlalchemy import create_engine, event
     from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -938,9 +967,9 @@ def _make_engine(url: str) -> Any:
         if url.startswith("sqlite"):
             if url in ("sqlite://", "sqlite:///:memory:"):
                 raise ConfigError("an in-memory SQLite store would vanish at exit; give a file, e.g. sqlite:///cases.db")
-            path = url.split("///", 1)[1] if "///" in url else ""
-            if path and not path.startswith("file:"):
-                Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            path = _sqlite_path(url)
+            if path is not None:
+                path.parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": 60})
 
             @event.listens_for(engine, "connect")
