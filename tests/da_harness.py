@@ -311,6 +311,7 @@ class FieldInfo:
     required: bool = True
     hidden: bool = False
     help: str | None = None
+    number: Any = None
 
 
 @dataclass
@@ -452,7 +453,7 @@ class InterviewDriver:
             required = status.extras.get("required", {}).get(f.number, True)
             label = status.labels.get(f.number) if hasattr(status, "labels") else None
             helptext = status.helptexts.get(f.number) if hasattr(status, "helptexts") else None
-            fields.append(FieldInfo(variable, getattr(f, "datatype", None), label, choices, bool(required), help=helptext))
+            fields.append(FieldInfo(variable, getattr(f, "datatype", None), label, choices, bool(required), help=helptext, number=f.number))
         review_items: list[str] = []
         if question.question_type == "review":
             for f in getattr(question, "fields", []):
@@ -489,10 +490,21 @@ class InterviewDriver:
                 elif question.question_type in ("review", "settrue", "continue") or (not values and len(screen.variables) == 1 and screen.fields[0].datatype in (None, "continue")):
                     if screen.variables:
                         values = {screen.variables[0]: True, **values}
-                unknown = [k for k in values if k not in screen.variables]
+                extra_ok = {self._concrete(question.fields_saveas)} if hasattr(question, "fields_saveas") else set()
+                unknown = [k for k in values if k not in screen.variables and k not in extra_ok]
                 if unknown:
                     raise KeyError(f"screen {screen.id} has no field(s) {unknown}; it has {screen.variables}")
+                defaults = getattr(screen.status, "defaults", {}) or {}
+                for f in screen.fields:
+                    if f.variable in values and values[f.variable] is None and f.number in defaults and defaults[f.number] not in (None, ""):
+                        values[f.variable] = defaults[f.number]  # a browser submits the pre-filled default
+                if hasattr(question, "fields_saveas"):
+                    values.setdefault(self._concrete(question.fields_saveas), True)
                 for name, value in values.items():
+                    if name not in screen.variables:
+                        self.user_dict["_harness_value"] = value
+                        exec(f"{name} = _harness_value", self.user_dict)
+                        continue
                     info = screen.field(name)
                     self.user_dict["_harness_value"] = coerce(value, info.datatype)
                     exec(f"{name} = _harness_value", self.user_dict)
@@ -521,6 +533,8 @@ class InterviewDriver:
             name = match.group(1)
             return f"[{self.user_dict[name]!r}]" if name in self.user_dict else match.group(0)
 
+        if re.match(r"x[.\[]", variable) and "x" in self.user_dict:
+            variable = self.user_dict["x"].instanceName + variable[1:]
         return re.sub(r"\[([ijklmn])\]", index, variable)
 
     def action(self, name: str, **arguments: Any) -> None:
@@ -570,3 +584,82 @@ def coerce(value: Any, datatype: str | None) -> Any:
     if isinstance(value, Decimal):
         return float(value)
     return value
+
+
+# --------------------------------------------------------------------------- answering from a case file
+
+_TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[('[^']*'|\"[^\"]*\")\]")
+
+
+def _tokens(path: str) -> list[Any]:
+    out: list[Any] = []
+    for name, index, key in _TOKEN.findall(path):
+        if name:
+            out.append(name)
+        elif index:
+            out.append(int(index))
+        else:
+            out.append(key[1:-1])
+    return out
+
+
+_MISSING = object()
+
+
+def _lookup(data: Any, tokens: list[Any]) -> Any:
+    current = data
+    for token in tokens:
+        if isinstance(token, int):
+            if not isinstance(current, list) or token >= len(current):
+                return _MISSING
+            current = current[token]
+        else:
+            if not isinstance(current, Mapping) or token not in current:
+                return _MISSING
+            current = current[token]
+    return current
+
+
+class CaseFileAnswers:
+    """Answers each ``case.…`` field from a case file's data, the way a mediator copying it would.
+
+    ``extra`` answers the screens that are not case data (keyed by question id,
+    then variable), e.g. ``{"start": {"start_from": "new"}}``.
+    """
+
+    def __init__(self, data: Mapping[str, Any], driver: InterviewDriver, extra: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        self.data = data
+        self.driver = driver
+        self.extra = extra or {}
+
+    def __call__(self, screen: Screen) -> dict[str, Any]:
+        answers: dict[str, Any] = {}
+        for f in screen.fields:
+            if f.variable is None:
+                continue
+            if screen.id in self.extra and f.variable in self.extra[screen.id]:
+                answers[f.variable] = self.extra[screen.id][f.variable]
+            elif f.variable.startswith("case."):
+                answers[f.variable] = self.value_for(f.variable)
+            else:
+                raise AssertionError(f"screen {screen.id!r}: no answer for {f.variable!r}; give one in extra={{{screen.id!r}: {{{f.variable!r}: ...}}}}")
+        return answers
+
+    def value_for(self, variable: str) -> Any:
+        tokens = _tokens(variable[len("case."):])
+        last = tokens[-1]
+        if last == "there_is_another":
+            items = _lookup(self.data, tokens[:-1])
+            so_far = self.driver.value(f"len({variable.rsplit('.', 1)[0]}.elements)")
+            return so_far < (len(items) if isinstance(items, list) else 0)
+        if last == "there_are_any":
+            items = _lookup(self.data, tokens[:-1])
+            return isinstance(items, list) and len(items) > 0
+        if isinstance(last, str) and last.startswith("has_"):
+            return _lookup(self.data, [*tokens[:-1], last[4:]]) not in (_MISSING, None)
+        value = _lookup(self.data, tokens)
+        if value is _MISSING:
+            return None
+        if isinstance(value, list) and all(not isinstance(v, (Mapping, list)) for v in value):
+            return "\n".join(str(v) for v in value)
+        return value

@@ -6,7 +6,7 @@ user when the tests run as root (``initdb`` refuses root), and stops it and
 deletes the folder afterwards.  ``postgres_url`` gives each test its own new
 database on that server.  Use them by importing into a test module::
 
-    from postgres import postgres_server, postgres_url  # noqa: F401 (fixtures)
+    from postgres import postgres_server, postgres_url, store_url  # noqa: F401 (fixtures)
 
 Binaries are looked for under ``/usr/lib/postgresql/*/bin`` (Debian/Ubuntu;
 ``scripts/install-postgres.sh`` installs them), then ``$PG_BIN`` and ``PATH``.
@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["PostgresServer", "find_postgres_bin", "postgres_server", "postgres_url"]
+__all__ = ["PostgresServer", "find_postgres_bin", "postgres_server", "postgres_url", "store_url"]
 
 
 def _in_ci() -> bool:
@@ -195,3 +195,11 @@ def postgres_server() -> Iterator[PostgresServer]:
 def postgres_url(postgres_server: PostgresServer) -> str:
     """A fresh, empty database on the session's server, as an SQLAlchemy URL."""
     return postgres_server.create_database()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The same test against an SQLite file and against a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'cases.db'}"
+    return str(request.getfixturevalue("postgres_url"))

@@ -443,12 +443,18 @@ def evaluate_mapping(mapping: CoverSheetMapping, form: PdfForm, case: Case) -> d
         try:
             value = _evaluate_rule(rule, f, env, context)
         except ConfidentialValueError as exc:
-            add(
-                f"the expression reads a confidential address ({exc.where}); a confidential address never goes "
-                f"on a cover sheet (remove it, or print it only when `not {exc.where.rsplit('.', 1)[0]}.confidential`)"
-                if "." in exc.where.removeprefix("case.")
-                else f"the expression prints a confidential address ({exc.where}); a confidential address never goes on a cover sheet"
-            )
+            if exc.where.startswith("case.") and exc.where.count(".") >= 3:
+                add(
+                    f"the expression reads a confidential address ({exc.where}); a confidential address never goes "
+                    f"on a cover sheet (remove it, or print it only when `not {exc.where.rsplit('.', 1)[0]}.confidential`)"
+                )
+            elif exc.where.endswith(".address"):
+                add(f"the expression prints a confidential address ({exc.where}); a confidential address never goes on a cover sheet")
+            else:
+                add(
+                    f"the expression prints {exc.where}, which holds a confidential address; a confidential address "
+                    "never goes on a cover sheet (print single fields instead, e.g. case.parent_a.full_name)"
+                )
             continue
         except UndefinedError as exc:
             add(f"expression failed: {exc.message}{_undefined_hint(exc.message or '', context)}")
@@ -494,8 +500,6 @@ def _evaluate_rule(rule: FieldRule, f: FormField, env: Any, context: dict[str, A
                 raise _EvaluationRefused(
                     f"checked: gave the text {result!r}, which would count as checked; write a condition (e.g. `x == 'yes'`)"
                 )
-            if isinstance(result, WithheldAddress):
-                raise ConfidentialValueError("case address")
             on = bool(result)
         else:
             on = bool(checked)
@@ -505,7 +509,7 @@ def _evaluate_rule(rule: FieldRule, f: FormField, env: Any, context: dict[str, A
     text = env.from_string(rule.value or "").render(**context)
     text = text.replace("\r\n", "\n").strip()
     if WITHHELD_MARK in text:
-        raise ConfidentialValueError("case (a parent's address)")
+        raise ConfidentialValueError("a parent's whole record")
     return text
 
 

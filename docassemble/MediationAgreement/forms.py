@@ -141,7 +141,7 @@ class FormField:
             text = "one of: " + ", ".join(repr(o) for o in self.options)
             return text + " (or any text)" if self.editable else text
         if self.kind == "text":
-            parts = [f"max {self.max_length} chars" if self.max_length else "text"]
+            parts = [f"max {self.max_length} chars" if self.max_length else "any text"]
             if self.multiline:
                 parts.append("multi-line")
             return ", ".join(parts)

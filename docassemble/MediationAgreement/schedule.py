@@ -586,7 +586,7 @@ def _summer_overlays(schedule: ParentingTimeSchedule, clock: _Clock, years: rang
         bpath = f"{path}.blocks[{index}]"
         s = clock.at(block.start, block.start_time or exchange, f"{bpath}.start_time" if block.start_time else ex_path)
         e = clock.at(block.end, block.end_time or exchange, f"{bpath}.end_time" if block.end_time else ex_path)
-        overlays.append(_Overlay(s, e, block.parent, Layer.SEASONAL, f"Summer block {block.start.year}", bpath, (0,), None, index=index))
+        overlays.append(_Overlay(s, e, block.parent, Layer.SEASONAL, f"Summer block {block.start.year}", bpath, _season_rank(s, e, index), None, index=index))
     if summer.arrangement == "regular" or (summer.arrangement == "blocks" and summer.blocks):
         return overlays, notices
     ex_weekday = WEEKDAYS.index(schedule.exchange_day) if schedule.exchange_day else schedule.pattern.anchor.weekday()
@@ -597,7 +597,13 @@ def _summer_overlays(schedule: ParentingTimeSchedule, clock: _Clock, years: rang
             missing = "the last day of school" if not ending else "the first day of the next school year"
             if not ending and not starting:
                 missing = "the last and first days of school"
-            notices.append(Conflict("missing_dates", f"summer {year} is not placed: the school calendar does not give {missing} in {year}; the regular schedule applies", f"{ROOT}.school_years"))
+            notices.append(Conflict(
+                "missing_dates",
+                f"summer {year} is not placed: the school calendar does not give {missing} in {year}; the regular schedule applies",
+                f"{ROOT}.school_years",
+                datetime(year, 5, 15),
+                datetime(year, 9, 15),
+            ))
             continue
         last_day, first_day = ending[0].last_day, starting[0].first_day
         window_start = clock.at(last_day, exchange, ex_path)
@@ -607,8 +613,8 @@ def _summer_overlays(schedule: ParentingTimeSchedule, clock: _Clock, years: rang
         if summer.arrangement == "split":
             middle = last_day + timedelta(days=(first_day - timedelta(days=1) - last_day).days // 2)
             split = clock.at(middle, exchange, ex_path)
-            overlays.append(_Overlay(window_start, split, first_parent, Layer.SEASONAL, f"Summer {year} (first half)", path, (0,), None))
-            overlays.append(_Overlay(split, window_end, other_party(first_parent), Layer.SEASONAL, f"Summer {year} (second half)", path, (0,), None))
+            overlays.append(_Overlay(window_start, split, first_parent, Layer.SEASONAL, f"Summer {year} (first half)", path, _SUMMER_RANK, None))
+            overlays.append(_Overlay(split, window_end, other_party(first_parent), Layer.SEASONAL, f"Summer {year} (second half)", path, _SUMMER_RANK, None))
         elif summer.arrangement == "alternating_weeks":
             d, k = week_start_day, 0
             while True:
@@ -617,7 +623,7 @@ def _summer_overlays(schedule: ParentingTimeSchedule, clock: _Clock, years: rang
                     break
                 e = min(clock.at(d + timedelta(days=7), exchange, ex_path), window_end)
                 parent = first_parent if k % 2 == 0 else other_party(first_parent)
-                overlays.append(_Overlay(s, e, parent, Layer.SEASONAL, f"Summer {year} (alternating weeks)", path, (0,), None))
+                overlays.append(_Overlay(s, e, parent, Layer.SEASONAL, f"Summer {year} (alternating weeks)", path, _SUMMER_RANK, None))
                 d += timedelta(days=7)
                 k += 1
         else:  # blocks placed by weeks_each
@@ -632,15 +638,31 @@ def _summer_overlays(schedule: ParentingTimeSchedule, clock: _Clock, years: rang
                     f"({last_day:%B %-d} to {first_day:%B %-d}); shorten weeks_each or list the blocks",
                     field_path=f"{path}.weeks_each",
                 )
-            overlays.append(_Overlay(s1, s2, first_parent, Layer.SEASONAL, f"Summer {year} (block)", path, (0,), None))
-            overlays.append(_Overlay(s2, e2, other_party(first_parent), Layer.SEASONAL, f"Summer {year} (block)", path, (0,), None))
+            overlays.append(_Overlay(s1, s2, first_parent, Layer.SEASONAL, f"Summer {year} (block)", path, _SUMMER_RANK, None))
+            overlays.append(_Overlay(s2, e2, other_party(first_parent), Layer.SEASONAL, f"Summer {year} (block)", path, _SUMMER_RANK, None))
     return overlays, notices
+
+
+_SUMMER_RANK = (-(200 * 86400), -1000)
+"""Rank of computed summer periods inside the seasonal layer: below any school break that overlaps them."""
+
+
+def _season_rank(start: datetime, end: datetime, index: int) -> tuple[int, int]:
+    return (-int((end - start).total_seconds()), -1000 - index)
 
 
 def _break_dates(rule: HolidayRule, school_year: SchoolYear) -> tuple[date, date] | None:
     name = {HolidayName.WINTER_BREAK: "winter_break", HolidayName.SPRING_BREAK: "spring_break", HolidayName.THANKSGIVING: "thanksgiving_break"}[rule.holiday]
     start, end = getattr(school_year, f"{name}_start"), getattr(school_year, f"{name}_end")
     return (start, end) if start is not None and end is not None else None
+
+
+_SEASONS: dict[HolidayName, tuple[tuple[int, int], tuple[int, int], int]] = {
+    # Where a school break can fall, for saying whether a missing one matters: (from, to, years later).
+    HolidayName.WINTER_BREAK: ((12, 10), (1, 10), 1),
+    HolidayName.SPRING_BREAK: ((2, 15), (4, 30), 0),
+    HolidayName.THANKSGIVING: ((11, 1), (11, 30), 0),
+}
 
 
 def _rule_label(rule: HolidayRule) -> str:
@@ -671,7 +693,7 @@ def _holiday_overlays(
                     field_path=f"{path}.parent",
                 )
             fixed_parent = matching[0]
-        # (label, holiday date, first day, last day, year, children it moves)
+        # (label with year, holiday date, first day, last day, year, children it moves)
         instances: list[tuple[str, date, date, date, int, frozenset[str] | None]] = []
         if rule.is_school_break:
             for school_year in schedule.school_years:
@@ -681,8 +703,8 @@ def _holiday_overlays(
                 first, last = dates
                 if first.year not in years:
                     continue
-                instances.append((f"{_rule_label(rule)} {_school_year_label(school_year)}" if rule.holiday is not HolidayName.THANKSGIVING else f"{_rule_label(rule)} {first.year}",
-                                  first, first - timedelta(days=rule.start_offset_days), last + timedelta(days=rule.end_offset_days), first.year, only))
+                shown = f"{_rule_label(rule)} {_school_year_label(school_year) if rule.holiday is HolidayName.WINTER_BREAK else first.year}"
+                instances.append((shown, first, first - timedelta(days=rule.start_offset_days), last + timedelta(days=rule.end_offset_days), first.year, only))
         elif rule.holiday is HolidayName.CHILD_BIRTHDAY:
             whose = [c for c in children if only is None or c.name in only]
             for child in whose:
@@ -690,14 +712,14 @@ def _holiday_overlays(
                     continue
                 for year in years:
                     day = month_day(year, child.date_of_birth.month, child.date_of_birth.day)
-                    label = rule.label or f"{child.name}'s birthday"
+                    label = f"{rule.label or child.name + "'s birthday"} {year}"
                     instances.append((label, day, day - timedelta(days=rule.start_offset_days), day + timedelta(days=rule.end_offset_days), year, only))
         else:
             for year in years:
                 day = holiday_date(rule, year)
                 if day is None:
                     continue
-                instances.append((_rule_label(rule), day, day - timedelta(days=rule.start_offset_days), day + timedelta(days=rule.end_offset_days), year, only))
+                instances.append((f"{_rule_label(rule)} {year}", day, day - timedelta(days=rule.start_offset_days), day + timedelta(days=rule.end_offset_days), year, only))
         layer = Layer.SEASONAL if rule.is_school_break else Layer.HOLIDAY
         for label, day, first, last, year, moves in instances:
             start_path, end_path = f"{path}.start_time", f"{path}.end_time"
@@ -720,10 +742,10 @@ def _holiday_overlays(
                 elif rule.assignment == "with_weekend":
                     continue  # not next to a weekend: the regular schedule already decides
             if end <= start:
-                raise ScheduleError(f"{label} {year} ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})", field_path=end_path)
+                raise ScheduleError(f"{label} ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M})", field_path=end_path)
             duration = int((end - start).total_seconds())
             rank = (-duration, -index)
-            shown = f"{label} {year}" if not label[-1].isdigit() else label
+            shown = label
             kids = tuple(sorted(moves)) if moves is not None else ()
             if rule.assignment == "split":
                 assert rule.even_years is not None
@@ -748,7 +770,14 @@ def _holiday_overlays(
             have = {(_break_dates(rule, sy) or (None, None))[0] for sy in schedule.school_years} - {None}
             for year in years:
                 if not any(d is not None and d.year == year for d in have):
-                    notices.append(Conflict("missing_dates", f"{_rule_label(rule)} {year} is not placed: the school calendar gives no dates for it; the layers below apply", f"{path}"))
+                    season = _SEASONS[rule.holiday]
+                    notices.append(Conflict(
+                        "missing_dates",
+                        f"{_rule_label(rule)} {year} is not placed: the school calendar gives no dates for it; the layers below apply",
+                        path,
+                        datetime(year, *season[0]),
+                        datetime(year + season[2], *season[1]),
+                    ))
     return overlays, occurrences, notices
 
 
@@ -960,26 +989,9 @@ def compute_nights(
             merged[key] = replace(merged[key], children=tuple(dict.fromkeys(merged[key].children + clash.children)))
         else:
             merged.setdefault(key, clash)
-    relevant = [n for n in notices if _notice_in_range(n, start, end)]
+    relevant = [n for n in notices if n.start is None or n.end is None or (n.start < hi and n.end > lo)]
     placed = tuple(sorted((o for o in occurrences if o.end > lo and o.start < hi), key=lambda o: (o.start, o.label)))
     return ParentingTimeline(start, end, schedule.time_zone, tuple(timelines), tuple(relevant) + tuple(merged.values()), placed)
-
-
-def _notice_in_range(notice: Conflict, start: date, end: date) -> bool:
-    """A missing-dates notice matters when its year's season falls in the range."""
-    words = [w for w in notice.message.split() if w.isdigit() and len(w) == 4]
-    if not words:
-        return True
-    year = int(words[0])
-    if "Summer" in notice.message or notice.message.startswith("summer"):
-        lo, hi = date(year, 5, 15), date(year, 9, 15)
-    elif "Winter" in notice.message or "winter" in notice.message:
-        lo, hi = date(year, 12, 10), date(year + 1, 1, 10)
-    elif "Spring" in notice.message or "spring" in notice.message:
-        lo, hi = date(year, 2, 15), date(year, 4, 30)
-    else:
-        lo, hi = date(year, 11, 1), date(year, 11, 30)
-    return lo <= end and start <= hi
 
 
 def _nights(periods: Sequence[Period], start: date, end: date) -> tuple[Party, ...]:
@@ -1092,7 +1104,7 @@ def check_case_schedule(case: Case, reference: date | None = None) -> None:
         _rule_children(rule.children, kids, f"{ROOT}.holidays[{i}].children")
         if rule.assignment == "fixed" and rule.parent is None:
             role = "mother" if rule.holiday is HolidayName.MOTHERS_DAY else "father"
-            if [case.parent_a.role, case.parent_b.role].count(role) != 1:  # type: ignore[arg-type]
+            if [case.parent_a.role, case.parent_b.role].count(role) != 1:
                 raise ScheduleError(f"holiday '{rule.holiday.value}' is assigned to nobody: no single parent has role '{role}'; set parent", field_path=f"{ROOT}.holidays[{i}].parent")
     for i, change in enumerate(s.one_off_changes):
         _rule_children(change.children, kids, f"{ROOT}.one_off_changes[{i}].children")

@@ -32,6 +32,7 @@ import hashlib
 import io
 import os
 import re
+import struct
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -253,15 +254,18 @@ def check_signature_png(data: bytes) -> tuple[int, int]:
         raise SignatureError(f"is {len(data):,} bytes; the limit is {MAX_IMAGE_BYTES:,}", field_path=where)
     if not bytes(data[:8]) == _PNG_MAGIC:
         raise SignatureError("is not a PNG image (wrong file signature)", field_path=where)
+    # The size, from the IHDR chunk that must come first, before Pillow sees the file.
+    if len(data) < 24 or bytes(data[12:16]) != b"IHDR":
+        raise SignatureError("cannot be decoded as a PNG image: no IHDR header", field_path=where)
+    width, height = struct.unpack(">II", bytes(data[16:24]))
+    if width > MAX_IMAGE_WIDTH or height > MAX_IMAGE_HEIGHT:
+        raise SignatureError(f"is {width} x {height} pixels; the limit is {MAX_IMAGE_WIDTH} x {MAX_IMAGE_HEIGHT}", field_path=where)
+    if width < MIN_IMAGE_SIDE or height < MIN_IMAGE_SIDE:
+        raise SignatureError(f"is {width} x {height} pixels, too small to hold a signature", field_path=where)
     try:
         with Image.open(io.BytesIO(data), formats=["PNG"]) as image:
-            width, height = image.size
-            if width > MAX_IMAGE_WIDTH or height > MAX_IMAGE_HEIGHT:
-                raise SignatureError(
-                    f"is {width} x {height} pixels; the limit is {MAX_IMAGE_WIDTH} x {MAX_IMAGE_HEIGHT}", field_path=where
-                )
-            if width < MIN_IMAGE_SIDE or height < MIN_IMAGE_SIDE:
-                raise SignatureError(f"is {width} x {height} pixels, too small to hold a signature", field_path=where)
+            if image.size != (width, height):
+                raise SignatureError("cannot be decoded as a PNG image: inconsistent header", field_path=where)
             image.load()
             grey = _on_white(image)
     except SignatureError:

@@ -40,7 +40,7 @@ from .errors import ConfigError, SignatureError
 from .signing import is_signature_payload
 from .store import LogEvent, verify_chain
 
-__all__ = ["Check", "VerifyReport", "load_trust_roots", "read_record", "verify_pdf"]
+__all__ = ["Check", "VerifyReport", "check_against_store", "load_trust_roots", "read_record", "verify_pdf"]
 
 TrustRoot = str | Path | bytes
 
@@ -113,12 +113,20 @@ def load_trust_roots(roots: Sequence[TrustRoot | Any]) -> list[Any]:
     return out
 
 
-def verify_pdf(pdf: bytes, events: Sequence[LogEvent] | None = None, *, trust_roots: Sequence[TrustRoot | Any] | None = None) -> VerifyReport:
+def verify_pdf(
+    pdf: bytes,
+    events: Sequence[LogEvent] | None = None,
+    *,
+    trust_roots: Sequence[TrustRoot | Any] | None = None,
+    store_audit: Sequence[str] | None = None,
+) -> VerifyReport:
     """Check an executed agreement (see the module docstring for the checks).
 
     ``events`` are the case's events from the store (decrypted); ``trust_roots``
     the CA certificates (paths, PEM/DER bytes or certificate objects) the
-    office seal should chain to.  Raises :class:`SignatureError` only when
+    office seal should chain to; ``store_audit`` the store's own findings
+    (:meth:`.store.CaseStore.audit`, which also notices deleted trailing events),
+    used instead of :func:`.store.verify_chain` for the ``store log`` check.  Raises :class:`SignatureError` only when
     ``pdf`` is not a PDF at all, and :class:`ConfigError` for an unreadable
     trust root; everything else is a failed check in the report.
     """
@@ -139,8 +147,8 @@ def verify_pdf(pdf: bytes, events: Sequence[LogEvent] | None = None, *, trust_ro
     report._add("pdf", True, f"{len(pdf):,} bytes")
     _check_seal(report, signatures, roots)
     record = _check_record(report, reader)
-    if record is not None and events is not None:
-        _check_store(report, record, list(events))
+    if events is not None:
+        check_against_store(report, events, store_audit=store_audit)
     return report
 
 
@@ -304,8 +312,18 @@ def _signer_problems(record: CompletionRecord) -> list[str]:
 _COMPARED = ("seq", "case_id", "kind", "actor", "at", "payload_sha256", "prev_hash", "hash")
 
 
-def _check_store(report: VerifyReport, record: CompletionRecord, events: list[LogEvent]) -> None:
-    problems = verify_chain(events)
+def check_against_store(report: VerifyReport, events: Sequence[LogEvent], *, store_audit: Sequence[str] | None = None) -> VerifyReport:
+    """Add the ``store log`` and ``store match`` checks to a report from :func:`verify_pdf`.
+
+    Nothing is added when the PDF carried no readable record (that already failed).
+    """
+    if report.record is not None:
+        _check_store(report, report.record, list(events), store_audit)
+    return report
+
+
+def _check_store(report: VerifyReport, record: CompletionRecord, events: list[LogEvent], store_audit: Sequence[str] | None) -> None:
+    problems = list(store_audit) if store_audit is not None else verify_chain(events)
     report._add("store log", not problems, problems[0] if problems else f"intact; {len(events)} events")
     mismatch = _first_difference(record, events)
     if mismatch:

@@ -1,0 +1,101 @@
+"""``mediation-agreement verify``: check an executed agreement's seal, record and store log."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import click
+
+from .errors import SignatureError, VerificationFailed
+from .store import LogEvent
+from .verify import VerifyReport, check_against_store, verify_pdf
+
+SYMBOLS = {True: "✓", False: "✗", None: "!"}
+
+
+@click.command("verify")
+@click.argument("pdf_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--trust",
+    "trust",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CA certificate (PEM or DER) the office seal must chain to (repeatable). "
+    "Without it the seal is checked for integrity only.",
+)
+@click.option("--store", "store_url", help="Case store URL (sqlite:///FILE.db or postgresql://...) to compare the sealed log with.")
+@click.option(
+    "--store-key-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="File holding the store key (default: $MEDIATION_STORE_KEY or $MEDIATION_STORE_KEY_FILE).",
+)
+@click.option("--case", "case_id", help="Case id in the store (default: the case named in the PDF's record).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of one line per check.")
+def verify_command(pdf_file: Path, trust: tuple[Path, ...], store_url: str | None, store_key_file: Path | None, case_id: str | None, as_json: bool) -> None:
+    """Check a sealed agreement PDF: seal, attached log, and (with --store) the case store.
+
+    Prints each check with ✓ (passed), ✗ (failed) or ! (not checked).  Exit
+    status 0 when nothing failed, 1 when a check failed, 2 when the file or an
+    option cannot be read.
+    """
+    # pyHanko logs expected validation failures (e.g. an untrusted chain) with tracebacks.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    try:
+        data = pdf_file.read_bytes()
+    except OSError as exc:
+        raise SignatureError(f"cannot read the file: {exc.strerror or exc}", path=pdf_file) from None
+    if (store_key_file or case_id) and not store_url:
+        raise click.UsageError("--store-key-file and --case need --store")
+    try:
+        report = verify_pdf(data, trust_roots=list(trust) or None)
+    except SignatureError as exc:
+        raise SignatureError(exc.message, path=pdf_file) from None
+    if store_url and report.record is not None:
+        events, audit = _store_events(store_url, store_key_file, case_id or report.record.case_id)
+        check_against_store(report, events, store_audit=audit)
+    _print(report, pdf_file, as_json=as_json)
+    if not report.ok:
+        raise VerificationFailed(f"{pdf_file}: check(s) failed: {', '.join(c.name for c in report.failures())}")
+
+
+def _store_events(url: str, key_file: Path | None, case_id: str) -> tuple[list[LogEvent], list[str]]:
+    from .store import open_store
+
+    store = open_store(url, key_file=key_file, create=False)
+    try:
+        return list(store.events(case_id)), store.audit(case_id)
+    finally:
+        store.close()
+
+
+def _print(report: VerifyReport, path: Path, *, as_json: bool) -> None:
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "file": str(path),
+                    "ok": report.ok,
+                    "trusted": report.trusted,
+                    "sealed_by": report.signer_subject,
+                    "case_id": report.record.case_id if report.record else None,
+                    "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in report.checks],
+                },
+                indent=2,
+            )
+        )
+        return
+    click.echo(f"{path}")
+    for check in report.checks:
+        click.echo(f"  {SYMBOLS[check.passed]} {check.name}: {check.detail}")
+    if not report.ok:
+        click.echo("result: FAILED")
+    elif report.trusted:
+        click.echo("result: verified (intact, sealed by a trusted certificate)")
+    else:
+        click.echo("result: intact but NOT TRUSTED (give --trust OFFICE-CA.pem to check who sealed it)")
+
+
+COMMANDS = [verify_command]

@@ -1,0 +1,763 @@
+"""The one module that imports docassemble: interview answers <-> case data.
+
+The interviews keep their answers in a tree of docassemble objects that has
+the case model's shape, so the mapping is mechanical:
+
+* ``case`` is a :class:`CaseAnswers`; ``case.parent_a.full_name`` is the case
+  file's ``parent_a.full_name``; lists (``case.children``) are ``DAList`` s of
+  ``DAObject`` s; ``case.choices`` is a ``DADict``.  The tree is built from
+  :class:`~docassemble.MediationAgreement.case.Case` itself, so a field added
+  to the model is a field the interview can ask.
+* an optional section is kept or dropped by a yes/no named ``has_<field>``
+  beside it (``case.safety.has_protective_order``, ``case.has_child_support``);
+* a list of plain values (``court.related_cases``, ``additional_terms``) is
+  asked as a text area, one item per line;
+* a blank optional answer (``None`` or ``""``) is left out, so the model's
+  default applies.
+
+Everything else is the engine's: :func:`check_answers` (an interview's
+``validation code``) validates the answers so far with the case model and
+raises the engine's own message on the screen's field; :func:`offered_choices`
+lists the clause library's alternatives (with their ``when`` conditions and
+the case model's safety rules applied); :func:`draft_agreement` assembles with
+the same function the CLI uses.  Nothing here decides anything about a case.
+
+Clause libraries: the interview's ``metadata`` (``mediation agreement:
+libraries: [...]``) wins over the server configuration (the same key in
+``config.yml``), which wins over the package's own library.  Each entry is a
+folder path or a package reference such as
+``docassemble.MaricopaOverlay:data/sources/clauses``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import importlib.util
+import re
+import types
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import yaml
+from docassemble.base.util import DADict, DAFile, DAList, DAObject, all_variables, as_datetime, get_config, validation_error
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .assembly import Choice, assemble, selectable_alternatives
+from .case import Case, SafetyScreening, case_from_data, cross_field_problems, dump_case, parse_case_text
+from .clauses import ClauseLibrary, default_library_dir, load_library
+from .document import AgreementDocument, to_plain_text
+from .errors import CaseValidationError, MediationError, Problem
+
+__all__ = [
+    "CaseAnswers",
+    "ParentAnswers",
+    "field_path",
+    "parent_choices",
+    "safety_finding",
+    "section_of",
+    "topic_heading",
+    "answers_to_data",
+    "case_file_download",
+    "case_file_text",
+    "check_answers",
+    "check_case",
+    "clause_choice_fields",
+    "configured_libraries",
+    "draft_agreement",
+    "draft_downloads",
+    "draft_html",
+    "load_case_upload",
+    "model_default",
+    "offered_choices",
+    "offers",
+    "summary",
+]
+
+CONFIG_KEY = "mediation agreement"
+FLAG_PREFIX = "has_"
+_DA_INTERNAL = frozenset({"instanceName", "attrList", "has_nonrandom_instance_name"})
+
+
+# --------------------------------------------------------------------------- the answers tree
+
+
+class ParentAnswers(DAObject):
+    """``case.parent_a`` / ``case.parent_b``: one class so the interview asks about both with generic questions."""
+
+    @property
+    def letter(self) -> str:
+        """``A`` or ``B``, as the mediator's screens call the parents before they have names."""
+        return self.instanceName[-1].upper()
+
+    @property
+    def label(self) -> str:
+        """The parent's name when known, else "Parent A"."""
+        name = vars(self).get("full_name")
+        return str(name) if name else f"Parent {self.letter}"
+
+
+_ANSWER_CLASSES: dict[str, type[DAObject]] = {"Parent": ParentAnswers}
+
+
+class CaseAnswers(DAObject):
+    """The interview's ``case``: a DAObject tree with the case model's shape.
+
+    Sub-models become ``DAObject`` s, lists of models ``DAList`` s (an item is
+    complete when the first required field of its model is answered, so each
+    item is asked on one screen that starts with that field; a list the model
+    requires to be non-empty starts with ``there_are_any = True``), and
+    ``choices`` a ``DADict``.
+    """
+
+    def init(self, *pargs: Any, **kwargs: Any) -> None:
+        super().init(*pargs, **kwargs)
+        _build(self, Case)
+
+
+def _build(obj: DAObject, model: type[BaseModel]) -> None:
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        sub = _model_of(annotation)
+        element = _list_element(annotation)
+        if sub is not None:
+            obj.initializeAttribute(name, _ANSWER_CLASSES.get(sub.__name__, DAObject))
+            _build(getattr(obj, name), sub)
+        elif element is not None and _model_of(element) is not None:
+            item_model = _model_of(element)
+            assert item_model is not None
+            required = [n for n, f in item_model.model_fields.items() if f.is_required()]
+            kwargs: dict[str, Any] = {"object_type": DAObject, "complete_attribute": required[0] if required else None}
+            if any(getattr(m, "min_length", 0) for m in info.metadata):
+                kwargs["there_are_any"] = True
+            obj.initializeAttribute(name, DAList.using(**kwargs))
+        elif _is_dict(annotation):
+            obj.initializeAttribute(name, DADict.using(auto_gather=False, gathered=True))
+
+
+# --------------------------------------------------------------------------- answers -> case data
+
+
+def answers_to_data(answers: DAObject) -> dict[str, Any]:
+    """The case data the answers so far describe (unanswered fields are simply absent)."""
+    return _to_data(answers, Case, "", [])
+
+
+def _to_data(obj: Any, model: type[BaseModel] | None, prefix: str, blanks: list[str]) -> dict[str, Any]:
+    values = {k: v for k, v in vars(obj).items() if not k.startswith("_") and k not in _DA_INTERNAL}
+    fields = model.model_fields if model is not None else {}
+    data: dict[str, Any] = {}
+    for name, value in values.items():
+        if name.startswith(FLAG_PREFIX) and name[len(FLAG_PREFIX):] in fields:
+            continue
+        path = f"{prefix}.{name}" if prefix else name
+        annotation = fields[name].annotation if name in fields else None
+        flag = values.get(FLAG_PREFIX + name)
+        if flag is False:
+            continue
+        converted = _convert(value, annotation, path, blanks)
+        if converted is _BLANK:
+            blanks.append(path)
+            continue
+        if isinstance(converted, dict) and not converted and flag is None and _model_of(annotation) is not None:
+            continue  # a section nobody has reached yet
+        data[name] = converted
+    return data
+
+
+_BLANK = object()
+
+
+def _convert(value: Any, annotation: Any, path: str, blanks: list[str]) -> Any:
+    if isinstance(value, DAList):
+        element = _list_element(annotation)
+        model = _model_of(element)
+        return [_convert(item, element, f"{path}[{i}]", blanks) if model is None else _to_data(item, model, f"{path}[{i}]", blanks) for i, item in enumerate(value.elements)]
+    if isinstance(value, DADict):
+        return {str(k): _convert(v, None, f"{path}.{k}", blanks) for k, v in value.elements.items() if v not in (None, "")}
+    if isinstance(value, DAObject):
+        return _to_data(value, _model_of(annotation), path, blanks)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return _BLANK
+    if isinstance(value, str) and _list_element(annotation) is not None:
+        return [line.strip() for line in value.splitlines() if line.strip()]
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, float) and _is_decimal(annotation):
+        try:
+            return Decimal(str(round(value, 2)))
+        except InvalidOperation:
+            return value
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+# --------------------------------------------------------------------------- case data -> answers (resume)
+
+
+def fill_answers(answers: DAObject, case: Case) -> None:
+    """Set every answer from a validated case (an uploaded case file), so the interview resumes at review."""
+    _fill(answers, case)
+
+
+def _fill(obj: DAObject, model_obj: BaseModel) -> None:
+    for name, info in type(model_obj).model_fields.items():
+        value = getattr(model_obj, name)
+        annotation = info.annotation
+        sub = _model_of(annotation)
+        optional = _is_optional(annotation)
+        if sub is not None:
+            if optional:
+                setattr(obj, FLAG_PREFIX + name, value is not None)
+            if value is not None:
+                _fill(getattr(obj, name), value)
+            continue
+        target = getattr(obj, name, None) if name in vars(obj) else None
+        if isinstance(target, DAList):
+            target.clear()
+            for item in value:
+                if isinstance(item, BaseModel):
+                    new = target.appendObject()
+                    _fill(new, item)
+                else:
+                    target.append(_answer_value(item))
+            target.there_are_any = bool(value)
+            target.there_is_another = False
+            target.gathered = True
+            continue
+        if isinstance(target, DADict):
+            target.clear()
+            for key, item in value.items():
+                target[key] = item
+            target.gathered = True
+            continue
+        if isinstance(value, list):
+            setattr(obj, name, "\n".join(str(_answer_value(v)) for v in value))
+            continue
+        setattr(obj, name, _answer_value(value))
+
+
+def _answer_value(value: Any) -> Any:
+    """A case value as the interview's field would hold it."""
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return as_datetime(dt.datetime(value.year, value.month, value.day))
+    return value
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_answers(answers: DAObject, *sections: str) -> bool:
+    """``validation code``: the engine's verdict on ``section`` so far, shown on the right field.
+
+    Fields not reached yet are not complained about; a field answered blank
+    that the model requires is.  Rules that span sections (the safety rules)
+    are checked as soon as the sections they read are answered.
+    """
+    problems = [p for section in sections for p in section_problems(answers, section)]
+    if problems:
+        first = problems[0]
+        validation_error(_plain(first.message), field=variable_for(first.field_path) if first.field_path else None)
+    return True
+
+
+def section_problems(answers: DAObject, section: str) -> list[Problem]:
+    blanks: list[str] = []
+    data = _to_data(answers, Case, "", blanks)
+    problems: list[Problem] = []
+    if section in Case.model_fields and section in data:
+        try:
+            TypeAdapter(Case.model_fields[section].rebuild_annotation()).validate_python(data[section])
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
+                path = _dotted((section, *loc))
+                if err["type"] == "missing" and path not in blanks:
+                    continue
+                message = "this is required" if err["type"] == "missing" else _strip_prefix(err["msg"])
+                problems.append(Problem(message, field_path=path))
+    for path, message in _cross_field(data):
+        if path.split(".")[0].split("[")[0] == section:
+            problems.append(Problem(message, field_path=path))
+    return problems
+
+
+def check_case(answers: DAObject) -> Case:
+    """The whole case, validated by the engine (the review screen's ``validation code``)."""
+    try:
+        return case_from_data(answers_to_data(answers), source="interview answers")
+    except CaseValidationError as exc:
+        first = exc.problems[0]
+        validation_error(_plain(f"{first.field_path}: {first.message}" if first.field_path else first.message))
+        raise  # not reached: validation_error raises
+
+
+def _cross_field(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The case model's cross-section rules, on answers that may not be complete yet."""
+    try:
+        return cross_field_problems(_PartialCase(data))  # type: ignore[arg-type]
+    except (AttributeError, TypeError, KeyError):
+        return []
+
+
+class _Unknown:
+    """An answer not given yet: false, equal to nothing, with unknown attributes of its own."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __getattr__(self, name: str) -> _Unknown:
+        return _Unknown()
+
+    def __len__(self) -> int:
+        return 0
+
+
+class _PartialCase:
+    """Attribute access over partial case data; complete sections become model objects."""
+
+    def __init__(self, data: Mapping[str, Any], model: type[BaseModel] = Case) -> None:
+        self._data = data
+        self._model = model
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        fields = self._model.model_fields
+        if name not in self._data:
+            if name in fields and not fields[name].is_required():
+                return fields[name].get_default(call_default_factory=True)
+            return _Unknown()
+        value = self._data[name]
+        sub = _model_of(fields[name].annotation) if name in fields else None
+        if sub is not None and isinstance(value, Mapping):
+            try:
+                return sub.model_validate(value)
+            except ValidationError:
+                return _PartialCase(value, sub)
+        return value
+
+
+# --------------------------------------------------------------------------- choices
+
+
+def offered_choices(answers: DAObject, path: str, **labels: str) -> list[dict[str, Any]]:
+    """Choices for the field at ``path`` (``"decision_making.kind"``), for a ``choices: code:``.
+
+    When clauses in the library select on the field, their alternatives are the
+    choices (label and plain-language help from the library, ``when``
+    applied).  Otherwise the case model's allowed values are the choices, with
+    the interview's ``labels`` (every value must have one, and no other).  In
+    both cases a value the case model's safety rules refuse for these answers is
+    not offered.
+    """
+    data = answers_to_data(answers)
+    library = _library()
+    alternatives = _library_alternatives(library, path, data)
+    allowed = _literal_values(path)
+    if alternatives:
+        options = [{"value": c.value, "label": c.label, **({"help": c.help} if c.help else {})} for c in alternatives]
+    else:
+        if allowed is None:
+            raise MediationError(f"the case model has no fixed set of values at '{path}'", field_path=path)
+        wanted = {str(v) for v in allowed}
+        unknown = set(labels) - wanted
+        missing = wanted - set(labels)
+        if unknown or missing:
+            raise MediationError(
+                f"interview labels do not match the case model's values (unknown: {', '.join(sorted(unknown)) or 'none'}; unlabelled: {', '.join(sorted(missing)) or 'none'})",
+                field_path=path,
+            )
+        options = [{"value": value, "label": labels[str(value)]} for value in allowed]
+    return [o for o in options if offers(answers, path, o["value"], data=data)]
+
+
+def parent_choices(answers: DAObject, path: str, **more: str) -> list[dict[str, Any]]:
+    """:func:`offered_choices` for a field whose values are the parents (``a``/``b``), labelled with their names."""
+    return offered_choices(answers, path, a=answers.parent_a.label, b=answers.parent_b.label, **more)
+
+
+def field_path(obj: DAObject, attribute: str) -> str:
+    """The case field path of ``obj.attribute`` (for generic questions): ``case.parent_a`` + ``role`` -> ``parent_a.role``."""
+    name = obj.instanceName
+    return (name[len("case."):] if name.startswith("case.") else name) + "." + attribute
+
+
+def section_of(obj: DAObject) -> str:
+    """The top-level case section an answers object belongs to (``case.parent_a.address`` -> ``parent_a``)."""
+    return field_path(obj, "x").split(".")[0].split("[")[0]
+
+
+def safety_finding(answers: DAObject) -> bool:
+    """The case model's own answer: does the screening record a finding (abuse, violence or an order)?"""
+    data = answers_to_data(answers).get("safety", {})
+    try:
+        return SafetyScreening.model_validate(data).finding
+    except ValidationError:
+        return False
+
+
+def topic_heading(topic: str) -> str:
+    """The agreement's heading for a topic (the libraries may rename it)."""
+    return _library().headings.get(topic, topic.replace("_", " ").capitalize())
+
+
+def offers(answers: DAObject, path: str, value: Any = True, *, data: Mapping[str, Any] | None = None) -> bool:
+    """Whether the case model's cross-section rules allow ``value`` at ``path`` for these answers."""
+    if "[" in path:
+        return True  # the cross-section rules read no list item
+    probe = _with_value(dict(data if data is not None else answers_to_data(answers)), path, value)
+    return all(problem_path != path for problem_path, _message in _cross_field(probe))
+
+
+def _library_alternatives(library: ClauseLibrary, path: str, data: Mapping[str, Any]) -> list[Choice]:
+    choices_for = getattr(library, "choices_for", None)
+    if choices_for is not None:
+        return list(choices_for(path, data))
+    return selectable_alternatives(library, f"case.{path}", data)
+
+
+def clause_choice_fields(answers: DAObject, topic: str) -> list[dict[str, Any]]:
+    """Fields for the clauses of ``topic`` that have alternatives but no ``select``: the mediator picks one.
+
+    For a ``fields: code:``; each sets ``case.choices['<clause id>']``.
+    """
+    data = answers_to_data(answers)
+    fields = []
+    for clause in _library().ordered():
+        if clause.topic != topic or not clause.alternatives or clause.select is not None:
+            continue
+        choices = [c for c in selectable_clause_alternatives(clause, data)]
+        if not choices:
+            continue
+        field: dict[str, Any] = {
+            "label": clause.title,
+            "field": f"case.choices[{clause.id!r}]",
+            "datatype": "radio",
+            "choices": [{"value": c.value, "label": c.label, **({"help": c.help} if c.help else {})} for c in choices],
+        }
+        if clause.default and any(c.value == clause.default for c in choices):
+            field["default"] = clause.default
+        fields.append(field)
+    return fields
+
+
+def selectable_clause_alternatives(clause: Any, data: Mapping[str, Any]) -> list[Choice]:
+    from .assembly import _expression, case_context_from_partial
+
+    context = case_context_from_partial(data)
+    offered = []
+    for alt in clause.alternatives.values():
+        if alt.when is not None:
+            try:
+                if not _expression(alt.when)(**context):
+                    continue
+            except Exception:  # noqa: BLE001 - not enough answers to know: do not offer it
+                continue
+        offered.append(Choice(alt.name, alt.label, alt.help, clause.id))
+    return offered
+
+
+def model_default(path: str) -> Any:
+    """The case model's default for ``path``, for a field's ``default:`` (the model owns defaults)."""
+    model: type[BaseModel] = Case
+    parts = path.split(".")
+    for part in parts[:-1]:
+        sub = _model_of(model.model_fields[part].annotation) or _model_of(_list_element(model.model_fields[part].annotation))
+        if sub is None:
+            raise MediationError("not a section of the case model", field_path=path)
+        model = sub
+    info = model.model_fields[parts[-1]]
+    if info.is_required():
+        return None
+    return _answer_value(info.get_default(call_default_factory=True))
+
+
+# --------------------------------------------------------------------------- the libraries and the draft
+
+
+def configured_libraries() -> list[Path]:
+    """The ordered clause libraries: interview metadata, else server configuration, else the package's own."""
+    entries: Any = None
+    try:
+        metadata = all_variables(special="metadata") or {}
+    except (AttributeError, KeyError, TypeError):
+        metadata = {}
+    settings = metadata.get(CONFIG_KEY) if isinstance(metadata, Mapping) else None
+    if isinstance(settings, Mapping):
+        entries = settings.get("libraries")
+    if not entries:
+        config = get_config(CONFIG_KEY) or {}
+        entries = config.get("libraries") if isinstance(config, Mapping) else None
+    if not entries:
+        return [default_library_dir()]
+    if isinstance(entries, str):
+        entries = [entries]
+    return [resolve_library(str(e)) for e in entries]
+
+
+def resolve_library(entry: str) -> Path:
+    """A folder path, or ``docassemble.Package:data/sources/folder`` inside an installed package."""
+    match = re.fullmatch(r"([A-Za-z_][\w.]*):(.+)", entry)
+    if match is None:
+        return Path(entry)
+    package, rest = match.groups()
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise MediationError(f"clause library package '{package}' is not installed", hint=f"install it or fix '{CONFIG_KEY}: libraries' in the configuration")
+    return Path(list(spec.submodule_search_locations)[0]) / rest
+
+
+_LIBRARY_CACHE: dict[tuple[str, ...], ClauseLibrary] = {}
+
+
+def _library() -> ClauseLibrary:
+    dirs = configured_libraries()
+    key = tuple(str(d) for d in dirs)
+    if key not in _LIBRARY_CACHE:
+        _LIBRARY_CACHE.clear()
+        _LIBRARY_CACHE[key] = load_library(dirs)
+    return _LIBRARY_CACHE[key]
+
+
+def draft_agreement(answers: DAObject, *, draft: bool = True) -> AgreementDocument:
+    """The agreement, assembled by the engine exactly as ``mediation-agreement assemble`` does."""
+    case = check_case(answers)
+    try:
+        return assemble(case, _library(), draft=draft)
+    except MediationError as exc:
+        validation_error(_plain(str(exc)))
+        raise
+
+
+def draft_html(doc: AgreementDocument) -> str:
+    from .render_html import render_html_fragment
+
+    return render_html_fragment(doc)
+
+
+def draft_text(doc: AgreementDocument) -> str:
+    return to_plain_text(doc)
+
+
+def draft_downloads(doc: AgreementDocument, stem: str = "agreement") -> dict[str, DAFile]:
+    """PDF and DOCX of the draft as DAFiles (for download links on the final screen)."""
+    from .render_docx import render_docx
+    from .render_pdf import render_pdf
+
+    files = {}
+    for ext, make in (("pdf", render_pdf), ("docx", render_docx)):
+        the_file = DAFile(f"{stem}_{ext}")
+        the_file.initialize(filename=f"{stem}.{ext}")
+        the_file.write(make(doc), binary=True)
+        the_file.commit()
+        files[ext] = the_file
+    return files
+
+
+# --------------------------------------------------------------------------- case files
+
+
+def case_file_text(answers: DAObject) -> str:
+    """The case as a case file (YAML), the same format the CLI reads."""
+    case = check_case(answers)
+    return yaml.safe_dump(_yaml_ready(dump_case(case)), sort_keys=False, allow_unicode=True)
+
+
+def case_file_download(answers: DAObject, filename: str = "case.yml") -> DAFile:
+    the_file = DAFile("case_file")
+    the_file.initialize(filename=filename)
+    the_file.write(case_file_text(answers))
+    the_file.commit()
+    return the_file
+
+
+def load_case_upload(answers: DAObject, upload: Any) -> Case:
+    """Read an uploaded case file and set every answer from it; errors shown on the upload field."""
+    the_file = upload[0] if isinstance(upload, (DAList, list)) or hasattr(upload, "elements") else upload
+    text = Path(the_file.path()).read_text(encoding="utf-8")
+    try:
+        case = parse_case_text(text, source=getattr(the_file, "filename", "uploaded case file"))
+    except CaseValidationError as exc:
+        validation_error(_plain("The case file has problems: " + "; ".join(f"{p.field_path}: {p.message}" if p.field_path else p.message for p in exc.problems[:3])))
+        raise
+    except MediationError as exc:
+        validation_error(_plain(str(exc)))
+        raise
+    fill_answers(answers, case)
+    return case
+
+
+def _yaml_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _yaml_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_yaml_ready(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- review screen
+
+
+def summary(answers: DAObject, path: str, *, skip: Sequence[str] = ()) -> str:
+    """Every answer under ``path``, one per line (Markdown), for the review screen."""
+    data = answers_to_data(answers)
+    value: Any = data
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if value in (None, {}, []):
+        return "(none)"
+    lines: list[str] = []
+    _summarise(value, "", lines, set(skip))
+    return "  \n".join(lines) if lines else "(none)"
+
+
+def _summarise(value: Any, label: str, lines: list[str], skip: set[str]) -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in skip:
+                continue
+            _summarise(item, f"{label} – {_human(key)}" if label else _human(key), lines, skip)
+    elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+        for i, item in enumerate(value, start=1):
+            _summarise(item, f"{label} {i}", lines, skip)
+    else:
+        lines.append(f"{label}: {_display(value)}")
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(_display(v) for v in value) or "(none)"
+    if isinstance(value, dt.date):
+        return value.strftime("%B %-d, %Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%-I:%M %p").lower()
+    if isinstance(value, Decimal):
+        return f"${value:,.2f}"
+    return str(value)
+
+
+def _human(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+# --------------------------------------------------------------------------- model introspection
+
+
+def _unwrap(annotation: Any) -> Any:
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    return annotation
+
+
+def _union_args(annotation: Any) -> tuple[Any, ...]:
+    annotation = _unwrap(annotation)
+    if get_origin(annotation) in (Union, types.UnionType):
+        return tuple(_unwrap(a) for a in get_args(annotation))
+    return (annotation,)
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    for arg in _union_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def _is_optional(annotation: Any) -> bool:
+    return type(None) in _union_args(annotation)
+
+
+def _list_element(annotation: Any) -> Any:
+    for arg in _union_args(annotation):
+        if get_origin(arg) is list:
+            args = get_args(arg)
+            return args[0] if args else Any
+    return None
+
+
+def _is_dict(annotation: Any) -> bool:
+    return any(get_origin(arg) is dict for arg in _union_args(annotation))
+
+
+def _is_decimal(annotation: Any) -> bool:
+    return any(arg is Decimal for arg in _union_args(annotation))
+
+
+def _literal_values(path: str) -> list[Any] | None:
+    model: Any = Case
+    annotation: Any = None
+    for part in re.sub(r"\[\d+\]", "", path).split("."):
+        current = _model_of(model) if not (isinstance(model, type) and issubclass(model, BaseModel)) else model
+        if current is None:
+            current = _model_of(_list_element(model))
+        if current is None or part not in current.model_fields:
+            return None
+        annotation = current.model_fields[part].annotation
+        model = annotation
+    values: list[Any] = []
+    for arg in _union_args(annotation):
+        if get_origin(arg) is Literal:
+            values.extend(get_args(arg))
+        elif isinstance(arg, type) and issubclass(arg, enum.Enum):
+            values.extend(member.value for member in arg)
+        elif get_origin(arg) is list:
+            return None
+    return values or None
+
+
+def _with_value(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    parts = path.split(".")
+    current = data
+    for part in parts[:-1]:
+        nxt = current.get(part)
+        nxt = dict(nxt) if isinstance(nxt, Mapping) else {}
+        current[part] = nxt
+        current = nxt
+    current[parts[-1]] = value
+    return data
+
+
+def variable_for(field_path: str) -> str:
+    """The interview variable for a case field path (``children[0].full_name`` -> ``case.children[0].full_name``)."""
+    return "case." + field_path
+
+
+def _dotted(loc: Iterable[Any]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else str(part)
+    return text
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and (part.startswith(("literal[", "function-")) or part[:1].isupper() or part in ("str", "int", "date", "time", "decimal", "bool"))
+
+
+def _strip_prefix(message: str) -> str:
+    return message[len("Value error, "):] if message.startswith("Value error, ") else message
+
+
+def _plain(message: str) -> str:
+    """Engine messages name fields in snake_case; show them as words."""
+    text = message.strip()
+    return text[:1].upper() + text[1:]
