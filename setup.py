@@ -48,12 +48,13 @@ setup(
         "jinja2>=3.1",
         "pypdf>=5.0",
         "pydantic>=2.7",
-        "typst>=0.13",
+        "typst>=0.14",
         "python-docx>=1.1",
         "icalendar>=6.0",
         "sqlalchemy>=2.0",
         "cryptography>=42",
         "pyhanko>=0.25",
+        "pillow>=10",  # signature images (signing.py); docassemble.base pins it too
         "click>=8.1",
     ],
     extras_require={

@@ -226,10 +226,7 @@ class CoverSheetBuilder:
             parts = self._wrap(cell["text"], s.font, size, width)
             y = top - s.label_size - 2.5 - (s.field_height + size) / 2 + 2 if len(parts) == 1 else top - size
             for part in parts:
-                if cell.get("align") == "center":
-                    tx = x + (width - self.canvas.stringWidth(part, s.font, size)) / 2
-                else:
-                    tx = x
+                tx = x + (width - self.canvas.stringWidth(part, s.font, size)) / 2 if cell.get("align") == "center" else x
                 self._text(tx, y, part, size=size)
                 y -= size * 1.2
             return max(s.label_size + 2.5 + s.field_height, top - y)

@@ -3,9 +3,10 @@
 #   libzbar0       docassemble.base imports pyzbar at start-up
 #   poppler-utils  pdftotext/pdffonts/pdfsig: tests read PDFs the way viewers do
 #   postgresql     the case store's tests run against a real PostgreSQL server
+#   libnss3-tools  certutil: lets pdfsig trust the tests' own certificate authority
 # Usage: install-system-packages.sh [extra package...]
 set -euo pipefail
-want=(libzbar0 poppler-utils postgresql "$@")
+want=(libzbar0 poppler-utils postgresql libnss3-tools "$@")
 missing=()
 for pkg in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -44,10 +44,10 @@ def name(common_name: str, organisation: str) -> x509.Name:
 
 
 def key_usage(**wanted: bool) -> x509.KeyUsage:
-    fields = (
-        "digital_signature content_commitment key_encipherment data_encipherment key_agreement "
-        "key_cert_sign crl_sign encipher_only decipher_only"
-    ).split()
+    fields = [
+        "digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement",
+        "key_cert_sign", "crl_sign", "encipher_only", "decipher_only",
+    ]
     return x509.KeyUsage(**{f: wanted.get(f, False) for f in fields})
 
 

@@ -34,6 +34,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -286,10 +287,17 @@ def http_get(url: str, timeout: float = 5.0) -> int:
         return 0
 
 
+def state_dir(layout: Layout) -> Path:
+    """The state folder: others may pass through it (PostgreSQL runs as `postgres`) but not list it."""
+    layout.state.mkdir(parents=True, exist_ok=True)
+    layout.state.chmod(0o711)
+    return layout.state
+
+
 @contextlib.contextmanager
 def locked(layout: Layout) -> Iterator[None]:
     """One start/stop at a time per state folder (a test run and a `make serve` may race)."""
-    private_dir(layout.state)
+    state_dir(layout)
     with (layout.state / "serve.lock").open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -538,8 +546,6 @@ def distribution_name(source: Path) -> str:
             return str(name)
     setup = source / "setup.py"
     if setup.exists():
-        import re
-
         match = re.search(r"""name\s*=\s*["']([^"']+)["']""", setup.read_text())
         if match:
             return match.group(1)
@@ -604,10 +610,28 @@ def load_secrets(layout: Layout) -> dict[str, str]:
     return values
 
 
+def included_files(text: str) -> set[str]:
+    """File names listed under the `include:` blocks of an interview's YAML."""
+    names: set[str] = set()
+    inside = False
+    for line in text.splitlines():
+        if line.startswith("include:"):
+            inside = True
+        elif inside and (match := re.match(r"\s*-\s*['\"]?([^'\"\s#]+)", line)):
+            ref = match.group(1)
+            if ":" not in ref or ref.startswith(PACKAGE + ":"):
+                names.add(ref.rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+        elif line.strip() and not line.startswith((" ", "#")):
+            inside = False
+    return names
+
+
 def interview_files() -> list[str]:
-    """The interviews this package ships, as docassemble references."""
-    folder = ROOT / "interviews"
-    return [f"{PACKAGE}:data/questions/{p.name}" for p in sorted(folder.glob("*.yml")) if not p.name.startswith("_")]
+    """The interviews a user starts, as docassemble references: every interviews/*.yml that no
+    other one includes (those are topic files) and whose name does not start with `_`."""
+    files = sorted((ROOT / "interviews").glob("*.yml"))
+    included = set().union(*(included_files(p.read_text(errors="replace")) for p in files)) if files else set()
+    return [f"{PACKAGE}:data/questions/{p.name}" for p in files if p.name not in included and not p.name.startswith("_")]
 
 
 def dispatch() -> dict[str, str]:
@@ -681,12 +705,17 @@ def ensure_tables(layout: Layout) -> None:
 def web_pid(layout: Layout) -> int | None:
     """The pid of the web process we started, if it is still that process."""
     pid = read_pid(layout.web_pid)
-    if pid is None or not pid_alive(pid) or "run_server.py" not in cmdline(pid):
+    if pid is None or not pid_alive(pid):
         return None
-    return pid
+    for _ in range(20):  # /proc/<pid>/cmdline reads empty for a moment around exec()
+        line = cmdline(pid)
+        if line:
+            return pid if "run_server.py" in line else None
+        time.sleep(0.05)
+    return None
 
 
-def start_web(layout: Layout, ports: Ports) -> None:
+def start_web(layout: Layout, ports: Ports) -> subprocess.Popen[bytes]:
     if http_get(f"http://{HOST}:{ports.web}/health_check", timeout=2) != 0:
         raise ServeError(f"something else already answers on {HOST}:{ports.web}; choose another port: make serve PORT=8081")
     layout.run.mkdir(parents=True, exist_ok=True)
@@ -700,15 +729,16 @@ def start_web(layout: Layout, ports: Ports) -> None:
             env={**os.environ, **server_env(layout)}, start_new_session=True,
         )
     layout.web_pid.write_text(f"{process.pid}\n")
+    return process
 
 
-def wait_ready(layout: Layout, ports: Ports, timeout: float = BOOT_TIMEOUT) -> float:
+def wait_ready(layout: Layout, ports: Ports, process: subprocess.Popen[bytes], timeout: float = BOOT_TIMEOUT) -> float:
     started = time.monotonic()
     url = f"http://{HOST}:{ports.web}/health_check"
     while True:
         if http_get(url, timeout=5) == 200:
             return time.monotonic() - started
-        if web_pid(layout) is None:
+        if process.poll() is not None:
             tail = "".join(layout.server_log.read_text(errors="replace").splitlines(keepends=True)[-30:])
             raise ServeError(f"the docassemble process exited during start-up; end of {layout.server_log}:\n{tail}")
         if time.monotonic() - started > timeout:
@@ -790,7 +820,6 @@ def print_summary(details: dict[str, object]) -> None:
 
 def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: bool) -> dict[str, object]:
     started = time.monotonic()
-    private_dir(layout.state)
     ensure_system(layout)
     values = load_secrets(layout)
     ensure_postgres(layout, ports, values["db_password"])
@@ -809,8 +838,8 @@ def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: b
         say("the package or the configuration changed: restarting docassemble")
         stop_web(layout)
     if web_pid(layout) is None:
-        start_web(layout, ports)
-        took = wait_ready(layout, ports)
+        process = start_web(layout, ports)
+        took = wait_ready(layout, ports, process)
         say(f"docassemble answered after {took:.0f} s")
         warm_up(ports)
     if not api_key_works(ports, values["admin_api_key"]):

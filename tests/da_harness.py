@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as _dt
 import mimetypes
 import os
+import pickle
 import re
 import shutil
 import sys
@@ -156,6 +157,9 @@ class ServerStandIn:
 
     @hookimpl
     def url_finder(self, file_reference, kwargs):  # noqa: ANN001, ANN201
+        number = getattr(file_reference, "number", None)
+        if number is not None:
+            return f"/uploadedfile/{number}/{getattr(file_reference, 'filename', 'file')}"
         return f"/packagestatic/{file_reference}"
 
     @hookimpl
@@ -330,7 +334,12 @@ class Screen:
 
     @property
     def variables(self) -> list[str]:
-        return [f.variable for f in self.fields if f.variable]
+        """The inputs shown (fields hidden by a server-side ``show if: code:`` are not)."""
+        return [f.variable for f in self.fields if f.variable and not f.hidden]
+
+    @property
+    def hidden_variables(self) -> list[str]:
+        return [f.variable for f in self.fields if f.variable and f.hidden]
 
     def choices(self, variable: str) -> list[Any]:
         for f in self.fields:
@@ -453,7 +462,8 @@ class InterviewDriver:
             required = status.extras.get("required", {}).get(f.number, True)
             label = status.labels.get(f.number) if hasattr(status, "labels") else None
             helptext = status.helptexts.get(f.number) if hasattr(status, "helptexts") else None
-            fields.append(FieldInfo(variable, getattr(f, "datatype", None), label, choices, bool(required), help=helptext, number=f.number))
+            hidden = status.extras.get("ok", {}).get(f.number, True) is False
+            fields.append(FieldInfo(variable, getattr(f, "datatype", None), label, choices, bool(required), hidden=hidden, help=helptext, number=f.number))
         review_items: list[str] = []
         if question.question_type == "review":
             for f in getattr(question, "fields", []):
@@ -490,7 +500,7 @@ class InterviewDriver:
                 elif question.question_type in ("review", "settrue", "continue") or (not values and len(screen.variables) == 1 and screen.fields[0].datatype in (None, "continue")):
                     if screen.variables:
                         values = {screen.variables[0]: True, **values}
-                extra_ok = {self._concrete(question.fields_saveas)} if hasattr(question, "fields_saveas") else set()
+                extra_ok = {self._concrete(getattr(question, a)) for a in ("fields_saveas", "review_saveas") if hasattr(question, a)}
                 unknown = [k for k in values if k not in screen.variables and k not in extra_ok]
                 if unknown:
                     raise KeyError(f"screen {screen.id} has no field(s) {unknown}; it has {screen.variables}")
@@ -498,8 +508,9 @@ class InterviewDriver:
                 for f in screen.fields:
                     if f.variable in values and values[f.variable] is None and f.number in defaults and defaults[f.number] not in (None, ""):
                         values[f.variable] = defaults[f.number]  # a browser submits the pre-filled default
-                if hasattr(question, "fields_saveas"):
-                    values.setdefault(self._concrete(question.fields_saveas), True)
+                for attribute in ("fields_saveas", "review_saveas"):
+                    if hasattr(question, attribute):
+                        values.setdefault(self._concrete(getattr(question, attribute)), True)
                 for name, value in values.items():
                     if name not in screen.variables:
                         self.user_dict["_harness_value"] = value
@@ -524,7 +535,16 @@ class InterviewDriver:
                 stack = self.user_dict["_internal"].get("event_stack", {}).get(self.session_uid, [])
                 if stack and stack[0]["action"] in values:
                     stack.pop(0)
+        self._save_and_reload()
         self.last = None
+
+    def _save_and_reload(self) -> None:
+        """The server pickles the answers between requests; so does the harness (unpicklable answers fail here)."""
+        from docassemble.base.functions import pickleable_objects
+
+        self.user_dict = pickle.loads(pickle.dumps(pickleable_objects(self.user_dict)))
+        with self._context():
+            self.interview.populate_non_pickleable(self.user_dict)
 
     def _concrete(self, variable: str) -> str:
         """``case.children[i].full_name`` -> ``case.children[0].full_name``, as the server names the input."""
@@ -580,6 +600,8 @@ def coerce(value: Any, datatype: str | None) -> Any:
     if datatype in ("integer", "range"):
         return int(value)
     if datatype in ("yesno", "noyes", "yesnowide", "noyeswide", "boolean", "yesnoradio", "noyesradio"):
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "yes", "1", "on")
         return bool(value)
     if isinstance(value, Decimal):
         return float(value)
@@ -634,8 +656,10 @@ class CaseFileAnswers:
 
     def __call__(self, screen: Screen) -> dict[str, Any]:
         answers: dict[str, Any] = {}
+        if screen.question_type in ("settrue", "review"):
+            return answers
         for f in screen.fields:
-            if f.variable is None:
+            if f.variable is None or f.hidden:
                 continue
             if screen.id in self.extra and f.variable in self.extra[screen.id]:
                 answers[f.variable] = self.extra[screen.id][f.variable]

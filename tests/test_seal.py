@@ -262,3 +262,26 @@ def test_a_draft_document_is_executed_without_its_draft_mark(executed: Executed,
     caps, events = signed_case(caps)
     pdf = build_executed_pdf(sample_agreement(draft=True), caps, events, executed.config)
     assert "DRAFT" not in text_of(pdf)
+
+
+def test_markup_in_names_and_client_data_prints_literally(executed: Executed) -> None:
+    """Names, typed signatures and user agents reach Typst as data, never as markup."""
+    from doc_fixtures import HOSTILE_NAME, HOSTILE_PIECES, sample_agreement
+    from signing_fixtures import log_chain
+
+    caps = captures()
+    caps["b"] = capture_signature("b", method="typed", typed_name=HOSTILE_NAME, intent_confirmed=True, consent_text="#set page(width: 1pt) *consent*")
+    hostile_agent = "Mozilla/5.0 #panic(\"x\") $y$ <tag>"
+    specs = [
+        ("signed", "a", caps["a"].to_event_payload(DRAFT_SHA256, {"user_agent": hostile_agent})),
+        ("signed", "b", caps["b"].to_event_payload(DRAFT_SHA256)),
+        ("signed", "mediator", caps["mediator"].to_event_payload(DRAFT_SHA256)),
+    ]
+    pdf = build_executed_pdf(sample_agreement(parent_b_name=HOSTILE_NAME, draft=False), caps, log_chain(specs), executed.config)
+    text = text_of(pdf)
+    flat = re.sub(r"\s+", " ", text)
+    for piece in HOSTILE_PIECES:
+        assert piece in flat, piece
+    assert "#set page(width: 1pt) *consent*" in flat
+    assert hostile_agent in flat
+    assert verify_pdf(pdf, trust_roots=[executed.paths["ca"]]).ok

@@ -101,7 +101,7 @@ def test_an_unreadable_trust_root_is_a_config_error(executed: Executed, tmp_path
         verify_pdf(executed.pdf, trust_roots=[tmp_path / "missing.pem"])
     junk = tmp_path / "junk.pem"
     junk.write_bytes(b"not a certificate")
-    with pytest.raises(ConfigError, match="junk.pem"):
+    with pytest.raises(ConfigError, match=r"junk\.pem"):
         verify_pdf(executed.pdf, trust_roots=[junk])
 
 
@@ -235,7 +235,7 @@ def test_cli_json_output(executed: Executed, tmp_path: Path, invoke: Callable[..
     data = json.loads(out)
     assert code == 0 and data["ok"] is True and data["trusted"] is False
     assert data["case_id"] == "c-test-0001"
-    assert {"name": "trust", "passed": None} == {k: data["checks"][5][k] for k in ("name", "passed")}
+    assert {k: data["checks"][5][k] for k in ("name", "passed")} == {"name": "trust", "passed": None}
 
 
 def test_cli_compares_with_a_real_store(executed: Executed, tmp_path: Path, invoke: Callable[..., tuple[int, str, str]]) -> None:

@@ -345,6 +345,14 @@ def _template_source() -> bytes:
         raise RenderError(f"cannot read the certificate layout: {exc.strerror or exc}", path=f"templates/{TEMPLATE_NAME}") from None
 
 
+@lru_cache(maxsize=1)
+def _compiler() -> Any:
+    """A Typst compiler with the bundled fonts loaded, kept warm (as in :mod:`.render_pdf`)."""
+    import typst
+
+    return typst.Compiler(ignore_system_fonts=True)
+
+
 def render_certificate(
     record: CompletionRecord,
     signatures: Mapping[str, SignatureCapture],
@@ -358,11 +366,10 @@ def render_certificate(
     data = json.dumps(certificate_data(record, signatures, legal_note=legal_note), ensure_ascii=False, separators=(",", ":"))
     try:
         with _COMPILE_LOCK:
-            pdf = typst.compile(
-                _template_source(),
+            pdf = _compiler().compile(
+                input=_template_source(),
                 format="pdf",
                 sys_inputs={"record": data},
-                ignore_system_fonts=True,
                 pdf_standards=["a-2b"],
                 pdf_tags=False,
                 timestamp=timestamp if timestamp is not None else 0,

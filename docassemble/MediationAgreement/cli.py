@@ -47,9 +47,9 @@ def main() -> None:
 
 def _register() -> None:
     """Attach every command.  Explicit, so nothing registers itself by import side effect."""
-    from . import cli_case, cli_core, cli_filing, cli_verify
+    from . import cli_case, cli_core, cli_filing, cli_schedule, cli_verify
 
-    for command in [*cli_core.COMMANDS, *cli_verify.COMMANDS, *cli_filing.COMMANDS, *cli_case.COMMANDS]:
+    for command in [*cli_core.COMMANDS, *cli_verify.COMMANDS, *cli_filing.COMMANDS, *cli_case.COMMANDS, *cli_schedule.COMMANDS]:
         main.add_command(command)
 
 

@@ -9,10 +9,10 @@ import click
 
 from .case import load_case
 from .coversheet import (
-    check_mapping,
     default_mapping_path,
     fill_cover_sheet,
     load_mapping,
+    mapping_problems,
     relative_form_ref,
     resolve_form,
     starter_mapping,
@@ -137,12 +137,9 @@ def coversheet_command(case_file: Path, form_path: Path | None, map_path: Path |
     mapping = load_mapping(map_path or default_mapping_path())
     if check:
         form = resolve_form(mapping, form_path)
-        problems = check_mapping(mapping, form)
+        values, problems = mapping_problems(mapping, form, case)
         if problems:
             raise FormProblems(problems)
-        from .coversheet import evaluate_mapping
-
-        values = evaluate_mapping(mapping, form, case)
         click.echo(f"ok: {len(values)} field(s) of {Path(form.source).name} filled from {case_file}, no problems")
         return
     sheet = fill_cover_sheet(case, form=form_path, mapping=mapping, flatten=flatten)

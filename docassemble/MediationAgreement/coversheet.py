@@ -96,7 +96,10 @@ class FieldRuleShape(_Shape):
 class AttachmentShape(_Shape):
     """An attachment the court's filing packet takes, in order."""
 
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$", description="File name without .pdf, e.g. parenting-time-calendar")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9*][A-Za-z0-9._*-]*$",
+        description="File name without .pdf, e.g. parenting-time-calendar; * matches any text (calendar-*)",
+    )
     title: str = Field(min_length=1, description="Bookmark title in the packet")
     required: bool = False
 
@@ -190,7 +193,7 @@ def load_mapping(path: str | Path) -> CoverSheetMapping:
     try:
         shape = MappingShape.model_validate(data)
     except ValidationError as exc:
-        raise FormProblems(validation_problems(exc, MappingShape, str(source), lines)) from None
+        raise FormProblems([_entry_hint(p) for p in validation_problems(exc, MappingShape, str(source), lines)]) from None
     rules: dict[str, FieldRule] = {}
     for name, entry in shape.fields.items():
         key_line = lines.line_for(("fields", name))
@@ -230,6 +233,20 @@ def load_mapping(path: str | Path) -> CoverSheetMapping:
         other_attachments=shape.packet.other_attachments,
         lines=lines,
     )
+
+
+def _entry_hint(problem: Problem) -> Problem:
+    """Add the did-you-mean that pydantic's path cannot give inside ``fields:`` (a dict of entries)."""
+    match = re.match(r"unknown field '([^']+)'$", problem.message)
+    if not match or not problem.field_path:
+        return problem
+    shape = FieldRuleShape if problem.field_path.startswith("fields.") else AttachmentShape if problem.field_path.startswith("packet.attachments[") else None
+    if shape is None:
+        return problem
+    guess = difflib.get_close_matches(match.group(1), list(shape.model_fields), n=1)
+    known = ", ".join(shape.model_fields)
+    hint = f"; did you mean '{guess[0]}'?" if guess else f"; an entry may have: {known}"
+    return Problem(problem.message + hint, path=problem.path, line=problem.line, field_path=problem.field_path)
 
 
 # --------------------------------------------------------------------------- the sandbox
@@ -427,7 +444,23 @@ def evaluate_mapping(mapping: CoverSheetMapping, form: PdfForm, case: Case) -> d
     Returns field name -> value ready for :func:`.forms.fill_form`; raises
     :class:`FormProblems` listing every expression that failed, every value that
     does not fit, every required field left empty and every confidential address.
+    Call :func:`check_mapping` first (:func:`mapping_problems` does both).
     """
+    values, problems = _evaluate(mapping, form, case, skip=set())
+    if problems:
+        raise FormProblems(problems)
+    return values
+
+
+def mapping_problems(mapping: CoverSheetMapping, form: PdfForm, case: Case) -> tuple[dict[str, FieldInput], list[Problem]]:
+    """Check and evaluate in one go: the values, and every problem found (static and for
+    this case), in line order.  The values are only usable when there are no problems."""
+    static = check_mapping(mapping, form)
+    values, runtime = _evaluate(mapping, form, case, skip={p.field_path for p in static if p.field_path})
+    return values, sorted(static + runtime, key=lambda p: p.line or 0)
+
+
+def _evaluate(mapping: CoverSheetMapping, form: PdfForm, case: Case, *, skip: set[str]) -> tuple[dict[str, FieldInput], list[Problem]]:
     env = _environment()
     context = mapping_context(case)
     problems: list[Problem] = []
@@ -435,7 +468,9 @@ def evaluate_mapping(mapping: CoverSheetMapping, form: PdfForm, case: Case) -> d
     where = mapping.source
 
     for rule in mapping.rules.values():
-        f = form.fields[rule.name]
+        f = form.fields.get(rule.name)
+        if f is None or rule.name in skip:
+            continue
 
         def add(message: str, rule: FieldRule = rule) -> None:
             problems.append(Problem(message, path=where, line=rule.value_line or rule.line, field_path=rule.name))
@@ -482,9 +517,7 @@ def evaluate_mapping(mapping: CoverSheetMapping, form: PdfForm, case: Case) -> d
             add("is required by the mapping but has no value for this case" + (" (the condition is false)" if f.kind == "checkbox" else ""))
             continue
         values[rule.name] = value
-    if problems:
-        raise FormProblems(problems)
-    return values
+    return values, problems
 
 
 class _EvaluationRefused(Exception):
@@ -554,10 +587,9 @@ def fill_cover_sheet(
     """
     loaded = mapping if isinstance(mapping, CoverSheetMapping) else load_mapping(mapping or default_mapping_path())
     pdf = resolve_form(loaded, form)
-    problems = check_mapping(loaded, pdf)
+    values, problems = mapping_problems(loaded, pdf, case)
     if problems:
         raise FormProblems(problems)
-    values = evaluate_mapping(loaded, pdf, case)
     filled: FilledForm = fill_form(pdf, values, flatten=flatten)
     notes = list(filled.notes)
     for f in pdf.fields.values():
@@ -593,7 +625,7 @@ def starter_mapping(form: PdfForm, *, form_ref: str, title: str | None = None) -
         "# Positions are points from the page's top-left corner (72 points = 1 inch).",
         "# Check it with: mediation-agreement coversheet CASE --map THIS.yml --out cover.pdf  (docs/coversheets.md)",
         f"form: {_q(form_ref)}",
-        f"title: {_q(title or form.source and Path(form.source).stem)}",
+        f"title: {_q(title or Path(form.source).stem)}",
         "confidential: false  # true if the court keeps this form confidential (SSNs, birth dates): it never goes in a packet",
         "fields:",
     ]
@@ -646,6 +678,7 @@ __all__ = [
     "find_confidential",
     "load_mapping",
     "mapping_context",
+    "mapping_problems",
     "relative_form_ref",
     "resolve_form",
     "starter_mapping",

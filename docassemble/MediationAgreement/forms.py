@@ -472,7 +472,8 @@ def normalise_state(value: str) -> str:
     return value if value.startswith("/") else f"/{value}"
 
 
-_WINANSI_EXTRA = set("€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ")
+_WINANSI_EXTRA = set(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+"""The printable characters WinAnsi puts at 0x80-0x9F (curly quotes, dashes, the euro sign...)."""
 
 
 def unprintable_characters(text: str) -> list[str]:
@@ -847,13 +848,13 @@ def page_count(source: bytes, *, label: str) -> int:
 
 
 __all__ = [
+    "PDF_DAMAGE_ERRORS",
     "FieldInput",
     "FieldKind",
     "FilledForm",
     "FormField",
     "PdfForm",
     "Widget",
-    "PDF_DAMAGE_ERRORS",
     "check_values",
     "collect_pypdf_warnings",
     "did_you_mean",

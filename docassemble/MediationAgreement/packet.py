@@ -26,6 +26,7 @@ because merging pages into another file always breaks a digital seal.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import io
 import re
@@ -71,17 +72,18 @@ class PacketPart:
     sealed_by: list[str] = field(default_factory=list)
 
 
-def _text_of(reader: PdfReader, *, max_pages: int | None = None) -> str:
-    pages = reader.pages if max_pages is None else reader.pages[:max_pages]
-    parts = []
+def _page_texts(reader: PdfReader) -> list[str]:
+    """Each page's text, whitespace squeezed and case-folded (for the confidentiality checks)."""
+    texts = []
     notes: list[str] = []
     with collect_pypdf_warnings(notes):
-        for page in pages:
+        for page in reader.pages:
             try:
-                parts.append(page.extract_text() or "")
+                text = page.extract_text() or ""
             except PDF_DAMAGE_ERRORS:
-                parts.append("")
-    return re.sub(r"\s+", " ", " ".join(parts)).casefold()
+                text = ""
+            texts.append(re.sub(r"\s+", " ", text).casefold())
+    return texts
 
 
 def _refuse_confidential_form(text: str, what: str) -> None:
@@ -113,17 +115,20 @@ def order_attachments(mapping: CoverSheetMapping, attachments: list[tuple[str, b
         given[stem.casefold()] = (stem, data)
     ordered: list[tuple[str, str, bytes]] = []
     for rule in mapping.attachments:
-        found = given.pop(rule.name.casefold(), None)
-        if found is None:
+        pattern = rule.name.casefold()
+        matches = [key for key in given if fnmatch.fnmatchcase(key, pattern)]
+        if not matches:
             if rule.required:
                 raise FormError(
                     f"the filing configuration requires the attachment '{rule.name}' ({rule.title})",
                     path=mapping.path,
                     line=rule.line,
-                    hint=f"add --attach {rule.name}.pdf",
+                    hint=f"add --attach {rule.name.replace('*', 'NAME')}.pdf",
                 )
             continue
-        ordered.append((found[0], rule.title, found[1]))
+        for key in matches:
+            stem, data = given.pop(key)
+            ordered.append((stem, rule.title if len(matches) == 1 else f"{rule.title}: {stem}", data))
     if given and mapping.other_attachments == "refuse":
         listed = ", ".join(r.name for r in mapping.attachments) or "none"
         raise FormError(
@@ -141,9 +146,10 @@ def _check_part(data: bytes, label: str, case: Case, *, marker_check: bool) -> P
     reader, _data, _where = open_pdf(data, label=label)
     if len(reader.pages) == 0:
         raise FormError("has no pages", path=label)
+    texts = _page_texts(reader)
     if marker_check:
-        _refuse_confidential_form(_text_of(reader, max_pages=2), label)
-    who = find_confidential(_text_of(reader), case)
+        _refuse_confidential_form(" ".join(texts[:2]), label)
+    who = find_confidential(" ".join(texts), case)
     if who is not None:
         raise FormError(
             f"contains {who}'s confidential address; the packet was not written",

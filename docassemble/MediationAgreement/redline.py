@@ -114,19 +114,48 @@ class Redline:
 
 # --------------------------------------------------------------------------- diffing
 
-_WORD = re.compile(r"\S+\s*|\s+")
+_CHUNK = re.compile(r"\S+\s*|\s+")
+_LEAD = re.compile(r"[(\[“‘\"']+")
+_TRAIL = re.compile(r"[.,;:!?)\]”’\"']+$")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their following whitespace; opening and closing punctuation are
+    tokens of their own, so "support." and "support" are the same word (while
+    "6:00" and "p.m" stay whole)."""
+    out: list[str] = []
+    for chunk in _CHUNK.findall(text):
+        word = chunk.rstrip()
+        if not word:
+            out.append(chunk)
+            continue
+        lead = _LEAD.match(word)
+        a = lead.end() if lead else 0
+        trail = _TRAIL.search(word, a)
+        b = trail.start() if trail else len(word)
+        parts = [p for p in (word[:a], word[a:b], word[b:]) if p]
+        parts[-1] += chunk[len(word) :]
+        out.extend(parts)
+    return out
 
 
 def diff_words(old: str, new: str) -> tuple[Segment, ...]:
     """Word-level diff: each word keeps its following whitespace; a changed
-    stretch is shown as the old words deleted, then the new words inserted."""
-    old_tokens = _WORD.findall(old)
-    new_tokens = _WORD.findall(new)
+    stretch is shown as the old words deleted, then the new words inserted.
+    Changes of whitespace alone are not shown (the new text's spacing is kept)."""
+    old_tokens = _tokens(old)
+    new_tokens = _tokens(new)
     matcher = difflib.SequenceMatcher(None, [t.strip() for t in old_tokens], [t.strip() for t in new_tokens], autojunk=False)
     out: list[Segment] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    opcodes = matcher.get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            _push(out, "equal", "".join(new_tokens[j1:j2]))
+            text = "".join(new_tokens[j1:j2])
+            following = opcodes[index + 1][0] if index + 1 < len(opcodes) else None
+            old_space = old_tokens[i2 - 1][len(old_tokens[i2 - 1].rstrip()) :]
+            if following in ("delete", "replace") and old_space and not text[-1:].isspace():
+                text += old_space  # keep the deleted word apart from the one before it
+            _push(out, "equal", text)
             continue
         if tag in ("delete", "replace"):
             _push(out, "delete", "".join(old_tokens[i1:i2]))

@@ -665,6 +665,10 @@ _SEASONS: dict[HolidayName, tuple[tuple[int, int], tuple[int, int], int]] = {
 }
 
 
+def _season_name(rule: HolidayRule, year: int) -> str:
+    return f"{year}-{(year + 1) % 100:02d}" if rule.holiday is HolidayName.WINTER_BREAK else str(year)
+
+
 def _rule_label(rule: HolidayRule) -> str:
     return rule.label or HOLIDAY_LABELS[rule.holiday]
 
@@ -773,7 +777,7 @@ def _holiday_overlays(
                     season = _SEASONS[rule.holiday]
                     notices.append(Conflict(
                         "missing_dates",
-                        f"{_rule_label(rule)} {year} is not placed: the school calendar gives no dates for it; the layers below apply",
+                        f"{_rule_label(rule)} {_season_name(rule, year)} is not placed: the school calendar gives no dates for it; the layers below apply",
                         path,
                         datetime(year, *season[0]),
                         datetime(year + season[2], *season[1]),

@@ -39,7 +39,7 @@ from .errors import ConfigError, RenderError, SignatureError
 from .signing import SignatureCapture, SigningConfig, trimmed_signature_png
 from .store import LogEvent, parse_iso_z
 
-__all__ = ["build_executed_pdf", "executed_document", "load_seal_signer", "seal_identity", "seal_pdf"]
+__all__ = ["attach_certificate", "build_executed_pdf", "executed_document", "load_seal_signer", "seal_identity", "seal_pdf"]
 
 Renderer = Callable[[AgreementDocument], bytes]
 
@@ -87,7 +87,9 @@ def build_executed_pdf(
     record = completion_record(doc, signatures, events, identity)
     executed = executed_document(doc, record, signatures)
     if render is None:
-        from .render_pdf import render_pdf as render
+        from .render_pdf import render_pdf
+
+        render = render_pdf
     agreement = render(executed)
     completed = max(parse_iso_z(s.signed_at) for s in record.signers)
     certificate = render_certificate(record, signatures, timestamp=int(completed.timestamp()))
@@ -196,7 +198,7 @@ def load_seal_signer(config: SigningConfig) -> Any:
     return SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
         signing_key=translate_pyca_cryptography_key_to_asn1(private_key),
-        cert_registry=SimpleCertificateStore.from_certs(chain),
+        cert_registry=SimpleCertificateStore.from_certs(chain),  # type: ignore[no-untyped-call]
     )
 
 

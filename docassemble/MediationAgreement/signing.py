@@ -52,8 +52,10 @@ __all__ = [
     "SignatureMethod",
     "SigningConfig",
     "capture_signature",
+    "check_signature_png",
     "is_signature_payload",
     "sha256_hex",
+    "trimmed_signature_png",
 ]
 
 Party = Literal["a", "b", "mediator"]

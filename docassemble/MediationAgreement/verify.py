@@ -146,7 +146,7 @@ def verify_pdf(
         return report
     report._add("pdf", True, f"{len(pdf):,} bytes")
     _check_seal(report, signatures, roots)
-    record = _check_record(report, reader)
+    _check_record(report, reader)
     if events is not None:
         check_against_store(report, events, store_audit=store_audit)
     return report
@@ -209,7 +209,8 @@ def _check_seal(report: VerifyReport, signatures: list[Any], roots: list[Any] | 
         path = " -> ".join(c.subject.human_friendly for c in status.validation_path.iter_certs(include_root=True)) if status.validation_path else subject
         report._add("trust", True, f"chains to a trusted root: {path}")
     else:
-        reason = status.trust_problem_indic.name if status.trust_problem_indic else "no path to a trusted root"
+        indication = status.trust_problem_indic
+        reason = str(getattr(indication, "name", indication)) if indication is not None else "no path to a trusted root"
         report._add("trust", False, f"the sealing certificate ({subject}, SHA-256 {fingerprint}) does not chain to the given trust root ({reason})")
     for sig in signatures[:-1]:
         try:
@@ -239,7 +240,7 @@ def read_record(reader: Any) -> bytes | None:
     """The bytes of ``mediation-record.json`` attached to a PDF opened with pyHanko, or None."""
 
     def entry(dictionary: Any, key: str) -> Any:
-        return dictionary[key] if key in dictionary else None  # pyHanko resolves references on [] only
+        return dictionary[key] if key in dictionary else None  # noqa: SIM401 - pyHanko resolves references on [] only, not .get()
 
     names = entry(reader.root, "/Names")
     tree = entry(names, "/EmbeddedFiles") if names is not None else None
