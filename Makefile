@@ -1,4 +1,6 @@
 # docassemble-MediationAgreement
+#   make serve  a real docassemble server with the interviews on 127.0.0.1 (PORT=8080); prints URLs and admin login
+#   make stop   stop what `make serve` started
 #   make demo   install into .venv and run every example end to end into out/
 #   make test   install (with test tools) and run the whole test suite
 #   make bench  run the benchmarks and print the figures quoted in the README
@@ -9,7 +11,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test system demo test bench golden lint clean
+.PHONY: install install-test system serve stop demo test bench golden lint clean
 
 $(PY):
 	$$(scripts/find-python.sh) -m venv $(VENV)
@@ -29,6 +31,12 @@ install-test: system $(TEST_STAMP)
 
 system:  ## system packages (apt) the tests need
 	scripts/install-system-packages.sh
+
+serve:  ## docassemble on 127.0.0.1 with PostgreSQL and Redis, state in .serve/ (docs/server.md)
+	scripts/serve.sh start $(if $(filter command line,$(origin PORT)),--port $(PORT))
+
+stop:  ## stop the server, Redis and PostgreSQL that `make serve` started
+	scripts/stop.sh
 
 demo: install
 	$(PY) scripts/demo.py --out out

@@ -21,8 +21,8 @@ Each step is skipped when its stamp says nothing changed, so a second ``start``
 costs the server's own boot (about 20-30 s).  When the package's sources change,
 ``start`` rebuilds the wheel, reinstalls it and restarts the web process.
 
-Ports: ``--port``/``PORT`` (web, default 8080), ``SERVE_PG_PORT`` (55432),
-``SERVE_REDIS_PORT`` (56379).  Only the standard library is used here, so any
+Ports (each kept for later runs once chosen): ``--port`` (``make serve PORT=9000``) or
+``SERVE_PORT`` (web, default 8080), ``SERVE_PG_PORT`` (55432), ``SERVE_REDIS_PORT`` (56379).  Only the standard library is used here, so any
 Python >= 3.12 runs it (``scripts/serve.sh`` finds one).
 """
 
@@ -160,7 +160,7 @@ class Ports:
     redis: int
 
 
-def chosen_ports(layout: Layout, web: int | None) -> Ports:
+def chosen_ports(layout: Layout, web: int | None, use_env: bool = True) -> Ports:
     """Ports from the command line, else the environment, else the last run, else the defaults."""
     last: dict[str, int] = {}
     if layout.settings.exists():
@@ -169,12 +169,12 @@ def chosen_ports(layout: Layout, web: int | None) -> Ports:
     def pick(arg: int | None, env: str, key: str, default: int) -> int:
         if arg is not None:
             return arg
-        if os.environ.get(env):
+        if use_env and os.environ.get(env):
             return int(os.environ[env])
         return int(last.get(key, default))
 
     return Ports(
-        web=pick(web, "PORT", "web", 8080),
+        web=pick(web, "SERVE_PORT", "web", 8080),
         pg=pick(None, "SERVE_PG_PORT", "pg", 55432),
         redis=pick(None, "SERVE_REDIS_PORT", "redis", 56379),
     )
@@ -219,7 +219,7 @@ def private_dir(path: Path) -> Path:
 
 def write_private(path: Path, text: str) -> None:
     """Write a file only its owner can read, never leaving a readable copy behind."""
-    private_dir(path.parent)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as out:
@@ -598,6 +598,7 @@ def password(length: int = 20) -> str:
 def load_secrets(layout: Layout) -> dict[str, str]:
     if layout.secrets.exists():
         return dict(json.loads(layout.secrets.read_text()))
+    private_dir(layout.config_dir)
     values = {
         "secretkey": secrets.token_urlsafe(32),
         "db_password": password(24),
@@ -668,6 +669,7 @@ def write_config(layout: Layout, ports: Ports, values: dict[str, str], debug: bo
         "dispatch": dispatch(),
     }
     text = template.substitute({k: json.dumps(v) for k, v in fields.items()})
+    private_dir(layout.config_dir)
     if layout.config.exists() and layout.config.read_text() == text:
         return False
     write_private(layout.config, text)
@@ -822,6 +824,10 @@ def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: b
     started = time.monotonic()
     ensure_system(layout)
     values = load_secrets(layout)
+    last = chosen_ports(layout, None, use_env=False)
+    if (last.pg, last.redis) != (ports.pg, ports.redis):
+        say("the PostgreSQL or Redis port changed: restarting them on the new ports")
+        stop(layout, last)
     ensure_postgres(layout, ports, values["db_password"])
     ensure_redis(layout, ports, values["redis_password"])
     changed = ensure_venv(layout)
@@ -852,30 +858,50 @@ def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: b
     return details
 
 
-def stop(layout: Layout, ports: Ports) -> None:
+def stop(layout: Layout, ports: Ports, web_only: bool = False) -> None:
     stop_web(layout)
+    if web_only:
+        say("stopped docassemble (PostgreSQL and Redis left running)")
+        return
     if layout.secrets.exists():
         stop_redis(layout, ports, load_secrets(layout)["redis_password"])
     stop_postgres(layout)
     say("stopped")
 
 
-def status(layout: Layout, ports: Ports) -> bool:
+def running(layout: Layout, ports: Ports) -> dict[str, bool]:
+    """Which of the three processes `start` manages are up now."""
     pid = web_pid(layout)
-    up = pid is not None and http_get(f"http://{HOST}:{ports.web}/health_check") == 200
-    say(f"docassemble {'running (pid ' + str(pid) + ')' if up else 'not running'} on http://{HOST}:{ports.web}/")
-    return up
+    redis_password = load_secrets(layout)["redis_password"] if layout.secrets.exists() else ""
+    return {
+        "web": pid is not None and http_get(f"http://{HOST}:{ports.web}/health_check") == 200,
+        "postgres": pg_running(layout),
+        "redis": bool(redis_password) and redis_running(ports, redis_password),
+    }
+
+
+def status(layout: Layout, ports: Ports, as_json: bool) -> bool:
+    up = running(layout, ports)
+    if as_json:
+        print(json.dumps(up))
+    else:
+        say(f"docassemble {'running' if up['web'] else 'not running'} on http://{HOST}:{ports.web}/; "
+            f"PostgreSQL {'running' if up['postgres'] else 'stopped'} on {HOST}:{ports.pg}; "
+            f"Redis {'running' if up['redis'] else 'stopped'} on {HOST}:{ports.redis}")
+    return up["web"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
     parser.add_argument("command", nargs="?", default="start", choices=["start", "stop", "restart", "status", "info"])
-    parser.add_argument("--port", type=int, help="web port on 127.0.0.1 (default: PORT, else the last one, else 8080)")
+    parser.add_argument("--port", type=int, help="web port on 127.0.0.1 (default: SERVE_PORT, else the last one used, else 8080)")
     parser.add_argument("--extra-package", type=Path, action="append", default=[], metavar="DIR",
                         help="also build and install this docassemble package folder (the e2e tests' smoke interview)")
     parser.add_argument("--debug", action="store_true", help="docassemble's debug mode (shows each screen's source)")
-    parser.add_argument("--json", action="store_true", help="info: print JSON")
+    parser.add_argument("--json", action="store_true", help="info, status: print JSON")
+    parser.add_argument("--web-only", action="store_true",
+                        help="stop: stop the docassemble process only, leave PostgreSQL and Redis running")
     args = parser.parse_args(argv)
     layout = Layout(default_state_dir())
     ports = chosen_ports(layout, args.port)
@@ -885,10 +911,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(json.dumps(details, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in details.items()))
             return 0
         if args.command == "status":
-            return 0 if status(layout, ports) else 3
+            return 0 if status(layout, ports, args.json) else 3
         with locked(layout):
             if args.command in ("stop", "restart"):
-                stop(layout, ports)
+                stop(layout, ports, web_only=args.web_only)
             if args.command in ("start", "restart"):
                 print_summary(start(layout, ports, args.extra_package, args.debug))
     except ServeError as error:

@@ -557,6 +557,39 @@ class InterviewDriver:
             variable = self.user_dict["x"].instanceName + variable[1:]
         return re.sub(r"\[([ijklmn])\]", index, variable)
 
+    def uploaded(self, variable: str, path: str | Path) -> Any:
+        """The ``DAFileList`` the server makes for a file posted to ``variable`` (the file copied into storage)."""
+        from docassemble.base.hooks import get_new_file_number, file_number_finder
+        from docassemble.base.util import DAFile, DAFileList
+
+        source = Path(path)
+        with self._context():
+            number = get_new_file_number(None, source.name, self.yaml_filename)
+            target = Path(file_number_finder(number)["path"])
+            shutil.copyfile(source, target)
+            ext, mime = _ext_and_mime(source.name)
+            item = DAFile(f"{variable}[0]", filename=source.name, number=number, mimetype=mime, extension=ext)
+            return DAFileList(variable, elements=[item])
+
+    def review_actions(self) -> dict[str, dict[str, Any]]:
+        """The review screen's Edit buttons: button text -> the action it sends."""
+        screen = self.last or self.screen()
+        actions = {}
+        for f in screen.status.question.fields:
+            action = getattr(f, "action", None)
+            if action:
+                text = str(screen.status.helptexts.get(f.number, "") or screen.status.labels.get(f.number, ""))
+                actions[text] = action
+        return actions
+
+    def edit(self, text: str) -> None:
+        """Press the Edit button of the review item whose text contains ``text``."""
+        matches = {k: v for k, v in self.review_actions().items() if text in k}
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} review items contain {text!r}")
+        action = next(iter(matches.values()))
+        self.action(action["action"], **action.get("arguments", {}))
+
     def action(self, name: str, **arguments: Any) -> None:
         """Run an action on the next screen (an Edit button on a review screen, a url_action)."""
         self._pending_action = (name, dict(arguments))

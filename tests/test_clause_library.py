@@ -142,3 +142,12 @@ def test_preview_renders_one_clause_with_real_numbers() -> None:
 def test_unknown_clause_id_gets_did_you_mean() -> None:
     with pytest.raises(LibraryError, match="did you mean 'support.amount'"):
         load_library([BASE]).get("support.amout")
+
+
+def test_one_child_who_uses_they_is_still_the_child_lives() -> None:
+    from docassemble.MediationAgreement.case import case_from_data
+
+    data = dump_case(load_case(MINIMAL))
+    data["children"][0]["pronouns"] = "they"
+    text = to_plain_text(assemble(case_from_data(data), load_library([BASE])))
+    assert "The child lives in Arizona." in text

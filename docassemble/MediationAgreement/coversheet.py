@@ -539,8 +539,8 @@ def _evaluate_rule(rule: FieldRule, f: FormField, env: Any, context: dict[str, A
         if on and rule.on_state:
             return normalise_state(rule.on_state)
         return on
-    text = env.from_string(rule.value or "").render(**context)
-    text = text.replace("\r\n", "\n").strip()
+    rendered: str = env.from_string(rule.value or "").render(**context)
+    text = rendered.replace("\r\n", "\n").strip()
     if WITHHELD_MARK in text:
         raise ConfidentialValueError("a parent's whole record")
     return text

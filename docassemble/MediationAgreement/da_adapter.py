@@ -164,7 +164,8 @@ def _to_data(obj: Any, model: type[BaseModel] | None, prefix: str, blanks: list[
         if isinstance(converted, dict) and not converted and flag is None and _model_of(annotation) is not None:
             continue  # a section nobody has reached yet
         data[name] = converted
-    return data
+    order = {name: i for i, name in enumerate(fields)}
+    return dict(sorted(data.items(), key=lambda item: order.get(item[0], len(order))))
 
 
 _BLANK = object()
@@ -631,11 +632,14 @@ def _summarise(value: Any, label: str, lines: list[str], skip: set[str]) -> None
             if key in skip:
                 continue
             _summarise(item, f"{label} – {_human(key)}" if label else _human(key), lines, skip)
+    elif isinstance(value, list) and value and isinstance(value[0], Mapping) and not label:
+        for i, item in enumerate(value, start=1):
+            _summarise(item, f"{i}.", lines, skip)
     elif isinstance(value, list) and value and isinstance(value[0], Mapping):
         for i, item in enumerate(value, start=1):
             _summarise(item, f"{label} {i}", lines, skip)
     else:
-        lines.append(f"{label}: {_display(value)}")
+        lines.append(f"{label}: {_display(value)}" if label else _display(value))
 
 
 def _display(value: Any) -> str:

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
@@ -386,9 +386,9 @@ def read_form(source: bytes | str | Path, *, label: str | None = None, require_f
     reader, data, where = open_pdf(source, label=label, notes=notes)
     try:
         with collect_pypdf_warnings(notes):
-            root = reader.trailer["/Root"].get_object()
-            acro = root.get("/AcroForm")
-            acro = acro.get_object() if acro is not None else None
+            root = cast(DictionaryObject, reader.trailer["/Root"].get_object())
+            acro_ref = root.get("/AcroForm")
+            acro = acro_ref.get_object() if acro_ref is not None else None
             has_xfa = bool(acro is not None and "/XFA" in acro)
             pages, heights = _page_index(reader)
             fields: dict[str, FormField] = {}
@@ -617,7 +617,7 @@ def fill_form(form: PdfForm, values: Mapping[str, FieldInput], *, flatten: bool 
             for page in writer.pages:
                 if "/Annots" in page:
                     writer.update_page_form_field_values(page, text_values, auto_regenerate=None)
-        acro = writer._root_object["/AcroForm"].get_object()
+        acro = cast(DictionaryObject, writer._root_object["/AcroForm"].get_object())
         # Every filled widget now has its own appearance; asking viewers to redraw
         # them would let one with a missing font draw nothing.
         acro[NameObject("/NeedAppearances")] = BooleanObject(False)
@@ -702,7 +702,7 @@ def _page_resources(page: DictionaryObject) -> DictionaryObject:
     node: Any = page
     while node is not None:
         if "/Resources" in node:
-            res = node["/Resources"].get_object()
+            res = cast(DictionaryObject, node["/Resources"].get_object())
             if node is not page:  # inherited: give the page its own copy before adding to it
                 res = DictionaryObject(res)
                 page[NameObject("/Resources")] = res
@@ -750,7 +750,7 @@ def flatten_writer(writer: PdfWriter) -> int:
                 res = _page_resources(page)
                 if "/XObject" not in res:
                     res[NameObject("/XObject")] = DictionaryObject()
-                xobjects = res["/XObject"].get_object()
+                xobjects = cast(DictionaryObject, res["/XObject"].get_object())
             name = f"/Flat{painted}"
             while name in xobjects:
                 painted += 1

@@ -587,10 +587,13 @@ def _summer_overlays(schedule: ParentingTimeSchedule, clock: _Clock, years: rang
         s = clock.at(block.start, block.start_time or exchange, f"{bpath}.start_time" if block.start_time else ex_path)
         e = clock.at(block.end, block.end_time or exchange, f"{bpath}.end_time" if block.end_time else ex_path)
         overlays.append(_Overlay(s, e, block.parent, Layer.SEASONAL, f"Summer block {block.start.year}", bpath, _season_rank(s, e, index), None, index=index))
-    if summer.arrangement == "regular" or (summer.arrangement == "blocks" and summer.blocks):
+    if summer.arrangement == "regular" or (summer.arrangement == "blocks" and summer.weeks_each is None):
         return overlays, notices
     ex_weekday = WEEKDAYS.index(schedule.exchange_day) if schedule.exchange_day else schedule.pattern.anchor.weekday()
+    listed_years = {block.start.year for block in summer.blocks}
     for year in years:
+        if year in listed_years:
+            continue  # the parents listed this summer's blocks: nothing to place
         ending = [sy for sy in schedule.school_years if sy.last_day.year == year]
         starting = [sy for sy in schedule.school_years if sy.first_day.year == year and (not ending or sy.first_day > ending[0].last_day)]
         if not ending or not starting:
@@ -716,7 +719,8 @@ def _holiday_overlays(
                     continue
                 for year in years:
                     day = month_day(year, child.date_of_birth.month, child.date_of_birth.day)
-                    label = f"{rule.label or child.name + "'s birthday"} {year}"
+                    named = f"{rule.label} ({child.name})" if rule.label and len(whose) > 1 else (rule.label or f"{child.name}'s birthday")
+                    label = f"{named} {year}"
                     instances.append((label, day, day - timedelta(days=rule.start_offset_days), day + timedelta(days=rule.end_offset_days), year, only))
         else:
             for year in years:

@@ -119,12 +119,17 @@ class _Words:
         self.case = case
         self.names = {"a": case.parent_a.short_name, "b": case.parent_b.short_name}
         plural = len(case.children) != 1
+        self.plural = plural
         self.kids = "the children" if plural else "the child"
         self.them = "them" if plural else {"she": "her", "he": "him", "they": "them"}[case.children[0].pronouns]
         self.exchange = clock(case.parenting_time.exchange_time)
 
     def name(self, party: Party) -> str:
         return self.names[party]
+
+    def verb(self, subject: str, singular: str, plural: str) -> str:
+        """The verb form for ``subject``: 'the children' takes the plural, a child or a name the singular."""
+        return plural if subject == self.kids and self.plural else singular
 
 
 # --------------------------------------------------------------------------- the regular pattern
@@ -139,9 +144,15 @@ def _rotation_text(pattern: RegularPattern, w: _Words, kids: str, at: str) -> st
         day = _day_name(anchor.weekday())
         first, second = w.name(pattern.starts_with), w.name(other_party(pattern.starts_with))
         return (
-            f"{kids.capitalize()} alternate weeks between the parents. {first} has {kids} for the week that begins on "
+            f"{kids[:1].upper() + kids[1:]} {w.verb(kids, 'alternates', 'alternate')} weeks between the parents. {first} has {kids} for the week that begins on "
             f"{_dated(anchor)} at {at}, and {second} has {w.them if kids == w.kids else 'them'} for the week after; each week runs from {day} at {at} "
             f"to the next {day} at {at}, and the weeks continue to alternate in this way."
+        )
+    if len(set(rotation)) == 1:
+        home = w.name(rotation[0])
+        return (
+            f"{kids[:1].upper() + kids[1:]} {w.verb(kids, 'lives', 'live')} with {home} during the school year. Time with {w.name(other_party(rotation[0]))} is set out "
+            f"below for summer, school breaks and holidays."
         )
     runs: list[tuple[int, int, Party]] = []
     for i, parent in enumerate(rotation):
@@ -172,7 +183,7 @@ def _rotation_text(pattern: RegularPattern, w: _Words, kids: str, at: str) -> st
     span = "weekly " if length == 7 else ""
     day_one = "" if weekly else " (day 1)"
     return (
-        f"{kids.capitalize()} follow a repeating {span}{name}schedule of {words(length)} days. The first {unit} begins on "
+        f"{kids[:1].upper() + kids[1:]} {w.verb(kids, 'follows', 'follow')} a repeating {span}{name}schedule of {words(length)} days. The first {unit} begins on "
         f"{_dated(anchor)}{day_one} at {at}. In each {unit}, {'; '.join(stretches)}; then the {unit} repeats. "
         f"In each {unit}, {w.name('a')} has {words(share['a'])} nights and {w.name('b')} has {words(share['b'])} nights."
     )
@@ -194,7 +205,7 @@ def _weekend_text(pattern: RegularPattern, w: _Words, kids: str) -> str:
     else:
         fridays = "the first, third and fifth Friday of the month" if pattern.weekend_starts == "friday" else "the Thursday before the first, third and fifth Friday of the month"
         which = f"on the first, third and fifth weekends of each month, {span}; a weekend is counted by its Friday, so these weekends begin on {fridays}"
-    return f"{kids.capitalize()} live primarily with {primary}. {visitor} has {kids} {which}."
+    return f"{kids[:1].upper() + kids[1:]} {w.verb(kids, 'lives', 'live')} primarily with {primary}. {visitor} has {kids} {which}."
 
 
 def _midweek_text(pattern: RegularPattern, w: _Words, kids: str) -> str:
@@ -231,7 +242,7 @@ def _exchange_text(w: _Words) -> str:
     elif ex.method == "curbside":
         where = f"Exchanges take place curbside at {place}, at the times stated."
     else:
-        where = f"Exchanges take place at {place}, an exchange centre, at the times stated and under the centre's rules."
+        where = f"Exchanges take place at {place}, an exchange center, at the times stated and under the center's rules."
     transport = {
         "receiving_parent": f"The parent whose parenting time is beginning is responsible for transportation and collects {kids}.",
         "delivering_parent": f"The parent whose parenting time is ending is responsible for transportation and brings {kids} to the exchange.",
@@ -273,7 +284,7 @@ def _summer_text(case: Case, w: _Words) -> str:
         return f"The regular schedule continues through the summer.{notice}"
     if summer.arrangement == "alternating_weeks":
         return (
-            f"{season} During summer, {kids} alternate weeks between the parents, changing over on {day}s at {at}, starting on the first "
+            f"{season} During summer, {kids} {w.verb(kids, 'alternates', 'alternate')} weeks between the parents, changing over on {day}s at {at}, starting on the first "
             f"{day} on or after the last day of school; until then the regular schedule applies. {first} has the first week in even-numbered years "
             f"and {second} in odd-numbered years. The regular schedule resumes at the end of summer."
         )
@@ -282,19 +293,24 @@ def _summer_text(case: Case, w: _Words) -> str:
             f"{season} Summer is divided in two at {at} on its middle day. {first} has the first half in even-numbered years and the second half "
             f"in odd-numbered years; {second} has the other half. The regular schedule resumes at the end of summer."
         )
+    parts: list[str] = []
     if summer.blocks:
         blocks = [
-            f"{w.name(b.parent)} from {_dated(b.start)} at {clock(b.start_time or s.exchange_time)} to {_dated(b.end)} at {clock(b.end_time or s.exchange_time)}"
+            f"{w.name(b.parent)} has {kids} from {_dated(b.start)} at {clock(b.start_time or s.exchange_time)} to {_dated(b.end)} at {clock(b.end_time or s.exchange_time)}"
             for b in sorted(summer.blocks, key=lambda b: b.start)
         ]
-        length = f" Each parent has {words(summer.weeks_each)} weeks." if summer.weeks_each else ""
-        return f"Each parent has a block of summer time with {kids}: {join_and(blocks)}.{length} The regular schedule applies for the rest of the summer.{notice}"
-    assert summer.weeks_each is not None
-    return (
-        f"{season} Each parent has {kids} for {words(summer.weeks_each)} consecutive weeks each summer.{notice} Unless the parents agree on other weeks in writing, "
-        f"the first block begins at {at} on the first {day} on or after the last day of school and the second block follows immediately; "
-        f"{first} has the first block in even-numbered years and {second} in odd-numbered years. The regular schedule applies for the rest of the summer."
-    )
+        parts.append(f"Summer blocks: {'; '.join(blocks)}.")
+    if summer.weeks_each is not None:
+        which = "In each summer for which no block is listed above" if summer.blocks else "Each summer"
+        parts.append(
+            f"{season} {which}, each parent has {kids} for {words(summer.weeks_each)} consecutive weeks.{notice} Unless the parents agree on "
+            f"other weeks in writing, the first block begins at {at} on the first {day} on or after the last day of school and the second "
+            f"block follows immediately; {first} has the first block in even-numbered years and {second} in odd-numbered years."
+        )
+    elif notice:
+        parts.append(notice.strip())
+    parts.append("The regular schedule applies for the rest of the summer.")
+    return " ".join(parts)
 
 
 # --------------------------------------------------------------------------- holidays
@@ -330,7 +346,19 @@ def _holiday_time(rule: HolidayRule, case: Case) -> str:
             text = f"On the day, {start_time} to {end_time}"
         else:
             text = f"From {start or 'the day itself'} at {start_time} to {end or 'the day itself'} at {end_time}"
-    if rule.attach_to_weekend:
+    weekday = _FIXED_WEEKDAY.get(rule.holiday)
+    if rule.attach_to_weekend and weekday in (0, 4):
+        ws = clock(pattern.weekend_start_time or s.exchange_time)
+        we = clock(pattern.weekend_end_time or s.exchange_time)
+        if weekday == 0:
+            start = "the Thursday before" if pattern.weekend_starts == "thursday" else "the Friday before"
+            end = _offset_phrase(rule, rule.end_offset_days, False) or "the day itself"
+            text = f"From {start} at {ws} (with the weekend) to {end} at {end_time}"
+        else:
+            start = _offset_phrase(rule, rule.start_offset_days, True) or "the day itself"
+            end = "the Monday after" if pattern.weekend_ends == "monday" else "the Sunday after"
+            text = f"From {start} at {start_time} to {end} at {we} (with the weekend)"
+    elif rule.attach_to_weekend:
         ws = clock(pattern.weekend_start_time or s.exchange_time)
         we = clock(pattern.weekend_end_time or s.exchange_time)
         text += (

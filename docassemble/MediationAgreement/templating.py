@@ -150,9 +150,12 @@ class ChildrenView:
         return self._pronoun(2)
 
     def verb(self, singular: str, plural: str) -> str:
-        if self.plural or self.list[0].pronouns == "they":
-            return plural
-        return singular
+        """Agrees with the noun (``kids.The``): "the child lives", "the children live".
+
+        A single child who uses *they* is still "the child", a singular noun; use
+        ``kids.they`` with a plural verb form when the pronoun is the subject.
+        """
+        return plural if self.plural else singular
 
     def __str__(self) -> str:
         return self.names
