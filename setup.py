@@ -46,7 +46,7 @@ setup(
     install_requires=[
         "pyyaml>=6.0",
         "jinja2>=3.1",
-        "pypdf>=5.0",
+        "pypdf>=7.0",
         "pydantic>=2.7",
         "typst>=0.14",
         "python-docx>=1.1",

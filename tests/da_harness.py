@@ -450,7 +450,11 @@ class InterviewDriver:
 
         question = status.question
         fields: list[FieldInfo] = []
+        expanded = []
         for f in getattr(question, "fields", []):
+            sub_fields = status.extras.get("sub_fields", {}).get(f.number)
+            expanded.extend(sub_fields if sub_fields is not None else [f])  # ``fields: code:`` builds these at ask time
+        for f in expanded:
             variable = self._concrete(from_safeid(f.saveas)) if hasattr(f, "saveas") else None
             choices: list[tuple[Any, str]] = []
             if f.number in getattr(status, "selectcompute", {}):
@@ -601,6 +605,10 @@ class InterviewDriver:
 
             with user_dict_context(self.user_dict):
                 return eval(expression, self.user_dict)
+
+    def file_path(self, expression: str) -> Path:
+        """Where a DAFile the interview made is stored (``file_path("agreement_files['pdf']")``)."""
+        return Path(self.value(f"{expression}.path()"))
 
     def run(self, answerer: Callable[[Screen], Mapping[str, Any] | None], *, until: Callable[[Screen], bool], limit: int = 400) -> list[str]:
         """Answer screen after screen with ``answerer`` until ``until(screen)``; the ids seen."""

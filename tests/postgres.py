@@ -4,7 +4,9 @@
 folder and starts ``pg_ctl`` on a free loopback port, as the ``postgres`` OS
 user when the tests run as root (``initdb`` refuses root), and stops it and
 deletes the folder afterwards.  ``postgres_url`` gives each test its own new
-database on that server.  Use them by importing into a test module::
+database on that server; ``store_url`` runs a test twice, on an SQLite file
+and on such a database (the PostgreSQL run is marked ``slow``).  Use them by
+importing into a test module::
 
     from postgres import postgres_server, postgres_url, store_url  # noqa: F401 (fixtures)
 

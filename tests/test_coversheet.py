@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import example_cases, run_cli
 from filing_fixtures import (
     CONFIDENTIAL_STREET,
     GENERIC_MAP,
@@ -42,6 +41,8 @@ from docassemble.MediationAgreement.coversheet import (
 )
 from docassemble.MediationAgreement.errors import FormError, FormProblems
 from docassemble.MediationAgreement.forms import read_form, read_values
+
+from .conftest import example_cases, run_cli
 
 
 @pytest.fixture(scope="module")

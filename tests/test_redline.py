@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from dataclasses import replace
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,21 @@ from doc_fixtures import HOSTILE_NAME, HOSTILE_PIECES, sample_agreement
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docassemble.MediationAgreement.document import AgreementDocument, ClauseBlock, Paragraph, Section
-from docassemble.MediationAgreement.redline import RedlineComment, Segment, compare, diff_words, document_from_data, redline_html, redline_pdf
+from docassemble.MediationAgreement.document import (
+    AgreementDocument,
+    ClauseBlock,
+    Paragraph,
+    Section,
+)
+from docassemble.MediationAgreement.redline import (
+    RedlineComment,
+    Segment,
+    compare,
+    diff_words,
+    document_from_data,
+    redline_html,
+    redline_pdf,
+)
 
 
 def _old(segments: tuple[Segment, ...]) -> str:
@@ -55,7 +69,7 @@ def test_diff_reproduces_both_texts(old: str, new: str) -> None:
     assert "".join(_old(segs).split()) == "".join(old.split())
     assert "".join(_new(segs).split()) == "".join(new.split())
     assert all(s.text for s in segs)
-    assert all(a.op != b.op for a, b in zip(segs, segs[1:]))
+    assert all(a.op != b.op for a, b in pairwise(segs))
 
 
 def test_a_deleted_word_stays_apart_from_its_neighbour() -> None:

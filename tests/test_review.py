@@ -7,6 +7,7 @@ use the real renderer and a throwaway PKI (tests/pki.py).
 from __future__ import annotations
 
 import base64
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -25,9 +26,11 @@ from docassemble.MediationAgreement.document import to_plain_text
 from docassemble.MediationAgreement.errors import MediationError, SignatureError, StoreError
 from docassemble.MediationAgreement.review import (
     DEFAULT_CONSENT_TEXT,
+    SIGNER_ACKNOWLEDGEMENT,
     add_comment,
     approve,
     case_state,
+    consent_text,
     finalize,
     issue_draft,
     issue_token,
@@ -312,6 +315,22 @@ def test_bad_signature_input_is_refused_before_the_store() -> None:
         capture_signature("a", method="typed", typed_name="A", intent_confirmed=False, consent_text="ok")
 
 
+def test_consent_shown_is_the_drafts_electronic_signatures_clause(store: CaseStore, case: Case) -> None:
+    r = start(store, case)
+    consent = consent_text(store, r.case_id)
+    assert consent.startswith("The parents and the mediator may sign this agreement electronically (test office wording).")
+    assert consent.endswith(SIGNER_ACKNOWLEDGEMENT)
+    approve(store, r.case_id, r.a, draft=1)
+    approve(store, r.case_id, r.b, draft=1)
+    capture = capture_signature("a", method="typed", typed_name="Alex Rivera", intent_confirmed=True, consent_text=consent)
+    event = sign(store, r.case_id, capture, token=r.a, draft=1)
+    assert event.payload["consent_text"] == consent
+    assert event.payload["consent_sha256"] == hashlib.sha256(consent.encode()).hexdigest()
+    bare = open_case(store, case)
+    issue_draft(store, bare.case_id, libraries=LIBS[:1], render=text_render)
+    assert consent_text(store, bare.case_id) == DEFAULT_CONSENT_TEXT
+
+
 def test_an_identical_draft_is_not_issued(store: CaseStore, case: Case) -> None:
     r = start(store, case)
     refused(store, r.case_id, lambda: issue_draft(store, r.case_id, libraries=LIBS, render=text_render), "would be identical to draft 1")
@@ -503,12 +522,14 @@ def test_cli_round_and_bad_input(tmp_path: Path) -> None:
     assert (tmp_path / "d1" / "draft-1.pdf").read_bytes().startswith(b"%PDF")
 
     def bad(args: list, message: str, code: int = 2, **extra: str) -> None:
-        before = run_cli("case", "log", cid, env=env).out
+        with CaseStore(env["MEDIATION_STORE_URL"], KEY_FOR_CLI) as s:
+            before = snapshot(s, cid)
         result = run_cli(*args, env={**env, **extra})
         assert result.code == code, (args, result.out, result.err)
         assert message in result.err, (message, result.err)
         assert "Traceback" not in result.err
-        assert run_cli("case", "log", cid, env=env).out == before, "store changed"
+        with CaseStore(env["MEDIATION_STORE_URL"], KEY_FOR_CLI) as s:
+            assert snapshot(s, cid) == before, f"store changed by {args}"
 
     png = tmp_path / "not.png"
     png.write_bytes(b"GIF89a not a png")

@@ -137,7 +137,7 @@ def test_keys_parse_and_bad_keys_are_named() -> None:
 
 def test_no_key_refuses_to_create_a_store_and_leaves_no_file(tmp_path: Path) -> None:
     db = tmp_path / "cases.db"
-    with pytest.raises(ConfigError, match="no encryption key.*--dev-plaintext"):
+    with pytest.raises(ConfigError, match=r"no encryption key.*--dev-plaintext"):
         CaseStore(f"sqlite:///{db}", None)
     assert not db.exists()
 

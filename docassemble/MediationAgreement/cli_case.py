@@ -22,13 +22,13 @@ from .cli_core import library_stack
 from .errors import ConfigError, SignatureError, StoreError, VerificationFailed
 from .outputs import write_atomically
 from .review import (
-    DEFAULT_CONSENT_TEXT,
     DEFAULT_TOKEN_DAYS,
     CaseState,
     DraftVersion,
     add_comment,
     approve,
     case_state,
+    consent_text,
     current_case,
     draft_version,
     finalize,
@@ -296,7 +296,11 @@ def request_changes_command(case_id: str, token: str | None, draft: int, sha256:
 @sha_option
 @click.option("--typed-name", help="Sign by typing your name.")
 @click.option("--image", "image_file", type=click.Path(dir_okay=False, path_type=Path), help="Sign with a drawn signature (PNG).")
-@click.option("--consent-file", type=click.Path(dir_okay=False, path_type=Path), help="The office's consent text shown to the signer (default: the built-in text).")
+@click.option(
+    "--consent-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Consent text shown to the signer (default: the draft's electronic-signatures clause plus the signer's acknowledgement).",
+)
 @click.option("--confirm-intent", is_flag=True, help="I have read the consent text and intend this to be my signature.")
 @click.option("--ip", help="Signer's IP address, as the host saw it (recorded as given).")
 @click.option("--user-agent", help="Signer's browser or device, as the host saw it.")
@@ -322,7 +326,7 @@ def sign_command(
         raise StoreError("sign either with a parent's --token or as the --mediator (exactly one)")
     if (typed_name is None) == (image_file is None):
         raise SignatureError("give exactly one of --typed-name or --image")
-    consent = DEFAULT_CONSENT_TEXT
+    consent = consent_text(store, case_id)
     if consent_file is not None:
         try:
             consent = consent_file.read_text(encoding="utf-8")
@@ -337,6 +341,9 @@ def sign_command(
     party = "mediator"
     if token:
         party = state_for_token(store, case_id, token).viewer
+    click.echo("Consent shown to the signer:")
+    for line in consent.splitlines():
+        click.echo(f"  {line}")
     capture = capture_signature(
         party,
         method="drawn" if image is not None else "typed",

@@ -151,7 +151,7 @@ def coversheet_command(case_file: Path, form_path: Path | None, map_path: Path |
 
 @click.command("packet")
 @click.argument("case_file", type=click.Path(path_type=Path))
-@click.option("--agreement", "agreement_path", required=True, type=click.Path(path_type=Path), help="The agreement PDF (kept byte for byte if it is digitally sealed).")
+@click.option("--agreement", "agreement_path", required=True, type=click.Path(path_type=Path), help="The agreement PDF (copied byte for byte, so a digitally sealed one stays valid).")
 @click.option("--attach", "attach_paths", multiple=True, type=click.Path(path_type=Path), help="An attachment PDF (repeatable); the mapping's packet.attachments list sets the order.")
 @form_option
 @map_option

@@ -23,6 +23,7 @@ import re
 import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, cast
@@ -189,26 +190,42 @@ class FilledForm:
 # --------------------------------------------------------------------------- reading
 
 
+_COLLECTING: ContextVar[list[str] | None] = ContextVar("pypdf_notes", default=None)
+
+
+class _PypdfNotes(logging.Handler):
+    """On the ``pypdf`` logger: inside :func:`collect_pypdf_warnings` a record becomes a note;
+    outside, it goes on to the root logger's handlers exactly as if it had propagated."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        notes = _COLLECTING.get()
+        if notes is None or record.levelno < logging.WARNING:
+            logging.getLogger().handle(record)
+            return
+        message = record.getMessage()
+        if message not in notes:
+            notes.append(message)
+
+
+def _install_note_handler() -> None:
+    logger = logging.getLogger("pypdf")
+    if not any(isinstance(h, _PypdfNotes) for h in logger.handlers):
+        logger.addHandler(_PypdfNotes())
+        logger.propagate = False
+
+
 @contextmanager
 def collect_pypdf_warnings(notes: list[str]) -> Iterator[None]:
-    """Collect what pypdf logs (it warns through ``logging``) into ``notes`` instead of stderr."""
+    """Collect what pypdf logs (it warns through ``logging``) into ``notes`` instead of stderr.
 
-    class _Collect(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if message not in notes:
-                notes.append(message)
-
-    logger = logging.getLogger("pypdf")
-    handler = _Collect(level=logging.WARNING)
-    old_propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
+    Safe with threads: which list collects is a context variable, not global state.
+    """
+    _install_note_handler()
+    token = _COLLECTING.set(notes)
     try:
         yield
     finally:
-        logger.removeHandler(handler)
-        logger.propagate = old_propagate
+        _COLLECTING.reset(token)
 
 
 def _load_bytes(source: bytes | str | Path, label: str | None) -> tuple[bytes, str]:
@@ -562,8 +579,7 @@ def suggest_field(form: PdfForm, name: str) -> str:
     squeezed = {re.sub(r"\s+", " ", n).strip().casefold(): n for n in form.fields}
     close = squeezed.get(re.sub(r"\s+", " ", name).strip().casefold())
     if close is not None and close != name:
-        spaces = " (the PDF's name has different spacing or capitals)" if close.casefold() != name.casefold() or close != name else ""
-        return f"; did you mean {close!r}?{spaces}"
+        return f"; did you mean {close!r}? (the PDF's name has different spacing or capitals)"
     guess = difflib.get_close_matches(name, list(form.fields), n=1, cutoff=0.6)
     return f"; did you mean {guess[0]!r}?" if guess else ""
 

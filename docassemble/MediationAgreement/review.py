@@ -54,8 +54,10 @@ if TYPE_CHECKING:
     from .signing import SignatureCapture, SigningConfig
 
 __all__ = [
+    "CONSENT_CLAUSE_ID",
     "DEFAULT_CONSENT_TEXT",
     "DEFAULT_TOKEN_DAYS",
+    "SIGNER_ACKNOWLEDGEMENT",
     "CaseState",
     "Comment",
     "Decision",
@@ -67,7 +69,9 @@ __all__ = [
     "add_comment",
     "approve",
     "case_state",
+    "consent_text",
     "current_case",
+    "draft_version",
     "finalize",
     "issue_draft",
     "issue_token",
@@ -92,13 +96,16 @@ DEFAULT_TOKEN_DAYS = 14
 MAX_TOKEN_DAYS = 180
 MAX_COMMENT_CHARS = 4000
 
-DEFAULT_CONSENT_TEXT = (
-    "I agree to sign this agreement electronically. I have read the whole agreement, I understand it, "
-    "and I sign it voluntarily. I know the mediator is neutral, is not my lawyer and gave me no legal advice, "
-    "and that I may ask a lawyer of my own to review it before I sign. I may ask for a paper copy to sign by hand instead."
+SIGNER_ACKNOWLEDGEMENT = (
+    "I have read the whole agreement, I understand it, and I sign it voluntarily. I know the mediator is neutral, "
+    "is not my lawyer and gave me no legal advice, and that I may ask a lawyer of my own to review it before I sign."
 )
-"""Shown to every signer before signing.  Offices replace it with their own wording
-(``case sign --consent-file``); the text and its SHA-256 are recorded with each signature."""
+DEFAULT_CONSENT_TEXT = (
+    "I agree to sign this agreement electronically, and I may ask for a paper copy to sign by hand instead. " + SIGNER_ACKNOWLEDGEMENT
+)
+"""Shown to a signer when the draft has no electronic-signatures clause (see :func:`consent_text`)."""
+CONSENT_CLAUSE_ID = "general.electronic_signatures"
+"""The clause whose text is the consent shown before signing, so an office's overlay wording is what signers see."""
 
 
 # --------------------------------------------------------------------------- records
@@ -351,7 +358,7 @@ def open_case(store: CaseStore, case: Case, *, label: str | None = None, token_d
     with store.new_case(label) as session:
         blob = session.add_blob(canonical_json(data))
         session.append("case_opened", "mediator", {"case_sha256": blob, "case_blob": blob, "names": _names(case)})
-        issued = {party: _issue_token(session, party, token_days) for party in PARTIES}
+        issued: dict[str, IssuedToken] = {party: _issue_token(session, party, token_days) for party in PARTIES}
         return OpenedCase(session.case_id, issued)
 
 
@@ -490,7 +497,9 @@ def issue_draft(
     library = load_library(list(libraries) if libraries else None)
     doc = assemble(case, library, draft=True)
     if render is None:
-        from .render_pdf import render_pdf as render
+        from .render_pdf import render_pdf
+
+        render = render_pdf
     pdf = render(doc)
     digest = sha256_hex(pdf)
     used = {c.clause_id for s in doc.sections for c in s.clauses}
@@ -523,6 +532,20 @@ def issue_draft(
             },
         )
         return DraftVersion(number, digest, record.created_at, doc, pdf, case_data, library_record)
+
+
+def consent_text(store: CaseStore, case_id: str) -> str:
+    """The consent shown to every signer of the current draft: the draft's own
+    electronic-signatures clause (``general.electronic_signatures``, which each
+    office adapts in its clause library) followed by :data:`SIGNER_ACKNOWLEDGEMENT`;
+    :data:`DEFAULT_CONSENT_TEXT` when the draft has no such clause."""
+    from .document import clause_text
+
+    doc = draft_version(store, case_id).document
+    clause = doc.clause(CONSENT_CLAUSE_ID)
+    if clause is None:
+        return DEFAULT_CONSENT_TEXT
+    return f"{clause_text(clause).strip()}\n\n{SIGNER_ACKNOWLEDGEMENT}"
 
 
 def draft_version(store: CaseStore, case_id: str, number: int | None = None) -> DraftVersion:
@@ -735,7 +758,9 @@ def finalize(
         by_seq = {e.seq: e for e in events}
         captures = {party: SignatureCapture.from_event_payload(by_seq[state.signatures[party].seq].payload) for party in SIGNERS}
     if build is None:
-        from .seal import build_executed_pdf as build
+        from .seal import build_executed_pdf
+
+        build = build_executed_pdf
     if config is None:
         from .signing import SigningConfig
 

@@ -26,10 +26,10 @@ from .document import AgreementDocument, clause_text
 from .errors import ConfigError, MediationError, VerificationFailed
 from .outputs import write_atomically
 from .review import (
-    DEFAULT_CONSENT_TEXT,
     add_comment,
     approve,
     case_state,
+    consent_text,
     finalize,
     issue_draft,
     open_case,
@@ -63,8 +63,9 @@ class _Progress:
         self.echo(f"      {text}")
 
     def _close(self) -> None:
-        if self.n:
-            self.echo(f"      ({time.perf_counter() - self.step_started:.1f} s)")
+        took = time.perf_counter() - self.step_started
+        if self.n and took >= 0.1:
+            self.echo(f"      ({took:.1f} s)")
 
     def done(self) -> None:
         self._close()
@@ -150,13 +151,15 @@ def run_demo(out_dir: Path, *, case_file: Path | None = None, libraries: Sequenc
             p.say(f"{state.name(decision.party)} approved draft 2")
 
         p.step("Signatures: both parents, then the mediator")
-        drawn = capture_signature("a", method="drawn", image_png=demo_signature_png(), intent_confirmed=True, consent_text=DEFAULT_CONSENT_TEXT)
+        consent = consent_text(store, cid)
+        p.say(f"consent shown to each signer (recorded with its SHA-256): {consent.splitlines()[0][:90]}…")
+        drawn = capture_signature("a", method="drawn", image_png=demo_signature_png(), intent_confirmed=True, consent_text=consent)
         sign(store, cid, drawn, token=token_a, draft=2, sha256=d2.sha256, client={"ip": "203.0.113.24", "user_agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) demo"})
         p.say(f"{state.name('a')} signed by drawing on a phone")
-        typed = capture_signature("b", method="typed", typed_name=case.parent_b.full_name, intent_confirmed=True, consent_text=DEFAULT_CONSENT_TEXT)
+        typed = capture_signature("b", method="typed", typed_name=case.parent_b.full_name, intent_confirmed=True, consent_text=consent)
         sign(store, cid, typed, token=token_b, draft=2, sha256=d2.sha256, client={"ip": "198.51.100.7", "user_agent": "Mozilla/5.0 (X11; Linux x86_64) demo"})
         p.say(f"{state.name('b')} signed by typing their name")
-        mediator = capture_signature("mediator", method="typed", typed_name=case.mediator.full_name, intent_confirmed=True, consent_text=DEFAULT_CONSENT_TEXT)
+        mediator = capture_signature("mediator", method="typed", typed_name=case.mediator.full_name, intent_confirmed=True, consent_text=consent)
         sign(store, cid, mediator, token=None, draft=2, sha256=d2.sha256)
         p.say(f"{state.name('mediator')} signed")
 

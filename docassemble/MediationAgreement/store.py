@@ -262,7 +262,7 @@ class FieldCipher:
         if not self.encrypted:
             return _PLAIN + data
         nonce = os.urandom(12)
-        return _SEALED + nonce + self._aead.encrypt(nonce, data, where.encode("utf-8"))
+        return _SEALED + nonce + bytes(self._aead.encrypt(nonce, data, where.encode("utf-8")))
 
     def open(self, blob: bytes, where: str) -> bytes:
         from cryptography.exceptions import InvalidTag
@@ -639,6 +639,7 @@ class CaseSession:
         self.write = write
         self._events: list[LogEvent] | None = None
         self._unreadable: list[str] = []
+        self._audit: list[str] | None = None
         self._intact_checked = False
         self.record: CaseRecord
         if check_case:
@@ -702,6 +703,8 @@ class CaseSession:
         return list(self._events)
 
     def audit(self) -> list[str]:
+        if self._audit is not None:
+            return list(self._audit)
         events = self.events()
         problems = list(self._unreadable) + verify_chain(events)
         last_seq = events[-1].seq if events else 0
@@ -712,7 +715,8 @@ class CaseSession:
             problems.append(f"the log has events after event {self.record.head_seq}, the last one the case records: events were inserted")
         elif self.record.head_hash != last_hash:
             problems.append(f"the hash of event {last_seq} differs from the one the case records: the last event was altered")
-        return problems
+        self._audit = problems
+        return list(problems)
 
     def require_intact(self) -> None:
         """Refuse to go on if the log no longer verifies (nothing is appended to a broken chain)."""
@@ -758,6 +762,7 @@ class CaseSession:
         event = LogEvent(seq, self.case_id, kind, actor, at, json.loads(body), prev, digest)
         assert self._events is not None
         self._events.append(event)
+        self._audit = None
         return event
 
     def _update_case(self, **values: Any) -> None:
@@ -1056,19 +1061,19 @@ def open_store(
 
 __all__ = [
     "ACTORS",
+    "DEFAULT_URL",
+    "KEY_ENV",
+    "URL_ENV",
+    "ZERO_HASH",
     "CaseRecord",
     "CaseSession",
     "CaseStore",
-    "DEFAULT_URL",
     "DraftRecord",
     "FieldCipher",
     "FinalRecord",
-    "KEY_ENV",
     "LogEvent",
     "StoreSettings",
     "TokenRecord",
-    "URL_ENV",
-    "ZERO_HASH",
     "canonical_json",
     "event_hash",
     "generate_key",

@@ -1,0 +1,75 @@
+"""The local docassemble server works at all: HTTP, the REST API, and a browser on a phone.
+
+These use the smoke interview in fixtures/smoke_package (installed by the
+session fixture), so they say whether the server is sound independently of this
+project's own interviews.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+from typing import Any
+
+import pytest
+
+from .conftest import ContextFactory, Server, Shots
+from .pages import choose, draw_signature, fill, heading, screen_text, submit
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+SMOKE = "docassemble.MediationSmoke:data/questions/smoke.yml"
+
+
+def get(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return int(response.status), response.read().decode()
+
+
+def api(server: Server, method: str, path: str, data: dict[str, Any] | None = None) -> Any:
+    body = None
+    headers = {"X-API-Key": server.api_key}
+    if data is not None:
+        body = json.dumps(data).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(server.url + path, data=body, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read().decode() or "null")
+
+
+def test_server_answers_over_http_on_loopback(da_server: Server) -> None:
+    assert da_server.url.startswith("http://127.0.0.1:")
+    status, _ = get(da_server.url + "/health_check")
+    assert status == 200
+    status, page = get(da_server.interview_url(SMOKE))
+    assert status == 200
+    assert "Who is signing?" in page
+
+
+def test_rest_api_runs_the_smoke_interview(da_server: Server) -> None:
+    user = api(da_server, "GET", "/api/user")
+    assert user["email"] == da_server.admin_email
+    session = api(da_server, "GET", "/api/session/new?" + urllib.parse.urlencode({"i": SMOKE}))
+    question = api(da_server, "POST", "/api/session", {
+        "i": SMOKE, "session": session["session"], "secret": session["secret"],
+        "variables": {"parent_name": "Sam Lee", "arrangement": "sole"}, "question": True,
+    })
+    assert question["questionText"] == "Sign here, Sam Lee"
+
+
+def test_phone_user_fills_chooses_and_signs(new_context: ContextFactory, da_server: Server, shots: Shots) -> None:
+    page = new_context(phone=True).new_page()
+    page.goto(da_server.interview_url(SMOKE))
+    assert heading(page) == "Who is signing?"
+    fill(page, "Your name", "Alex Rivera")
+    choose(page, "Joint decision-making")
+    shots.take(page, "name-and-choice")
+    assert submit(page) == "Sign here, Alex Rivera"
+    shots.take(page, "signature")
+    draw_signature(page)
+    shots.take(page, "done")
+    assert heading(page) == "Thank you, Alex Rivera"
+    text = screen_text(page)
+    assert "Arrangement: joint." in text
+    assert "Signature received: yes" in text

@@ -1,0 +1,504 @@
+"""The interviews, driven by docassemble's own engine (see tests/da_harness.py).
+
+Every interview file parses with docassemble's parser; each example case is
+answered screen by screen from its case file, through docassemble's
+``Interview.assemble``, to the draft screen; the question ids on the way are
+asserted; the agreement made inside the interview is the CLI's agreement,
+word for word.
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytest.importorskip("docassemble.base")
+
+from . import da_harness as h  # noqa: E402 - docassemble is imported after the NLTK stub
+from .conftest import EXAMPLES, ROOT, example_cases, run_cli  # noqa: E402
+
+from docassemble.MediationAgreement import da_adapter  # noqa: E402
+from docassemble.MediationAgreement.assembly import assemble_agreement, choose_alternative  # noqa: E402
+from docassemble.MediationAgreement.case import Case, case_from_data, dump_case, load_case  # noqa: E402
+from docassemble.MediationAgreement.clauses import default_library_dir, load_library  # noqa: E402
+from docassemble.MediationAgreement.document import to_plain_text  # noqa: E402
+from docassemble.MediationAgreement.errors import MediationError  # noqa: E402
+from docassemble.MediationAgreement.templating import case_context  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+INTERVIEWS = ROOT / "interviews"
+MAIN = "mediation_agreement.yml"
+
+
+@pytest.fixture(autouse=True)
+def harness() -> None:
+    h.setup()
+    da_adapter._LIBRARY_CACHE.clear()
+
+
+def case_data(path: Path) -> dict[str, Any]:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def drive(path: Path, *, extra: dict[str, dict[str, Any]] | None = None, driver: h.InterviewDriver | None = None) -> tuple[h.InterviewDriver, list[str], list[h.Screen]]:
+    """Answer the mediator interview from the case file at ``path`` until the draft screen."""
+    driver = driver or h.InterviewDriver(MAIN)
+    answers = h.CaseFileAnswers(case_data(path), driver, extra={"start": {"start_from": "new"}, **(extra or {})})
+    screens: list[h.Screen] = []
+    for _ in range(300):
+        screen = driver.screen()
+        screens.append(screen)
+        if screen.id == "draft":
+            return driver, [s.id for s in screens], screens
+        driver.answer(answers(screen))
+    raise AssertionError(f"no draft screen: {[s.id for s in screens][-10:]}")
+
+
+# --------------------------------------------------------------------------- parsing and shape
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in INTERVIEWS.glob("*.yml")))
+def test_every_interview_file_parses_with_docassembles_parser(name: str) -> None:
+    driver = h.InterviewDriver(name) if name in (MAIN, "parent_review.yml") else None
+    if driver is None:
+        from docassemble.base import parse, thread_context
+
+        with thread_context.global_context(thread_context.empty_globals()):
+            interview = parse.Interview(source=parse.interview_source_from_string(f"{h.PACKAGE}:data/questions/{name}"))
+        assert interview.questions_list
+    else:
+        assert driver.interview.questions_list
+
+
+@pytest.mark.parametrize("path", sorted(INTERVIEWS.glob("*.yml")), ids=lambda p: p.name)
+def test_interview_files_are_short(path: Path) -> None:
+    assert len(path.read_text(encoding="utf-8").splitlines()) < 300
+
+
+def test_interviews_are_installed_as_package_data() -> None:
+    assert h.resolve_package_file(f"{h.PACKAGE}:data/questions/{MAIN}", folder="questions", package=None).is_file()
+
+
+# --------------------------------------------------------------------------- the examples, start to finish
+
+INTAKE = ["start", "office", "mediator"] + ["parent name", "parent contact", "parent address", "parent counsel"] * 2 + ["court"]
+
+
+def items(first: str, another: str, count: int, *, ask_any: str | None = None) -> list[str]:
+    """A list gathered one item per screen: [any?] item, another?, item, another?..."""
+    sequence = [ask_any] if ask_any else []
+    return sequence + [first, another] * count if count else sequence
+
+
+def expected_sequence(path: Path) -> list[str]:
+    """The question ids the mediator sees for this case, written out from its data."""
+    data = case_data(path)
+    pt = data["parenting_time"]
+    safety = data.get("safety", {})
+    finding = safety.get("domestic_violence") or safety.get("child_abuse") or "protective_order" in safety
+    return [
+        *INTAKE,
+        *items("child", "another child", len(data["children"])),
+        "safety privacy",
+        "safety screening",
+        *(["protective order"] if "protective_order" in safety else []),
+        *(["safety plan"] if finding else []),
+        "decision making",
+        "schedule pattern",
+        "weekends and midweek",
+        "exchange timing",
+        *items("school year", "another school year", len(pt.get("school_years", [])), ask_any="any school years"),
+        "summer",
+        *items("summer block", "another summer block", len(pt.get("summer", {}).get("blocks", [])), ask_any="any summer blocks"),
+        *items("one-time change", "another one-time change", len(pt.get("one_off_changes", [])), ask_any="any one-time changes"),
+        "supervision and distance",
+        *items("holiday", "another holiday", len(pt.get("holidays", [])), ask_any="any holidays"),
+        "exchanges",
+        "any child support",
+        *(["child support", "health costs", "other costs", "tax dependency"] if data.get("child_support") else []),
+        "moves and travel",
+        "upbringing",
+        "communication",
+        "dispute resolution",
+        "additional terms",
+        "review answers",
+        "draft",
+    ]
+
+
+@pytest.fixture(scope="module", params=example_cases(), ids=lambda p: p.stem)
+def example_run(request: pytest.FixtureRequest) -> tuple[Path, h.InterviewDriver, list[str], list[h.Screen]]:
+    h.setup()
+    da_adapter._LIBRARY_CACHE.clear()
+    driver, ids, screens = drive(request.param)
+    return request.param, driver, ids, screens
+
+
+def test_example_goes_through_the_expected_screens(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]]) -> None:
+    path, _driver, ids, _screens = example_run
+    assert ids == expected_sequence(path)
+
+
+def test_the_joint_example_sequence_written_out() -> None:
+    """One sequence spelled out in full, so a reader sees the flow without the helper."""
+    ids = expected_sequence(EXAMPLES / "joint-two-children.yml")
+    assert ids[:18] == [
+        "start", "office", "mediator",
+        "parent name", "parent contact", "parent address", "parent counsel",
+        "parent name", "parent contact", "parent address", "parent counsel",
+        "court", "child", "another child", "child", "another child",
+        "safety privacy", "safety screening",
+    ]
+    assert ids[-3:] == ["additional terms", "review answers", "draft"]
+
+
+def test_review_screen_lists_every_section_with_an_edit_button(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]]) -> None:
+    path, _driver, _ids, screens = example_run
+    review = next(s for s in screens if s.id == "review answers")
+    assert review.question_type == "review"
+    data = case_data(path)
+    text = "\n".join(review.review_items)
+    for value in (data["parent_a"]["full_name"], data["parent_b"]["full_name"], data["children"][0]["full_name"], data["court"]["name"], data["mediator"]["full_name"]):
+        assert value in text
+    actions = [getattr(f, "action", None) for f in review.status.question.fields]
+    assert sum(1 for a in actions if a) >= 18
+
+
+def test_agreement_in_the_interview_is_the_clis_agreement(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]]) -> None:
+    path, driver, _ids, _screens = example_run
+    inside = to_plain_text(driver.value("agreement"))
+    assert inside == to_plain_text(assemble_agreement(load_case(path)))
+
+
+def test_agreement_matches_the_cli_output_file(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]], tmp_path: Path) -> None:
+    path, driver, _ids, _screens = example_run
+    result = run_cli("assemble", path, "--out", tmp_path, "--format", "txt")
+    assert result.code == 0, result.err
+    assert to_plain_text(driver.value("agreement")) == (tmp_path / "agreement.txt").read_text(encoding="utf-8")
+
+
+def test_answers_become_the_same_case_as_the_file(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]]) -> None:
+    path, driver, _ids, _screens = example_run
+    from_interview = case_from_data(da_adapter.answers_to_data(driver.value("case")))
+    assert dump_case(from_interview) == dump_case(load_case(path))
+
+
+def test_draft_screen_shows_the_html_and_offers_pdf_docx_and_case_file(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]], tmp_path: Path) -> None:
+    path, driver, _ids, screens = example_run
+    draft = screens[-1]
+    assert '<article class="agreement"' in draft.subquestion_text
+    assert "agreement.pdf" in draft.subquestion_text and "agreement.docx" in draft.subquestion_text and "case.yml" in draft.subquestion_text
+    assert driver.file_path("agreement_files['pdf']").read_bytes().startswith(b"%PDF")
+    assert driver.file_path("agreement_files['docx']").read_bytes().startswith(b"PK")
+    saved = driver.file_path("case_file")
+    copy = tmp_path / "case.yml"
+    shutil.copyfile(saved, copy)
+    assert dump_case(load_case(copy)) == dump_case(load_case(path))  # the CLI reads the interview's case file
+
+
+# --------------------------------------------------------------------------- safety
+
+
+def test_safety_example_is_never_offered_an_excluded_choice() -> None:
+    """Every choice offered on the way is one the library and the case model allow for this case."""
+    path = EXAMPLES / "safety-sole-supervised.yml"
+    driver, ids, screens = drive(path)
+    final = load_case(path)
+    library = load_library(None)
+    selects = {c.select: c for c in library.ordered() if c.select}
+    checked = 0
+    for screen in screens:
+        for f in screen.fields:
+            if not f.variable or not f.variable.startswith("case.") or f.hidden:
+                continue
+            field_path = f.variable[len("case."):]
+            clause = selects.get(f"case.{field_path}")
+            if clause is None:
+                continue
+            for value, _label in f.choices:
+                candidate = dump_case(final)
+                da_adapter._with_value(candidate, field_path, value)
+                try:
+                    case = case_from_data(candidate)
+                except MediationError as exc:
+                    raise AssertionError(f"{screen.id}: offered {field_path}={value!r}, which the case model refuses: {exc}") from None
+                assert choose_alternative(clause, case, case_context(case)) == value, f"{screen.id}: offered {field_path}={value!r}, which the library conditions out"
+                checked += 1
+    assert checked >= 5
+    decision = next(s for s in screens if s.id == "decision making")
+    assert "joint" not in decision.choices("case.decision_making.kind")
+    disputes = next(s for s in screens if s.id == "dispute resolution")
+    assert "mediation" not in disputes.choices("case.dispute_resolution.method")
+    moves = next(s for s in screens if s.id == "moves and travel")
+    assert "case.provisions.right_of_first_refusal" in moves.hidden_variables
+    assert "safety plan" in ids
+
+
+def test_without_a_finding_the_joint_and_face_to_face_choices_are_offered() -> None:
+    _driver, _ids, screens = drive(EXAMPLES / "joint-two-children.yml")
+    decision = next(s for s in screens if s.id == "decision making")
+    assert "joint" in decision.choices("case.decision_making.kind")
+    moves = next(s for s in screens if s.id == "moves and travel")
+    assert "case.provisions.right_of_first_refusal" in moves.variables
+    assert "safety plan" not in [s.id for s in screens]
+
+
+def test_safety_section_warns_to_fill_it_in_private() -> None:
+    driver = h.InterviewDriver(MAIN)
+    answers = h.CaseFileAnswers(case_data(EXAMPLES / "safety-sole-supervised.yml"), driver, extra={"start": {"start_from": "new"}})
+    ids = driver.run(answers, until=lambda s: s.id == "safety privacy")
+    assert ids[-1] == "safety privacy"
+    assert "in private" in driver.screen().subquestion_text
+
+
+# --------------------------------------------------------------------------- validation, review, resume
+
+
+def test_engine_message_is_shown_on_the_field_it_names() -> None:
+    driver = h.InterviewDriver(MAIN)
+    data = case_data(EXAMPLES / "joint-two-children.yml")
+    answers = h.CaseFileAnswers(data, driver, extra={"start": {"start_from": "new"}})
+    driver.run(answers, until=lambda s: s.id == "parent address")
+    screen = driver.screen()
+    bad = {**answers(screen), "case.parent_a.address.postal_code": "8522"}
+    with pytest.raises(h.Rejected) as caught:
+        driver.answer(bad)
+    assert caught.value.field == "case.parent_a.address.postal_code"
+    assert "pattern" in caught.value.message or "match" in caught.value.message
+    assert driver.screen().id == "parent address"  # still on the same screen
+
+
+def test_percentages_that_do_not_add_to_100_are_refused_with_the_engines_words() -> None:
+    driver = h.InterviewDriver(MAIN)
+    answers = h.CaseFileAnswers(case_data(EXAMPLES / "joint-two-children.yml"), driver, extra={"start": {"start_from": "new"}})
+    driver.run(answers, until=lambda s: s.id == "health costs")
+    screen = driver.screen()
+    with pytest.raises(h.Rejected) as caught:
+        driver.answer({**answers(screen), "case.child_support.uninsured_medical.parent_a_percent": 50})
+    assert "add to 110, not 100" in caught.value.message
+
+
+def test_edit_from_review_returns_to_the_screen_then_to_review() -> None:
+    path = EXAMPLES / "joint-two-children.yml"
+    driver = h.InterviewDriver(MAIN)
+    answers = h.CaseFileAnswers(case_data(path), driver, extra={"start": {"start_from": "new"}})
+    driver.run(answers, until=lambda s: s.id == "review answers")
+    driver.edit("**Parent A**")
+    screen = driver.screen()
+    assert screen.id == "parent name"
+    driver.answer({**answers(screen), "case.parent_a.short_name": "Mom"})
+    ids = driver.run(answers, until=lambda s: s.id == "review answers")
+    assert ids == ["parent contact", "parent address", "parent counsel", "review answers"]
+    review = driver.screen()
+    assert any("Short name: Mom" in item for item in review.review_items)
+    driver.edit("**Children**")
+    assert driver.screen().id == "revisit children"
+    driver.answer()
+    assert driver.screen().id == "review answers"
+    driver.answer()
+    assert driver.screen().id == "draft"
+    assert "“Mom”" in to_plain_text(driver.value("agreement"))
+
+
+def test_uploading_a_case_file_resumes_at_review() -> None:
+    path = EXAMPLES / "long-distance-summer.yml"
+    driver = h.InterviewDriver(MAIN)
+    assert driver.screen().id == "start"
+    driver.answer({"start_from": "upload"})
+    assert driver.screen().id == "upload case file"
+    driver.answer({"case_upload": driver.uploaded("case_upload", path)})
+    assert driver.screen().id == "review answers"
+    driver.answer()
+    assert driver.screen().id == "draft"
+    assert to_plain_text(driver.value("agreement")) == to_plain_text(assemble_agreement(load_case(path)))
+
+
+def test_a_bad_case_file_is_refused_on_the_upload_screen(tmp_path: Path) -> None:
+    bad = tmp_path / "case.yml"
+    bad.write_text((ROOT / "tests" / "cases" / "bad" / "percent-not-100" / "case.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    driver = h.InterviewDriver(MAIN)
+    driver.screen()
+    driver.answer({"start_from": "upload"})
+    driver.screen()
+    with pytest.raises(h.Rejected) as caught:
+        driver.answer({"case_upload": driver.uploaded("case_upload", bad)})
+    assert "100" in caught.value.message
+    assert driver.screen().id == "upload case file"
+
+
+# --------------------------------------------------------------------------- clause libraries from configuration
+
+
+def overlay(tmp_path: Path) -> Path:
+    """An office overlay: relabels joint decision-making and adds a clause with wording options."""
+    folder = tmp_path / "office-overlay"
+    (folder / "decision_making").mkdir(parents=True)
+    (folder / "general").mkdir()
+    (folder / "library.yml").write_text("name: Test office overlay\n", encoding="utf-8")
+    base = yaml.safe_load((default_library_dir() / "decision_making" / "kind.yml").read_text(encoding="utf-8"))
+    base["alternatives"]["joint"]["label"] = "Joint legal decision-making (office wording)"
+    (folder / "decision_making" / "kind.yml").write_text(yaml.safe_dump(base, sort_keys=False), encoding="utf-8")
+    (folder / "general" / "copies.yml").write_text(
+        textwrap.dedent(
+            """\
+            id: general.copies
+            title: Copies
+            topic: general
+            default: each_parent
+            alternatives:
+              each_parent:
+                label: Each parent keeps a signed copy
+                text: Each parent keeps a signed copy of this agreement.
+              office:
+                label: The office keeps the only signed copy
+                text: The office keeps the signed original and gives each parent a copy.
+            """
+        ),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def test_clause_libraries_come_from_the_server_configuration(tmp_path: Path) -> None:
+    folder = overlay(tmp_path)
+    h.setup({"mediation agreement": {"libraries": [f"{h.PACKAGE}:data/sources/clauses", str(folder)]}})
+    try:
+        path = EXAMPLES / "joint-two-children.yml"
+        driver, ids, screens = drive(path, extra={"clause options": {"case.choices['general.copies']": "office"}})
+        decision = next(s for s in screens if s.id == "decision making")
+        labels = dict(decision.field("case.decision_making.kind").choices)
+        assert labels["joint"] == "Joint legal decision-making (office wording)"
+        options = next(s for s in screens if s.id == "clause options")
+        assert options.choices("case.choices['general.copies']") == ["each_parent", "office"]
+        assert ids.index("clause options") == ids.index("additional terms") + 1
+        text = to_plain_text(driver.value("agreement"))
+        assert "The office keeps the signed original" in text
+        data = dump_case(load_case(path))
+        data["choices"] = {"general.copies": "office"}
+        assert text == to_plain_text(assemble_agreement(case_from_data(data), [default_library_dir(), folder]))
+    finally:
+        h.setup()
+
+
+def test_interview_metadata_overrides_the_server_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = overlay(tmp_path)
+    h.setup({"mediation agreement": {"libraries": ["/nonexistent/server/library"]}})
+    try:
+        monkeypatch.setattr(da_adapter, "all_variables", lambda special=None: {"mediation agreement": {"libraries": [str(folder)]}})
+        assert da_adapter.configured_libraries() == [folder]
+        monkeypatch.setattr(da_adapter, "all_variables", lambda special=None: {})
+        assert da_adapter.configured_libraries() == [Path("/nonexistent/server/library")]
+    finally:
+        h.setup()
+    assert da_adapter.configured_libraries() == [default_library_dir()]
+
+
+def test_a_library_package_that_is_not_installed_is_named() -> None:
+    with pytest.raises(MediationError, match="docassemble.NoSuchOverlay"):
+        da_adapter.resolve_library("docassemble.NoSuchOverlay:data/sources/clauses")
+
+
+# --------------------------------------------------------------------------- the interview and the case model agree
+
+NOT_ASKED = {
+    "case_format": "a constant the adapter does not need (the model's default)",
+    "excluded_clauses": "kept in the case file; the mediator picks wording with 'clause options'",
+    "parenting_time.child_patterns": "per-child schedules are rare; set them in the case file and upload it",
+    "choices": "set through the 'clause options' screens (case.choices[...] fields built from the library)",
+}
+
+
+def interview_fields() -> dict[str, dict[str, Any]]:
+    """Case field path (indices removed) -> the YAML field that asks it."""
+    found: dict[str, dict[str, Any]] = {}
+    for path in INTERVIEWS.glob("*.yml"):
+        for block in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            if not isinstance(block, dict):
+                continue
+            generic = block.get("generic object")
+            for item in block.get("fields") or []:
+                if not isinstance(item, dict):
+                    continue
+                for key, value in item.items():
+                    if key in ("datatype", "required", "code", "show if", "help", "default", "js show if", "js hide if", "min", "accept", "choices"):
+                        continue
+                    if not isinstance(value, str):
+                        continue
+                    variables = [value.replace("x.", f"case.{p}.", 1) for p in ("parent_a", "parent_b")] if generic and value.startswith("x.") else [value]
+                    for variable in variables:
+                        if variable.startswith("case."):
+                            found[_strip_indices(variable[len("case."):])] = item
+    return found
+
+
+def _strip_indices(path: str) -> str:
+    import re
+
+    return re.sub(r"\[[^\]]*\]", "", path)
+
+
+def model_leaves() -> dict[str, Any]:
+    leaves: dict[str, Any] = {}
+
+    def walk(model: Any, prefix: str) -> None:
+        for name, info in model.model_fields.items():
+            path = f"{prefix}.{name}" if prefix else name
+            if any(path == skip or path.startswith(skip + ".") for skip in NOT_ASKED):
+                continue
+            sub = da_adapter._model_of(info.annotation) or da_adapter._model_of(da_adapter._list_element(info.annotation))
+            if sub is not None:
+                walk(sub, path)
+            else:
+                leaves[path] = info
+
+    walk(Case, "")
+    return leaves
+
+
+def test_every_field_of_the_case_model_is_asked() -> None:
+    asked = interview_fields()
+    missing = sorted(set(model_leaves()) - set(asked))
+    assert not missing, f"case fields no interview screen asks (add them, or list them in NOT_ASKED with a reason): {missing}"
+
+
+def test_interview_asks_nothing_the_case_model_lacks() -> None:
+    leaves = model_leaves()
+    flags = {p for p in interview_fields() if p.rsplit(".", 1)[-1].startswith("has_") or p.endswith((".there_are_any", ".there_is_another"))}
+    unknown = sorted(set(interview_fields()) - set(leaves) - flags)
+    assert not unknown
+
+
+def test_optional_in_the_model_is_optional_on_screen() -> None:
+    """A field the model lets be blank is not required on screen, and the other way round."""
+    leaves = model_leaves()
+    for path, item in interview_fields().items():
+        if path not in leaves:
+            continue
+        info = leaves[path]
+        on_screen_required = item.get("required", True) is not False
+        if info.is_required():
+            assert on_screen_required, f"{path} is required by the case model but optional on screen"
+        elif info.default is None and on_screen_required and "show if" not in item:
+            # (a field shown only in some cases, e.g. the supervisor when time is supervised, may be
+            # required there: the case model's own rule requires it in that case)
+            raise AssertionError(f"{path} may be blank in the case model but is required on screen")
+
+
+def test_labels_that_drift_from_the_case_model_are_an_error() -> None:
+    driver = h.InterviewDriver(MAIN)
+    driver.screen()
+    with driver._context():
+        from docassemble.base.thread_context import user_dict_context
+
+        with user_dict_context(driver.user_dict):
+            case = driver.user_dict.get("case") or da_adapter.CaseAnswers("case")
+            with pytest.raises(MediationError, match="unlabelled: they"):
+                da_adapter.offered_choices(case, "parent_a.pronouns", she="she", he="he")
+            with pytest.raises(MediationError, match="unknown: ze"):
+                da_adapter.offered_choices(case, "parent_a.pronouns", she="she", he="he", they="they", ze="ze")
