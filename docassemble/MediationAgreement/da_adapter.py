@@ -36,6 +36,7 @@ import enum
 import importlib.util
 import re
 import types
+from dataclasses import dataclass
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -59,7 +60,17 @@ __all__ = [
     "safety_finding",
     "section_of",
     "topic_heading",
+    "ParentLink",
     "answers_to_data",
+    "both_parents_approved",
+    "consent_for",
+    "draft_pdf_file",
+    "open_parent_link",
+    "parent_link_problem",
+    "post_comment",
+    "post_decision",
+    "post_signature",
+    "section_choices",
     "case_file_download",
     "case_file_text",
     "check_answers",
@@ -765,3 +776,154 @@ def _plain(message: str) -> str:
     """Engine messages name fields in snake_case; show them as words."""
     text = message.strip()
     return text[:1].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------- a parent's review (parent_review.yml)
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """What a parent's link opened: their case, their token and the draft they read."""
+
+    case_id: str
+    token: str
+    party: str
+    name: str
+    full_name: str
+    other_name: str
+    draft: int
+    sha256: str
+    sections: tuple[tuple[str, str], ...]
+    html: str
+
+
+def review_store() -> Any:
+    """The case store named in the configuration (``mediation agreement: store url``, ``store key``);
+    unset values come from ``MEDIATION_STORE_URL`` / ``MEDIATION_STORE_KEY`` as for the CLI."""
+    from .store import open_store
+
+    settings = get_config(CONFIG_KEY) or {}
+    settings = settings if isinstance(settings, Mapping) else {}
+    return open_store(settings.get("store url"), settings.get("store key"), key_file=settings.get("store key file"), create=False)
+
+
+def _link_args(url_args: Mapping[str, Any]) -> tuple[str, str]:
+    return str(url_args.get("case") or "").strip(), str(url_args.get("token") or "").strip()
+
+
+def parent_link_problem(url_args: Mapping[str, Any]) -> str:
+    """Why the link cannot be used (the engine's words), or ``""``."""
+    from .review import state_for_token
+
+    case_id, token = _link_args(url_args)
+    if not case_id or not token:
+        return "This link is not complete."
+    try:
+        state = state_for_token(review_store(), case_id, token)
+    except MediationError as exc:
+        return _plain(exc.message + (f" ({exc.hint})" if exc.hint else ""))
+    if state.finalized:
+        return "This agreement is already signed by everyone and final."
+    if state.current is None:
+        return "There is no draft to read yet."
+    return ""
+
+
+def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
+    """Open the current draft with the parent's token (the engine logs that the parent read it)."""
+    from .render_html import render_html_fragment
+    from .review import open_draft, state_for_token
+
+    case_id, token = _link_args(url_args)
+    store = review_store()
+    state = state_for_token(store, case_id, token)
+    draft = open_draft(store, case_id, token)
+    party = state.viewer
+    other = "b" if party == "a" else "a"
+    parents = draft.case_data
+    full = str(parents[f"parent_{party}"]["full_name"])
+    other_full = str(parents[f"parent_{other}"]["full_name"])
+    sections = tuple((c.number, f"{c.number} {c.title}") for sec in draft.document.sections for c in sec.clauses)
+    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, render_html_fragment(draft.document))
+
+
+def draft_pdf_file(link: ParentLink) -> DAFile:
+    """The PDF of the draft the parent approves (its SHA-256 is what an approval binds to)."""
+    from .review import draft_version
+
+    version = draft_version(review_store(), link.case_id, link.draft)
+    the_file = DAFile("parent_link_pdf")
+    the_file.initialize(filename=f"agreement-draft-{link.draft}.pdf")
+    the_file.write(version.pdf, binary=True)
+    the_file.commit()
+    return the_file
+
+
+def section_choices(link: ParentLink) -> list[dict[str, str]]:
+    return [{"value": number, "label": label} for number, label in link.sections]
+
+
+def post_comment(link: ParentLink, section: str, text: str, private: bool, *, field: str | None = None) -> bool:
+    """``validation code``: store the comment; the engine's refusal is shown on the comment field."""
+    from .review import add_comment
+
+    try:
+        add_comment(review_store(), link.case_id, token=link.token, draft=link.draft, section=section, text=text, private=bool(private))
+    except MediationError as exc:
+        validation_error(_plain(exc.message), field=field)
+    return True
+
+
+def post_decision(link: ParentLink, *, approved: bool, reason: str | None = None, field: str | None = None) -> bool:
+    """``validation code``: approve the draft the parent read, or ask for changes."""
+    from .review import approve, request_changes
+
+    try:
+        if approved:
+            approve(review_store(), link.case_id, link.token, draft=link.draft, sha256=link.sha256)
+        else:
+            request_changes(review_store(), link.case_id, link.token, draft=link.draft, reason=reason or "", sha256=link.sha256)
+    except MediationError as exc:
+        validation_error(_plain(exc.message), field=field)
+    return True
+
+
+def both_parents_approved(link: ParentLink) -> bool:
+    from .review import state_for_token
+
+    state = state_for_token(review_store(), link.case_id, link.token)
+    return len(state.approved_by) == 2 and state.current is not None and state.current.sha256 == link.sha256
+
+
+def consent_for(link: ParentLink) -> str:
+    """The consent text shown before signing (the draft's own electronic-signatures clause)."""
+    from .review import consent_text
+
+    return consent_text(review_store(), link.case_id)
+
+
+def post_signature(link: ParentLink, *, method: str, consent: str, intent: bool, image: Any = None, typed_name: str | None = None, field: str | None = None) -> bool:
+    """``validation code``: capture and record the signature; a refusal is shown on the signature field."""
+    from .review import sign
+    from .signing import capture_signature
+
+    try:
+        png = Path(image.path()).read_bytes() if image is not None else None
+        capture = capture_signature(link.party, method=method, image_png=png, typed_name=typed_name, intent_confirmed=intent is True, consent_text=consent)
+        sign(review_store(), link.case_id, capture, token=link.token, draft=link.draft, sha256=link.sha256, client=_client())
+    except MediationError as exc:
+        validation_error(_plain(exc.message), field=field)
+    return True
+
+
+def _client() -> dict[str, str] | None:
+    from docassemble.base.functions import this_thread
+
+    info = getattr(this_thread, "current_info", None) or {}
+    client = {}
+    if info.get("clientip"):
+        client["ip"] = str(info["clientip"])
+    agent = (info.get("headers") or {}).get("User-Agent")
+    if agent:
+        client["user_agent"] = str(agent)
+    return client or None

@@ -361,7 +361,9 @@ def redline_html(red: Redline) -> str:
             answers = '<div class="answers">This change answers:<ul>' + "".join(_comment_html(c) for c in part.answers) + "</ul></div>"
         rows.append(f'<section class="part {part.status}"{anchor}>{head}<div class="body">{_segments_html(part.body)}</div>{answers}</section>')
     jump = "".join(
-        f'<li><a href="#{e(p.key.replace(":", "-"))}">{e(p.number or p.key.split(":")[1])}</a> {p.status}</li>' for p in red.changes
+        f'<li><a href="#{e(p.key.replace(":", "-"))}">{e(p.number or p.key.split(":")[1].capitalize())}'
+        f'{" " + e("".join(s.text for s in p.title if s.op != "delete" or p.status == "removed")) if p.title else ""}</a> — {p.status}</li>'
+        for p in red.changes
     )
     unanswered = ""
     if red.unanswered:

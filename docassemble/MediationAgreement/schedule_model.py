@@ -135,17 +135,24 @@ def missing_wall_time(zone_name: str, moment: datetime) -> tuple[datetime, datet
     return None
 
 
-def recurring_time_gap(zone_name: str, at: time, years: range) -> tuple[datetime, datetime] | None:
-    """The first spring-forward gap (in ``years``) in which the daily wall time ``at`` does not exist."""
+def recurring_time_gap(zone_name: str, at: time, years: range, *, after: date | None = None) -> tuple[datetime, datetime] | None:
+    """A spring-forward gap (in ``years``) in which the daily wall time ``at`` does not exist.
+
+    The first such gap on or after ``after`` if there is one, else the first at all.
+    """
+    found: list[tuple[datetime, datetime]] = []
     for year in years:
-        for first, after, is_gap in clock_changes(zone_name, year):
+        for first, later, is_gap in clock_changes(zone_name, year):
             if not is_gap:
                 continue
-            for day in {first.date(), after.date()}:
+            for day in {first.date(), later.date()}:
                 moment = datetime.combine(day, at)
-                if first <= moment < after:
-                    return first, after
-    return None
+                if first <= moment < later:
+                    found.append((first, later))
+                    break
+    if not found:
+        return None
+    return next((gap for gap in found if after is None or gap[0].date() >= after), found[0])
 
 
 def gap_message(field: str, at: time, zone_name: str, gap: tuple[datetime, datetime]) -> str:
@@ -557,7 +564,7 @@ class ParentingTimeSchedule(StrictModel):
         for prefix, each in [(("pattern",), pattern)] + [(("child_patterns", i, "pattern"), cp.pattern) for i, cp in enumerate(self.child_patterns)]:
             recurring += [((*prefix, name), value) for name, value in each.recurring_times().items() if value is not None]
         for loc, value in recurring:
-            gap = recurring_time_gap(self.time_zone, value, years)
+            gap = recurring_time_gap(self.time_zone, value, years, after=pattern.anchor)
             if gap is not None:
                 raise _invalid(title, loc, gap_message(str(loc[-1]), value, self.time_zone, gap), value.isoformat())
         for index, change in enumerate(self.one_off_changes):
