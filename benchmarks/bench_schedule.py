@@ -16,7 +16,7 @@ import time
 from datetime import date, timedelta
 
 from docassemble.MediationAgreement.schedule import ChildInfo, compute_nights
-from docassemble.MediationAgreement.schedule_model import ParentingTimeSchedule
+from docassemble.MediationAgreement.schedule_model import ParentingTimeSchedule, Party
 
 TARGET_MS = 50.0
 
@@ -64,7 +64,7 @@ def complex_schedule() -> ParentingTimeSchedule:
 def main() -> None:
     schedule = complex_schedule()
     children = [ChildInfo("Maya", date(2016, 4, 12)), ChildInfo("Leo", date(2020, 2, 29))]
-    roles = {"a": "mother", "b": "father"}
+    roles: dict[Party, str] = {"a": "mother", "b": "father"}
     start, end = date(2027, 1, 1), date(2036, 12, 31)
     timeline = compute_nights(schedule, start, end, children=children, parent_roles=roles)  # warm-up
     timings = []

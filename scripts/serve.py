@@ -4,6 +4,7 @@
     scripts/serve.sh stop                  # stop what start started
     scripts/serve.sh status                # is it up? (exit 0 yes, 3 no)
     scripts/serve.sh info --json           # URLs, ports, admin login (for tests and benchmarks)
+    eval "$(scripts/serve.sh env)"         # point `mediation-agreement case ...` at the server's case store
 
 Everything lives under ``.serve/`` (git-ignored; ``SERVE_DIR`` moves it):
 
@@ -29,6 +30,7 @@ Python >= 3.12 runs it (``scripts/serve.sh`` finds one).
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import fcntl
 import hashlib
@@ -36,6 +38,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import string
@@ -70,6 +73,7 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".serve", "build", "dist",
                                      ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", "tests", "benchmarks",
                                      "examples", "docs", "node_modules")
 BOOT_TIMEOUT = 180.0
+STORE_DB = "mediation_cases"  # the review rounds' case store, beside docassemble's own database
 
 
 class ServeError(Exception):
@@ -427,10 +431,11 @@ def ensure_postgres(layout: Layout, ports: Ports, db_password: str) -> None:
     quoted = db_password.replace("'", "''")
     verb = "ALTER" if roles.strip() == "1" else "CREATE"
     run([*psql, f"{verb} ROLE docassemble LOGIN PASSWORD '{quoted}'"], user=user, what="creating the database role")
-    if run([*psql, "SELECT 1 FROM pg_database WHERE datname='docassemble'"], user=user, what="psql").strip() != "1":
-        say("creating the docassemble database")
-        run([*psql, "CREATE DATABASE docassemble OWNER docassemble ENCODING 'UTF8' TEMPLATE template0"], user=user,
-            what="creating the database")
+    for database in ("docassemble", STORE_DB):
+        if run([*psql, f"SELECT 1 FROM pg_database WHERE datname='{database}'"], user=user, what="psql").strip() != "1":
+            say(f"creating the {database} database")
+            run([*psql, f"CREATE DATABASE {database} OWNER docassemble ENCODING 'UTF8' TEMPLATE template0"], user=user,
+                what=f"creating the {database} database")
 
 
 def stop_postgres(layout: Layout) -> None:
@@ -596,19 +601,29 @@ def password(length: int = 20) -> str:
 
 
 def load_secrets(layout: Layout) -> dict[str, str]:
+    values: dict[str, str] = {}
     if layout.secrets.exists():
-        return dict(json.loads(layout.secrets.read_text()))
-    private_dir(layout.config_dir)
-    values = {
-        "secretkey": secrets.token_urlsafe(32),
-        "db_password": password(24),
-        "redis_password": password(32),
-        "admin_email": "admin@example.com",
-        "admin_password": password(16),
-        "admin_api_key": password(32),  # docassemble accepts exactly 32 characters
+        values = dict(json.loads(layout.secrets.read_text()))
+    wanted = {
+        "secretkey": lambda: secrets.token_urlsafe(32),
+        "db_password": lambda: password(24),
+        "redis_password": lambda: password(32),
+        "admin_email": lambda: "admin@example.com",
+        "admin_password": lambda: password(16),
+        "admin_api_key": lambda: password(32),  # docassemble accepts exactly 32 characters
+        "store_key": lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),  # store.py's key format
     }
-    write_private(layout.secrets, json.dumps(values, indent=2) + "\n")
+    missing = {name: make() for name, make in wanted.items() if name not in values}
+    if missing:
+        values.update(missing)
+        private_dir(layout.config_dir)
+        write_private(layout.secrets, json.dumps(values, indent=2) + "\n")
     return values
+
+
+def store_url(ports: Ports, values: dict[str, str]) -> str:
+    """The case store: database `mediation_cases` on our PostgreSQL, as the docassemble user."""
+    return f"postgresql://docassemble:{values['db_password']}@{HOST}:{ports.pg}/{STORE_DB}"
 
 
 def included_files(text: str) -> set[str]:
@@ -667,6 +682,8 @@ def write_config(layout: Layout, ports: Ports, values: dict[str, str], debug: bo
         "admin_api_key": values["admin_api_key"],
         "default_interview": main if main in interview_files() else None,
         "dispatch": dispatch(),
+        "store_url": store_url(ports, values),
+        "store_key": values["store_key"],
     }
     text = template.substitute({k: json.dumps(v) for k, v in fields.items()})
     private_dir(layout.config_dir)
@@ -674,6 +691,19 @@ def write_config(layout: Layout, ports: Ports, values: dict[str, str], debug: bo
         return False
     write_private(layout.config, text)
     return True
+
+
+def ensure_case_store(layout: Layout, ports: Ports, values: dict[str, str]) -> None:
+    """Create the case store's tables (idempotent), so parents' links work before any `case new`."""
+    url = store_url(ports, values)
+    if stamp_ok(layout, "store", hashlib.sha256(url.encode()).hexdigest()):
+        return
+    say(f"creating the case store in the {STORE_DB} database")
+    code = "from docassemble.MediationAgreement.store import open_store; open_store()"
+    # Through the environment, the variables the store reads: secrets stay out of logs and `ps`.
+    run([layout.python, "-c", code], env={"MEDIATION_STORE_URL": url, "MEDIATION_STORE_KEY": values["store_key"]},
+        log=layout.log / "create_tables.log", what="creating the case store")
+    set_stamp(layout, "store", hashlib.sha256(url.encode()).hexdigest())
 
 
 def server_env(layout: Layout) -> dict[str, str]:
@@ -795,6 +825,7 @@ def info(layout: Layout, ports: Ports) -> dict[str, object]:
         "server_log": str(layout.server_log),
         "docassemble_log": str(layout.log / "docassemble.log"),
         "credentials": str(layout.credentials),
+        "store": {"url": store_url(ports, values) if values else None, "key": values.get("store_key")},
     }
 
 
@@ -840,6 +871,7 @@ def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: b
     write_private(layout.credentials, json.dumps({k: details[k] for k in ("url", "login", "admin", "interviews")},
                                                  indent=2) + "\n")
     ensure_tables(layout)
+    ensure_case_store(layout, ports, values)
     if web_pid(layout) is not None and changed:
         say("the package or the configuration changed: restarting docassemble")
         stop_web(layout)
@@ -894,7 +926,7 @@ def status(layout: Layout, ports: Ports, as_json: bool) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
-    parser.add_argument("command", nargs="?", default="start", choices=["start", "stop", "restart", "status", "info"])
+    parser.add_argument("command", nargs="?", default="start", choices=["start", "stop", "restart", "status", "info", "env"])
     parser.add_argument("--port", type=int, help="web port on 127.0.0.1 (default: SERVE_PORT, else the last one used, else 8080)")
     parser.add_argument("--extra-package", type=Path, action="append", default=[], metavar="DIR",
                         help="also build and install this docassemble package folder (the e2e tests' smoke interview)")
@@ -909,6 +941,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "info":
             details = info(layout, ports)
             print(json.dumps(details, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in details.items()))
+            return 0
+        if args.command == "env":
+            details = info(layout, ports)
+            store = details["store"]
+            assert isinstance(store, dict)
+            print(f"export MEDIATION_STORE_URL={shlex.quote(str(store['url']))}")
+            print(f"export MEDIATION_STORE_KEY={shlex.quote(str(store['key']))}")
             return 0
         if args.command == "status":
             return 0 if status(layout, ports, args.json) else 3

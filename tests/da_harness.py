@@ -295,7 +295,7 @@ def resolve_package_file(reference: str, *, folder: str, package: str | None) ->
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         return None
-    base = Path(list(spec.submodule_search_locations)[0])
+    base = Path(next(iter(spec.submodule_search_locations)))
     if not rest.startswith("data/"):
         rest = f"data/{folder}/{rest}"
     return base / rest
@@ -494,6 +494,8 @@ class InterviewDriver:
         question = screen.status.question
         from docassemble.base.error import DAValidationError
 
+        before = self._pickled()
+
         with self._context():
             from docassemble.base.thread_context import user_dict_context
 
@@ -501,9 +503,8 @@ class InterviewDriver:
                 if question.question_type in ("yesno", "noyes", "yesnomaybe", "noyesmaybe"):
                     variable = screen.variables[0]
                     values = {variable: values.get(variable, values.get("value"))}
-                elif question.question_type in ("review", "settrue", "continue") or (not values and len(screen.variables) == 1 and screen.fields[0].datatype in (None, "continue")):
-                    if screen.variables:
-                        values = {screen.variables[0]: True, **values}
+                elif question.question_type == "settrue" and screen.variables:
+                    values = {screen.variables[0]: True, **values}  # a continue button
                 extra_ok = {self._concrete(getattr(question, a)) for a in ("fields_saveas", "review_saveas") if hasattr(question, a)}
                 unknown = [k for k in values if k not in screen.variables and k not in extra_ok]
                 if unknown:
@@ -528,11 +529,8 @@ class InterviewDriver:
                     try:
                         exec(question.validation_code, self.user_dict)
                     except DAValidationError as exc:
-                        for name in values:
-                            try:
-                                exec(f"del {name}", self.user_dict)
-                            except (NameError, AttributeError, KeyError, IndexError):
-                                pass
+                        self._restore(before)  # the server discards a refused screen's answers
+                        self.last = None
                         raise Rejected(screen.id, str(exc), exc.field) from None
                 if question.is_mandatory and question.name:
                     self.user_dict["_internal"]["answered"].add(question.name)
@@ -542,13 +540,19 @@ class InterviewDriver:
         self._save_and_reload()
         self.last = None
 
-    def _save_and_reload(self) -> None:
-        """The server pickles the answers between requests; so does the harness (unpicklable answers fail here)."""
+    def _pickled(self) -> bytes:
         from docassemble.base.functions import pickleable_objects
 
-        self.user_dict = pickle.loads(pickle.dumps(pickleable_objects(self.user_dict)))
+        return pickle.dumps(pickleable_objects(self.user_dict))
+
+    def _restore(self, saved: bytes) -> None:
+        self.user_dict = pickle.loads(saved)  # noqa: S301 - our own answers, pickled a moment ago
         with self._context():
             self.interview.populate_non_pickleable(self.user_dict)
+
+    def _save_and_reload(self) -> None:
+        """The server pickles the answers between requests; so does the harness (unpicklable answers fail here)."""
+        self._restore(self._pickled())
 
     def _concrete(self, variable: str) -> str:
         """``case.children[i].full_name`` -> ``case.children[0].full_name``, as the server names the input."""
@@ -563,7 +567,7 @@ class InterviewDriver:
 
     def uploaded(self, variable: str, path: str | Path) -> Any:
         """The ``DAFileList`` the server makes for a file posted to ``variable`` (the file copied into storage)."""
-        from docassemble.base.hooks import get_new_file_number, file_number_finder
+        from docassemble.base.hooks import file_number_finder, get_new_file_number
         from docassemble.base.util import DAFile, DAFileList
 
         source = Path(path)
@@ -574,6 +578,16 @@ class InterviewDriver:
             ext, mime = _ext_and_mime(source.name)
             item = DAFile(f"{variable}[0]", filename=source.name, number=number, mimetype=mime, extension=ext)
             return DAFileList(variable, elements=[item])
+
+    def signature(self, variable: str, png: bytes) -> Any:
+        """The DAFile the server makes from a signature pad's PNG posted to ``variable``."""
+        from docassemble.base.hooks import file_number_finder, get_new_file_number
+        from docassemble.base.util import DAFile
+
+        with self._context():
+            number = get_new_file_number(None, "signature.png", self.yaml_filename)
+            Path(file_number_finder(number)["path"]).write_bytes(png)
+            return DAFile(variable, filename="signature.png", number=number, mimetype="image/png", extension="png")
 
     def review_actions(self) -> dict[str, dict[str, Any]]:
         """The review screen's Edit buttons: button text -> the action it sends."""

@@ -45,9 +45,9 @@ def test_holiday_dates_by_rule() -> None:
     assert nth_weekday(2027, 11, 3, 4) == date(2027, 11, 25)  # Thanksgiving: 4th Thursday
     assert nth_weekday(2027, 5, 0, -1) == date(2027, 5, 31)  # Memorial Day: last Monday
     assert easter(2027) == date(2027, 3, 28) and easter(2028) == date(2028, 4, 16) and easter(2024) == date(2024, 3, 31)
-    assert holiday_date(HolidayRule(holiday="mothers_day", assignment="fixed", parent="a"), 2027) == date(2027, 5, 9)
-    assert holiday_date(HolidayRule(holiday="fathers_day", assignment="fixed", parent="b"), 2027) == date(2027, 6, 20)
-    assert holiday_date(HolidayRule(holiday="good_friday", even_years="a"), 2027) == date(2027, 3, 26)
+    assert holiday_date(HolidayRule.model_validate({"holiday": "mothers_day", "assignment": "fixed", "parent": "a"}), 2027) == date(2027, 5, 9)
+    assert holiday_date(HolidayRule.model_validate({"holiday": "fathers_day", "assignment": "fixed", "parent": "b"}), 2027) == date(2027, 6, 20)
+    assert holiday_date(HolidayRule.model_validate({"holiday": "good_friday", "even_years": "a"}), 2027) == date(2027, 3, 26)
     assert month_day(2027, 2, 29) == date(2027, 2, 28) and month_day(2028, 2, 29) == date(2028, 2, 29)
 
 
@@ -296,6 +296,41 @@ def test_mothers_day_by_role_and_birthdays_on_leap_day() -> None:
     assert info.value.field_path == "parenting_time.holidays[0].parent"
 
 
+def test_thanksgiving_from_the_school_calendar_and_custom_dates() -> None:
+    s = schedule(
+        {"kind": "alternating_weeks", "anchor": "2026-11-09", "starts_with": "a"},
+        school_years=[{"first_day": "2026-08-12", "last_day": "2027-05-27", "thanksgiving_break_start": "2026-11-23", "thanksgiving_break_end": "2026-11-29"}],
+        holidays=[
+            {"holiday": "thanksgiving", "school_break": True, "even_years": "b", "start_offset_days": 3, "start_time": "15:00", "end_time": "18:00"},
+            {"holiday": "custom", "label": "Eid al-Fitr", "dates": ["2026-03-20", "2027-03-10"], "assignment": "fixed", "parent": "b",
+             "start_time": "09:00", "end_offset_days": 1, "end_time": "09:00"},
+        ],
+    )
+    timeline = compute_nights(s, date(2026, 11, 1), date(2027, 12, 31))
+    # The whole school week off (Mon Nov 23 - Sun Nov 29) from Friday Nov 20 at 3 p.m., in the seasonal layer.
+    assert all(timeline.night(date(2026, 11, d)) == "b" for d in range(20, 29))
+    assert timeline.night(date(2026, 11, 29)) == "a"  # 6 p.m. Sunday: back to the regular week (a's: Nov 23-30)
+    assert [h.layer for h in timeline.holidays if h.label.startswith("Thanksgiving")] == [Layer.SEASONAL]
+    assert timeline.night(date(2027, 3, 10)) == "b" and "Eid al-Fitr 2027" in [h.label for h in timeline.holidays]
+
+
+def test_every_schedule_date_must_be_near_the_agreement_date() -> None:
+    from docassemble.MediationAgreement.case import case_from_data
+    from docassemble.MediationAgreement.schedule import check_case_schedule
+
+    import yaml
+
+    from .conftest import ROOT
+
+    data = yaml.safe_load((ROOT / "tests" / "cases" / "minimal.yml").read_text())
+    data["parenting_time"]["one_off_changes"] = [{"parent": "b", "start": "2035-07-01", "end": "2035-07-05"}]
+    with pytest.raises(ScheduleError) as info:
+        check_case_schedule(case_from_data(data))
+    assert info.value.field_path == "parenting_time.one_off_changes[0].start"
+    data["parenting_time"]["one_off_changes"][0].update(start="2027-07-01", end="2027-07-05")
+    check_case_schedule(case_from_data(data))
+
+
 # --------------------------------------------------------------------------- summer
 
 
@@ -432,3 +467,11 @@ def test_bad_schedules_name_the_field(data: dict[str, Any], loc: tuple[Any, ...]
         ParentingTimeSchedule.model_validate(data)
     error = info.value.errors()[0]
     assert error["loc"] == loc and words in error["msg"]
+
+
+def test_the_module_examples_run() -> None:
+    import doctest
+
+    import docassemble.MediationAgreement.schedule as engine
+
+    assert doctest.testmod(engine).failed == 0

@@ -22,7 +22,7 @@ from docassemble.MediationAgreement.schedule_text import summarize_schedule
 
 from .conftest import ROOT, run_cli
 
-MINIMAL = yaml.safe_load((ROOT / "tests" / "cases" / "minimal.yml").read_text())
+MINIMAL: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "cases" / "minimal.yml").read_text())
 
 SCHEDULE: dict[str, Any] = {
     "pattern": {"kind": "2-2-5-5", "anchor": "2027-01-04", "starts_with": "a"},
@@ -44,7 +44,7 @@ SCHEDULE: dict[str, Any] = {
 
 
 def case_data(**parenting_time: Any) -> dict[str, Any]:
-    data = copy.deepcopy(MINIMAL)
+    data: dict[str, Any] = copy.deepcopy(MINIMAL)
     data["agreement_date"] = "2026-11-20"
     data["parenting_time"] = {**copy.deepcopy(SCHEDULE), **parenting_time}
     data["exchanges"] = {"method": "curbside", "location": "the Main Street Library parking lot", "transport": "receiving_parent"}
@@ -118,7 +118,7 @@ def test_one_child_and_weekend_patterns_read_correctly() -> None:
 
 
 def _events(payload: bytes) -> list[tuple[datetime, datetime, str]]:
-    parsed = Calendar.from_ical(payload)
+    parsed: Any = Calendar.from_ical(payload)
     return sorted((e["dtstart"].dt, e["dtend"].dt, str(e["uid"])) for e in parsed.walk("VEVENT"))
 
 
@@ -214,6 +214,15 @@ def test_schedule_command_prints_overnights_and_writes_calendar_and_ics(tmp_path
     assert {p.name for p in out.iterdir()} == {"calendar-2027.pdf", "parenting-time-a-mother.ics", "parenting-time-b-father.ics"}
     assert len(PdfReader(out / "calendar-2027.pdf").pages) == 1
     assert Calendar.from_ical((out / "parenting-time-a-mother.ics").read_bytes()).walk("VEVENT")
+
+
+def test_ics_years_covers_several_years(tmp_path: Path) -> None:
+    case_file = write_case(tmp_path, case_data())
+    result = CliRunner().invoke(main, ["schedule", str(case_file), "--year", "2027", "--ics-years", "2", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    events = _events((tmp_path / "out" / "parenting-time-b-father.ics").read_bytes())
+    assert events[0][0].year == 2026 and events[-1][1].year == 2029  # stretches over the edges are kept whole
+    assert any(s.year == 2028 for s, _, _ in events)
 
 
 def _bad(**changes: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import click
 from .case import case_from_data
 from .errors import CaseFileError, ScheduleError
 from .outputs import write_all
-from .schedule import check_case_schedule, default_year, overnight_figures
+from .schedule import PARTIES, check_case_schedule, default_year, overnight_figures
 from .schedule_calendar import render_calendar_pdf, render_ics
 from .schedule_model import Party
 from .yamlsource import LineMap, load_with_lines
@@ -54,7 +54,7 @@ def schedule_command(case_file: Path, year: int | None, out_dir: Path, ics_years
         figures = overnight_figures(case, first)
         files: dict[str, bytes] = {f"calendar-{first}.pdf": render_calendar_pdf(case, first)}
         start, end = figures_range(first, ics_years)
-        for party in ("a", "b"):
+        for party in PARTIES:
             parent = case.parent(party)
             files[f"parenting-time-{party}-{_slug(parent.short_name)}.ics"] = render_ics(case, party, start, end)
     except ScheduleError as exc:
@@ -64,7 +64,7 @@ def schedule_command(case_file: Path, year: int | None, out_dir: Path, ics_years
     y1, y2 = figures.years
     rows: list[tuple[str, ...]] = [("Parent", str(y1), str(y2), "Average", "Share")]
     for key, (one, two) in figures.by_child.items():
-        for party in ("a", "b"):
+        for party in PARTIES:
             label = names[party] if key == "all" else f"{names[party]} ({key})"
             total_nights = sum(one.values()) + sum(two.values())
             rows.append((label, str(one[party]), str(two[party]), f"{(one[party] + two[party]) / 2:.1f}", f"{100 * (one[party] + two[party]) / total_nights:.1f}%"))

@@ -36,18 +36,34 @@ import enum
 import importlib.util
 import re
 import types
-from dataclasses import dataclass
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from docassemble.base.util import DADict, DAFile, DAList, DAObject, all_variables, as_datetime, get_config, validation_error
+from docassemble.base.util import (
+    DADict,
+    DAFile,
+    DAList,
+    DAObject,
+    all_variables,
+    as_datetime,
+    get_config,
+    validation_error,
+)
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .assembly import Choice, assemble, selectable_alternatives
-from .case import Case, SafetyScreening, case_from_data, cross_field_problems, dump_case, parse_case_text
+from .case import (
+    Case,
+    SafetyScreening,
+    case_from_data,
+    cross_field_problems,
+    dump_case,
+    parse_case_text,
+)
 from .clauses import ClauseLibrary, default_library_dir, load_library
 from .document import AgreementDocument, to_plain_text
 from .errors import CaseValidationError, MediationError, Problem
@@ -55,36 +71,36 @@ from .errors import CaseValidationError, MediationError, Problem
 __all__ = [
     "CaseAnswers",
     "ParentAnswers",
-    "field_path",
-    "parent_choices",
-    "safety_finding",
-    "section_of",
-    "topic_heading",
     "ParentLink",
     "answers_to_data",
     "both_parents_approved",
-    "consent_for",
-    "draft_pdf_file",
-    "open_parent_link",
-    "parent_link_problem",
-    "post_comment",
-    "post_decision",
-    "post_signature",
-    "section_choices",
     "case_file_download",
     "case_file_text",
     "check_answers",
     "check_case",
     "clause_choice_fields",
     "configured_libraries",
+    "consent_for",
     "draft_agreement",
     "draft_downloads",
     "draft_html",
+    "draft_pdf_file",
+    "field_path",
     "load_case_upload",
     "model_default",
     "offered_choices",
     "offers",
+    "open_parent_link",
+    "parent_choices",
+    "parent_link_problem",
+    "post_comment",
+    "post_decision",
+    "post_signature",
+    "safety_finding",
+    "section_choices",
+    "section_of",
     "summary",
+    "topic_heading",
 ]
 
 CONFIG_KEY = "mediation agreement"
@@ -405,7 +421,7 @@ def parent_choices(answers: DAObject, path: str, **more: str) -> list[dict[str, 
 def field_path(obj: DAObject, attribute: str) -> str:
     """The case field path of ``obj.attribute`` (for generic questions): ``case.parent_a`` + ``role`` -> ``parent_a.role``."""
     name = obj.instanceName
-    return (name[len("case."):] if name.startswith("case.") else name) + "." + attribute
+    return (name.removeprefix("case.")) + "." + attribute
 
 
 def section_of(obj: DAObject) -> str:
@@ -452,7 +468,7 @@ def clause_choice_fields(answers: DAObject, topic: str) -> list[dict[str, Any]]:
     for clause in _library().ordered():
         if clause.topic != topic or not clause.alternatives or clause.select is not None:
             continue
-        choices = [c for c in selectable_clause_alternatives(clause, data)]
+        choices = selectable_clause_alternatives(clause, data)
         if not choices:
             continue
         field: dict[str, Any] = {
@@ -468,6 +484,14 @@ def clause_choice_fields(answers: DAObject, topic: str) -> list[dict[str, Any]]:
 
 
 def selectable_clause_alternatives(clause: Any, data: Mapping[str, Any]) -> list[Choice]:
+    """The alternatives of a clause without ``select`` whose ``when`` holds for the answers so far.
+
+    (The same rule as :func:`~.assembly.selectable_alternatives`, for a clause id
+    rather than a field; an alternative whose ``when`` cannot be decided yet is
+    not offered.)
+    """
+    from jinja2 import TemplateError
+
     from .assembly import _expression, case_context_from_partial
 
     context = case_context_from_partial(data)
@@ -475,9 +499,10 @@ def selectable_clause_alternatives(clause: Any, data: Mapping[str, Any]) -> list
     for alt in clause.alternatives.values():
         if alt.when is not None:
             try:
-                if not _expression(alt.when)(**context):
-                    continue
-            except Exception:  # noqa: BLE001 - not enough answers to know: do not offer it
+                allowed = bool(_expression(alt.when)(**context))
+            except (TemplateError, ValueError, TypeError, AttributeError, KeyError):
+                allowed = False
+            if not allowed:
                 continue
         offered.append(Choice(alt.name, alt.label, alt.help, clause.id))
     return offered
@@ -530,7 +555,7 @@ def resolve_library(entry: str) -> Path:
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         raise MediationError(f"clause library package '{package}' is not installed", hint=f"install it or fix '{CONFIG_KEY}: libraries' in the configuration")
-    return Path(list(spec.submodule_search_locations)[0]) / rest
+    return Path(next(iter(spec.submodule_search_locations))) / rest
 
 
 _LIBRARY_CACHE: dict[tuple[str, ...], ClauseLibrary] = {}
@@ -769,7 +794,7 @@ def _is_union_tag(part: Any) -> bool:
 
 
 def _strip_prefix(message: str) -> str:
-    return message[len("Value error, "):] if message.startswith("Value error, ") else message
+    return message.removeprefix("Value error, ")
 
 
 def _plain(message: str) -> str:

@@ -35,7 +35,7 @@ Example::
     >>> s = ParentingTimeSchedule.model_validate(
     ...     {"pattern": {"kind": "2-2-5-5", "anchor": "2027-01-04", "starts_with": "a"}})
     >>> compute_nights(s, date(2027, 1, 1), date(2027, 12, 31)).overnights()
-    {'a': 183, 'b': 182}
+    {'a': 182, 'b': 183}
 """
 
 from __future__ import annotations
@@ -535,8 +535,8 @@ def _regular_periods(pattern: RegularPattern, schedule: ParentingTimeSchedule, c
                 y, m = (y + 1, 1) if m == 12 else (y, m + 1)
         else:
             step = 14 if pattern.kind is PatternKind.EVERY_OTHER_WEEKEND else 7
-            first = pattern.anchor + timedelta(days=(start_day - pattern.anchor.weekday()) % 7)
-            d = first + timedelta(days=((scan_from - first).days // step) * step)
+            first_weekend = pattern.anchor + timedelta(days=(start_day - pattern.anchor.weekday()) % 7)
+            d = first_weekend + timedelta(days=((scan_from - first_weekend).days // step) * step)
             while d <= scan_to:
                 first_days.append(d)
                 d += timedelta(days=step)
@@ -724,10 +724,10 @@ def _holiday_overlays(
                     instances.append((label, day, day - timedelta(days=rule.start_offset_days), day + timedelta(days=rule.end_offset_days), year, only))
         else:
             for year in years:
-                day = holiday_date(rule, year)
-                if day is None:
+                when = holiday_date(rule, year)
+                if when is None:
                     continue
-                instances.append((f"{_rule_label(rule)} {year}", day, day - timedelta(days=rule.start_offset_days), day + timedelta(days=rule.end_offset_days), year, only))
+                instances.append((f"{_rule_label(rule)} {year}", when, when - timedelta(days=rule.start_offset_days), when + timedelta(days=rule.end_offset_days), year, only))
         layer = Layer.SEASONAL if rule.is_school_break else Layer.HOLIDAY
         for label, day, first, last, year, moves in instances:
             start_path, end_path = f"{path}.start_time", f"{path}.end_time"
@@ -830,7 +830,7 @@ def _rule_children(names: Sequence[str], children: Sequence[ChildInfo], field_pa
     for i, name in enumerate(names):
         match = next((c for c in children if c.matches(name)), None)
         if match is None:
-            known = ", ".join(c.name for c in children) or "none given"
+            known = ", ".join(c.name for c in children if c is not _EVERY_CHILD) or "none given"
             raise ScheduleError(f"no child named '{name}' in the case (children: {known})", field_path=f"{field_path}[{i}]")
         found.add(match.name)
     return frozenset(found)
@@ -896,7 +896,7 @@ def _clash(x: _Overlay, y: _Overlay, out: list[Conflict], seen: set[tuple[str, s
             seen.add(key)
             out.append(Conflict(
                 "overlap",
-                f"{winner.label} ({winner.parent}) and {loser.label} ({loser.parent}) both claim {_span(start, end)}; {why}: {winner.label}",
+                f"{winner.label} (parent {winner.parent}) and {loser.label} (parent {loser.parent}) both claim {_span(start, end)}; {why}: {winner.label}",
                 loser.field_path, start, end,
             ))
     elif Layer.ONE_OFF in (x.layer, y.layer) and min(x.layer, y.layer) >= Layer.SEASONAL:
@@ -916,6 +916,10 @@ def _span(start: datetime, end: datetime) -> str:
 
 
 # --------------------------------------------------------------------------- the public entry points
+
+
+_EVERY_CHILD = ChildInfo("children")
+"""Stands for the children when the caller names none (no birthdays, no per-child rules)."""
 
 
 def child_infos(children: Sequence[ChildLike | ChildInfo]) -> list[ChildInfo]:
@@ -948,7 +952,7 @@ def compute_nights(
     """
     if end < start:
         raise ScheduleError(f"the range ends ({end}) before it starts ({start})", field_path=ROOT)
-    kids = child_infos(children) or [ChildInfo("children")]
+    kids = child_infos(children) or [_EVERY_CHILD]
     roles: Mapping[Party, str] = parent_roles or {"a": "parent", "b": "parent"}
     years = range(start.year - 1, end.year + 2)
     clock = _Clock(schedule.time_zone, range(years.start - 1, years.stop + 1))
@@ -1112,7 +1116,7 @@ def check_case_schedule(case: Case, reference: date | None = None) -> None:
         _rule_children(rule.children, kids, f"{ROOT}.holidays[{i}].children")
         if rule.assignment == "fixed" and rule.parent is None:
             role = "mother" if rule.holiday is HolidayName.MOTHERS_DAY else "father"
-            if [case.parent_a.role, case.parent_b.role].count(role) != 1:
+            if [str(case.parent_a.role), str(case.parent_b.role)].count(role) != 1:
                 raise ScheduleError(f"holiday '{rule.holiday.value}' is assigned to nobody: no single parent has role '{role}'; set parent", field_path=f"{ROOT}.holidays[{i}].parent")
     for i, change in enumerate(s.one_off_changes):
         _rule_children(change.children, kids, f"{ROOT}.one_off_changes[{i}].children")

@@ -216,7 +216,7 @@ def render_calendar_pdf(case: Case, year: int) -> bytes:
         raise RenderError(f"the calendar could not be drawn: {str(getattr(exc, 'message', '') or exc).strip()}", path=f"templates/{TEMPLATE_NAME}") from None
     if not isinstance(pdf, bytes):
         raise RenderError(f"Typst returned {type(pdf).__name__}, expected PDF bytes", path=f"templates/{TEMPLATE_NAME}")
-    return pdf
+    return bytes(pdf)
 
 
 # --------------------------------------------------------------------------- iCalendar
@@ -308,7 +308,7 @@ def render_ics(case: Case, party: Party, start: date, end: date) -> bytes:
     payload = cal.to_ical()
     guard_confidential(case, payload.decode("utf-8"))
     _check_ics(payload, count, zone_name)
-    return payload
+    return bytes(payload)
 
 
 def _check_ics(payload: bytes, expected_events: int, zone_name: str) -> None:
@@ -323,7 +323,8 @@ def _check_ics(payload: bytes, expected_events: int, zone_name: str) -> None:
     if len(events) != expected_events:
         raise RenderError(f"the .ics file holds {len(events)} events, expected {expected_events}")
     for event in events:
-        begins, ends = event["dtstart"].dt, event["dtend"].dt
+        begins: Any = event["dtstart"].dt  # type: ignore[union-attr]
+        ends: Any = event["dtend"].dt  # type: ignore[union-attr]
         if getattr(begins.tzinfo, "key", None) != zone_name or ends <= begins:
             raise RenderError(f"event {event['uid']} in the .ics file has a bad time ({begins} to {ends})")
 

@@ -387,7 +387,7 @@ def _holiday_name(rule: HolidayRule, case: Case) -> str:
         label += f" ({join_and(longdate(d) for d in sorted(rule.dates))})"
     elif rule.holiday in (HolidayName.CUSTOM, HolidayName.PARENT_BIRTHDAY) and rule.month and rule.day:
         label += f" ({date(2000, rule.month, rule.day):%B} {rule.day})"
-    if rule.children and rule.holiday is not HolidayName.CHILD_BIRTHDAY:
+    if rule.children:
         label += f" ({join_and(rule.children)} only)"
     return label
 

@@ -1,0 +1,193 @@
+"""Time per screen of the mediator interview on the local docassemble server, over its REST API.
+
+    .venv/bin/python benchmarks/bench_server_latency.py [--runs 3] [--case examples/cases/joint-two-children.yml]
+
+A mediator's whole run, from the first screen to the draft, answered from the
+case file: ``GET /api/session/new``, then for each screen one
+``POST /api/session`` with that screen's answers, which returns the next
+screen.  The time of that POST is the time a screen takes on the server
+(answers saved, interview logic run, next question built) without the browser's
+own rendering.  Reports p50 and p95 over every screen of every run, the slowest
+screens, and compares p95 with the target (400 ms on the project's 2-core machine).
+
+Needs the server (``make serve``); if it is not running this starts it with
+``scripts/serve.sh`` and stops it afterwards.  Not a test: it prints figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.answers import CaseFileAnswerer, NoAnswer, as_json, expand_generic  # noqa: E402
+
+SERVE = ROOT / "scripts" / "serve.sh"
+MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.yml"
+FINAL_SCREEN = "draft"
+TARGET_P95_MS = 400.0
+BOOLEAN_TYPES = {"boolean", "yesno", "noyes", "yesnoradio", "noyesradio", "yesnowide", "noyeswide", "threestate"}
+TEXT_TYPES = {"text", "area", "email", "password", "ml", "mlarea"}
+
+
+class Stuck(RuntimeError):
+    """The interview showed the same screen again after it was answered."""
+
+
+@dataclass
+class RestClient:
+    url: str
+    api_key: str
+
+    def call(self, method: str, path: str, data: dict[str, Any] | None = None, **query: str) -> Any:
+        target = self.url + path + ("?" + urllib.parse.urlencode(query) if query else "")
+        body = json.dumps(data).encode() if data is not None else None
+        request = urllib.request.Request(target, data=body, method=method,
+                                         headers={"X-API-Key": self.api_key, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=120) as response:
+                return json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as error:
+            raise RuntimeError(f"{method} {path}: HTTP {error.code}: {error.read().decode(errors='replace')[:2000]}") from None
+
+
+@dataclass
+class ScreenTiming:
+    screen: str
+    seconds: float
+
+
+@dataclass
+class Run:
+    timings: list[ScreenTiming] = field(default_factory=list)
+    screens: list[str] = field(default_factory=list)
+
+
+def screen_answers(question: dict[str, Any], answerer: CaseFileAnswerer) -> dict[str, Any]:
+    """What a mediator would submit on this screen, as the REST API's ``variables``."""
+    screen = str(question.get("id") or question.get("questionName"))
+    kind = question.get("questionType")
+    fields = [f for f in question.get("fields", []) if f.get("variable_name")]
+    names = expand_generic([f["variable_name"] for f in fields], list(question.get("event_list", [])))
+    answers: dict[str, Any] = {}
+    if not fields and kind in ("review", "settrue", "fields") and question.get("event_list"):
+        # A review screen's Continue (its `continue button field`) or a bare Continue button.
+        return {str(question["event_list"][0]): True}
+    for f in fields:
+        variable = names[f["variable_name"]]
+        datatype = f.get("datatype")
+        if kind in ("settrue", "review") or f.get("fieldtype") == "continue_button_field":
+            answers[variable] = True
+            continue
+        value = answerer.value(screen, variable, boolean=datatype in BOOLEAN_TYPES)
+        if value is None and "default" in f:  # the browser shows the default already filled in
+            value = f["default"]
+            if datatype in BOOLEAN_TYPES and isinstance(value, str):
+                value = value == "True"
+        if value is None:
+            # An optional field left blank: the browser posts an empty box, docassemble stores "" or None.
+            value = "" if (datatype or "text") in TEXT_TYPES else None
+        answers[variable] = as_json(value, datatype)
+    return answers
+
+
+def mediator_run(client: RestClient, case: dict[str, Any], limit: int = 400) -> Run:
+    answerer = CaseFileAnswerer(case, extra={"start": {"start_from": "new"}})
+    session = client.call("GET", "/api/session/new", i=MEDIATOR)
+    keys = {"i": MEDIATOR, "session": session["session"], "secret": session["secret"]}
+    question = client.call("GET", "/api/session/question", **keys)
+    run = Run()
+    previous: tuple[str, str] | None = None
+    for _ in range(limit):
+        screen = str(question.get("id") or question.get("questionName"))
+        run.screens.append(screen)
+        if screen == FINAL_SCREEN:
+            return run
+        if question.get("questionType") in ("deadend", "response", "redirect", "exit"):
+            raise RuntimeError(f"the interview ended at {screen!r} ({question.get('questionType')}) before {FINAL_SCREEN!r}")
+        answers = screen_answers(question, answerer)
+        signature = (screen, json.dumps(answers, sort_keys=True, default=str))
+        if signature == previous:
+            raise Stuck(f"screen {screen!r} came back after it was answered with {answers}; "
+                        f"docassemble is looking for {question.get('event_list')}")
+        previous = signature
+        started = time.perf_counter()
+        question = client.call("POST", "/api/session", {**keys, "variables": answers,
+                                                          "question_name": question.get("questionName")})
+        run.timings.append(ScreenTiming(screen, time.perf_counter() - started))
+    raise RuntimeError(f"no {FINAL_SCREEN!r} screen after {limit} screens: {run.screens[-10:]}")
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def serve(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SERVE), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="whole mediator runs to time (after one warm-up run)")
+    parser.add_argument("--case", type=Path, default=ROOT / "examples" / "cases" / "joint-two-children.yml")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+
+    started_here = serve("status").returncode != 0
+    if started_here:
+        print("starting the local docassemble server (scripts/serve.sh start) ...", flush=True)
+        result = serve("start")
+        if result.returncode != 0:
+            print(result.stdout + result.stderr, file=sys.stderr)
+            return 1
+    try:
+        info = json.loads(serve("info", "--json").stdout)
+        client = RestClient(info["url"], info["admin"]["api_key"])
+        case = yaml.safe_load(args.case.read_text(encoding="utf-8"))
+        mediator_run(client, case)  # warm-up: first parse of interviews, caches
+        runs = [mediator_run(client, case) for _ in range(args.runs)]
+    except (Stuck, NoAnswer, RuntimeError) as error:
+        print(f"bench_server_latency: {error}", file=sys.stderr)
+        return 1
+    finally:
+        if started_here:
+            serve("stop")
+
+    timings = [t for run in runs for t in run.timings]
+    ms = [t.seconds * 1000 for t in timings]
+    p50, p95 = percentile(ms, 0.50), percentile(ms, 0.95)
+    by_screen: dict[str, list[float]] = {}
+    for t in timings:
+        by_screen.setdefault(t.screen, []).append(t.seconds * 1000)
+    slowest = sorted(by_screen.items(), key=lambda kv: -statistics.median(kv[1]))[:5]
+    print(f"mediator interview over the REST API, {args.case.name}: {len(runs)} runs x {len(runs[0].timings)} screens")
+    print(f"  time per screen: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(ms):.0f} ms "
+          f"(target p95 <= {TARGET_P95_MS:.0f} ms: {'met' if p95 <= TARGET_P95_MS else 'NOT met'})")
+    print("  slowest screens (median): " + ", ".join(f"{name} {statistics.median(v):.0f} ms" for name, v in slowest))
+    if args.json:
+        args.json.write_text(json.dumps({"p50_ms": p50, "p95_ms": p95, "max_ms": max(ms), "screens": len(runs[0].timings),
+                                         "runs": len(runs), "by_screen_median_ms": {k: statistics.median(v) for k, v in by_screen.items()}},
+                                        indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

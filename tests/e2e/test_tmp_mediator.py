@@ -1,0 +1,13 @@
+import pytest, yaml
+from .answers import CaseFileAnswerer
+from .driver import BrowserInterview
+from .conftest import ROOT
+pytestmark = [pytest.mark.e2e]
+MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.yml"
+def test_mediator(new_context, da_server, shots):
+    page = new_context().new_page()
+    page.goto(da_server.interview_url(MEDIATOR))
+    data = yaml.safe_load((ROOT/"examples/cases/joint-two-children.yml").read_text())
+    run = BrowserInterview(page, CaseFileAnswerer(data, extra={"start": {"start_from": "new"}}), shots)
+    final = run.run_until("draft")
+    print([s.id for s in run.screens])
