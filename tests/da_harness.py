@@ -620,6 +620,14 @@ class InterviewDriver:
             with user_dict_context(self.user_dict):
                 return eval(expression, self.user_dict)
 
+    def html(self, screen: Screen) -> str:
+        """The screen's subquestion as the server turns it into HTML (docassemble's own Markdown filter)."""
+        from docassemble.base.filter.html import markdown_to_html
+        from docassemble.base.thread_context import user_dict_context
+
+        with self._context(), user_dict_context(self.user_dict):
+            return str(markdown_to_html(screen.subquestion_text, status=screen.status))
+
     def file_path(self, expression: str) -> Path:
         """Where a DAFile the interview made is stored (``file_path("agreement_files['pdf']")``)."""
         return Path(self.value(f"{expression}.path()"))

@@ -202,7 +202,9 @@ def test_answers_become_the_same_case_as_the_file(example_run: tuple[Path, h.Int
 def test_draft_screen_shows_the_html_and_offers_pdf_docx_and_case_file(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]], tmp_path: Path) -> None:
     path, driver, _ids, screens = example_run
     draft = screens[-1]
-    assert '<article class="agreement"' in draft.subquestion_text
+    html = driver.html(draft)
+    assert html.count('<article class="agreement"') == 1 and html.count("</article>") == 1
+    assert "<style>" in html and "<p>.agreement" not in html  # the stylesheet survives Markdown
     assert "agreement.pdf" in draft.subquestion_text and "agreement.docx" in draft.subquestion_text and "case.yml" in draft.subquestion_text
     assert driver.file_path("agreement_files['pdf']").read_bytes().startswith(b"%PDF")
     assert driver.file_path("agreement_files['docx']").read_bytes().startswith(b"PK")

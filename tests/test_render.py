@@ -259,9 +259,10 @@ def test_pdf_bad_agreement_date_names_the_field() -> None:
 
 def test_pdf_layout_error_names_the_template_line(monkeypatch: pytest.MonkeyPatch) -> None:
     from docassemble.MediationAgreement import render_pdf as module
+    from docassemble.MediationAgreement import typesetting
 
     broken = b"#let d = json(bytes(sys.inputs.doc))\n#d.no_such_field\n"
-    monkeypatch.setattr(module, "_template_source", lambda: broken)
+    monkeypatch.setattr(typesetting, "template_source", lambda name: broken)
     with pytest.raises(RenderError) as caught:
         module.render_pdf(sample_agreement())
     assert caught.value.path == "templates/agreement.typ" and caught.value.line == 2

@@ -21,18 +21,16 @@ JSON through ``sys.inputs`` and is never spliced into Typst source.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from importlib.resources import files
 from typing import Any
 
 from .document import AgreementDocument, SignatureLine
-from .errors import RenderError, SignatureError
+from .errors import SignatureError
 from .signing import SignatureCapture, is_signature_payload
 from .store import LogEvent, canonical_json, iso_z, payload_sha256
+from .typesetting import typeset
 
 __all__ = [
     "RECORD_FORMAT",
@@ -55,7 +53,6 @@ LEGAL_NOTE = (
     "accepted for this agreement depends on the state's electronic-transactions law and the court's rules."
 )
 
-_COMPILE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -336,23 +333,6 @@ def _utc_text(iso: str) -> str:
     return iso.replace("T", " ").removesuffix("Z") + " UTC"
 
 
-@lru_cache(maxsize=1)
-def _template_source() -> bytes:
-    resource = files("docassemble.MediationAgreement") / "data" / "templates" / TEMPLATE_NAME
-    try:
-        return resource.read_bytes()
-    except OSError as exc:
-        raise RenderError(f"cannot read the certificate layout: {exc.strerror or exc}", path=f"templates/{TEMPLATE_NAME}") from None
-
-
-@lru_cache(maxsize=1)
-def _compiler() -> Any:
-    """A Typst compiler with the bundled fonts loaded, kept warm (as in :mod:`.render_pdf`)."""
-    import typst
-
-    return typst.Compiler(ignore_system_fonts=True)
-
-
 def render_certificate(
     record: CompletionRecord,
     signatures: Mapping[str, SignatureCapture],
@@ -361,22 +341,10 @@ def render_certificate(
     legal_note: str = LEGAL_NOTE,
 ) -> bytes:
     """Typeset the Certificate of Completion pages (PDF/A-2b, untagged: they are appended to a tagged agreement)."""
-    import typst
-
-    data = json.dumps(certificate_data(record, signatures, legal_note=legal_note), ensure_ascii=False, separators=(",", ":"))
-    try:
-        with _COMPILE_LOCK:
-            pdf = _compiler().compile(
-                input=_template_source(),
-                format="pdf",
-                sys_inputs={"record": data},
-                pdf_standards=["a-2b"],
-                pdf_tags=False,
-                timestamp=timestamp if timestamp is not None else 0,
-            )
-    except typst.TypstError as exc:
-        message = str(getattr(exc, "message", "") or exc).strip()
-        raise RenderError(f"Typst could not typeset the certificate: {message}", path=f"templates/{TEMPLATE_NAME}") from None
-    if not isinstance(pdf, bytes):
-        raise RenderError(f"Typst returned {type(pdf).__name__}, expected PDF bytes", path=f"templates/{TEMPLATE_NAME}")
-    return pdf
+    return typeset(
+        TEMPLATE_NAME,
+        {"record": certificate_data(record, signatures, legal_note=legal_note)},
+        what="the certificate of completion",
+        timestamp=timestamp if timestamp is not None else 0,
+        tagged=False,
+    )

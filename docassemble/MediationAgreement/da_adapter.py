@@ -581,9 +581,10 @@ def draft_agreement(answers: DAObject, *, draft: bool = True) -> AgreementDocume
 
 
 def draft_html(doc: AgreementDocument) -> str:
-    from .render_html import render_html_fragment
+    """The agreement as an HTML fragment, with the same stylesheet as the full HTML page."""
+    from .render_html import html_stylesheet, render_html_fragment
 
-    return render_html_fragment(doc)
+    return f"<style>{html_stylesheet()}</style>\n{render_html_fragment(doc)}"
 
 
 def draft_text(doc: AgreementDocument) -> str:
@@ -856,7 +857,6 @@ def parent_link_problem(url_args: Mapping[str, Any]) -> str:
 
 def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
     """Open the current draft with the parent's token (the engine logs that the parent read it)."""
-    from .render_html import render_html_fragment
     from .review import open_draft, state_for_token
 
     case_id, token = _link_args(url_args)
@@ -869,7 +869,7 @@ def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
     full = str(parents[f"parent_{party}"]["full_name"])
     other_full = str(parents[f"parent_{other}"]["full_name"])
     sections = tuple((c.number, f"{c.number} {c.title}") for sec in draft.document.sections for c in sec.clauses)
-    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, render_html_fragment(draft.document))
+    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, draft_html(draft.document))
 
 
 def draft_pdf_file(link: ParentLink) -> DAFile:

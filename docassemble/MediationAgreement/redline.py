@@ -20,14 +20,23 @@ from __future__ import annotations
 
 import difflib
 import html
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .document import AgreementDocument, Block, BulletList, ClauseBlock, Paragraph, Section, SignatureLine, Table
+from .document import (
+    AgreementDocument,
+    Block,
+    BulletList,
+    ClauseBlock,
+    Paragraph,
+    Section,
+    SignatureLine,
+    Table,
+)
 from .errors import RenderError
+from .typesetting import typeset
 
 __all__ = [
     "ClauseChange",
@@ -393,79 +402,6 @@ def redline_html(red: Redline) -> str:
 
 # --------------------------------------------------------------------------- PDF
 
-_TYPST = r"""
-#let data = json(bytes(sys.inputs.redline))
-#set document(title: data.heading)
-#set page(paper: "us-letter", margin: (x: 1in, y: 0.9in),
-  footer: context align(center, text(size: 8.5pt)[#data.footer — page #counter(page).display() of #counter(page).final().first()]))
-#set text(font: "Libertinus Serif", size: 11pt, lang: "en")
-#set par(justify: false, leading: 0.6em)
-#let ins-color = rgb("#0b5d1e")
-#let del-color = rgb("#a4001d")
-#let lines(s) = {
-  let parts = s.split("\n")
-  for (i, p) in parts.enumerate() {
-    if i > 0 { linebreak() }
-    p
-  }
-}
-#let seg(s) = {
-  if s.op == "insert" { underline(stroke: 1pt + ins-color, offset: 2pt, text(fill: ins-color, lines(s.text))) }
-  else if s.op == "delete" { strike(stroke: 1pt + del-color, text(fill: del-color, lines(s.text))) }
-  else { lines(s.text) }
-}
-#let segs(list) = { for s in list { seg(s) } }
-#let badge(t) = box(fill: rgb("#fff3cd"), inset: (x: 3pt, y: 1pt), radius: 2pt, text(size: 8.5pt, t))
-
-#text(size: 15pt, weight: "bold", data.heading)
-#v(2pt)
-#text(size: 10pt)[#data.summary]
-#v(4pt)
-#block(stroke: 0.5pt + gray, inset: 6pt, radius: 3pt, width: 100%, text(size: 9.5pt)[
-  How to read this: #seg((op: "insert", text: "underlined green text was added"))#[;] #seg((op: "delete", text: "struck-through red text was removed"))#[.] Changed parts have a bar in the margin.
-])
-#for h in data.hashes { text(size: 8pt, h); linebreak() }
-#v(6pt)
-#for p in data.parts {
-  let marked = p.status != "unchanged"
-  let content = {
-    if p.kind == "heading" {
-      v(4pt)
-      text(weight: "bold", size: 11.5pt)[#p.number. #segs(p.title)]
-      if marked { h(4pt); badge(p.status) }
-    } else {
-      if p.kind == "clause" {
-        text(weight: "bold")[#p.number #segs(p.title)]
-        if marked { h(4pt); badge(p.status) }
-        if p.was != none { h(3pt); badge("was " + p.was) }
-        linebreak()
-      } else if marked {
-        badge(p.label + " " + p.status)
-        linebreak()
-      }
-      segs(p.body)
-      if p.answers.len() > 0 {
-        block(fill: rgb("#f4f6fb"), inset: 5pt, radius: 3pt, width: 100%, text(size: 9.5pt)[
-          *This change answers:*
-          #for c in p.answers [- *#c.author* on #c.section (draft #c.draft): #c.text]
-        ])
-      }
-    }
-  }
-  if marked {
-    block(width: 100%, stroke: (left: 2.5pt + rgb("#f0a500")), inset: (left: 6pt, y: 2pt), breakable: true, content)
-  } else {
-    block(width: 100%, inset: (left: 8.5pt, y: 2pt), breakable: true, content)
-  }
-}
-#if data.unanswered.len() > 0 {
-  v(8pt)
-  text(weight: "bold")[Comments without a change in this draft]
-  for c in data.unanswered [- *#c.author* on #c.section (draft #c.draft): #c.text]
-}
-"""
-
-
 def _redline_data(red: Redline) -> dict[str, Any]:
     def segs(segments: Sequence[Segment]) -> list[dict[str, str]]:
         return [{"op": s.op, "text": s.text} for s in segments]
@@ -500,16 +436,7 @@ def _redline_data(red: Redline) -> dict[str, Any]:
 
 def redline_pdf(red: Redline) -> bytes:
     """The redline as PDF (Typst; text is passed as data, never as markup)."""
-    import typst
-
-    data = json.dumps(_redline_data(red), ensure_ascii=False)
-    try:
-        pdf = typst.compile(_TYPST.encode("utf-8"), format="pdf", sys_inputs={"redline": data}, ignore_system_fonts=True)
-    except typst.TypstError as exc:
-        raise RenderError(f"the redline PDF could not be typeset: {str(getattr(exc, 'message', '') or exc).strip()}") from None
-    if not isinstance(pdf, bytes):
-        raise RenderError(f"Typst returned {type(pdf).__name__}, expected PDF bytes")
-    return pdf
+    return typeset("redline.typ", {"redline": _redline_data(red)}, what="the redline")
 
 
 # --------------------------------------------------------------------------- documents from stored data

@@ -19,9 +19,6 @@ import calendar as monthcal
 import hashlib
 import json
 from datetime import date, datetime, timedelta, timezone
-import threading
-from functools import lru_cache
-from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -40,6 +37,7 @@ from .schedule import (
 from .schedule_model import Party
 from .schedule_text import guard_confidential, tidy
 from .templating import clock, join_and
+from .typesetting import date_timestamp, typeset
 
 if TYPE_CHECKING:
     from .case import Case
@@ -170,24 +168,6 @@ def calendar_data(case: Case, year: int) -> dict[str, Any]:
 
 
 TEMPLATE_NAME = "calendar.typ"
-_COMPILE_LOCK = threading.Lock()
-
-
-@lru_cache(maxsize=1)
-def _template_source() -> bytes:
-    """The calendar layout, read once from the installed package."""
-    resource = files("docassemble.MediationAgreement") / "data" / "templates" / TEMPLATE_NAME
-    try:
-        return resource.read_bytes()
-    except OSError as exc:
-        raise RenderError(f"cannot read the calendar layout: {exc.strerror or exc}", path=f"templates/{TEMPLATE_NAME}") from None
-
-
-@lru_cache(maxsize=1)
-def _compiler() -> Any:
-    import typst
-
-    return typst.Compiler(ignore_system_fonts=True)
 
 
 def render_calendar_pdf(case: Case, year: int) -> bytes:
@@ -196,27 +176,14 @@ def render_calendar_pdf(case: Case, year: int) -> bytes:
     One page per group of children who share a schedule.  The same case gives
     the same bytes (the PDF's date is the agreement date, never the clock).
     """
-    import typst
-
     data = calendar_data(case, year)
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    guard_confidential(case, payload)
-    day = case.agreement_date or date(year, 1, 1)
-    stamp = int(datetime(day.year, day.month, day.day, tzinfo=timezone.utc).timestamp())
-    try:
-        with _COMPILE_LOCK:
-            pdf = _compiler().compile(
-                input=_template_source(),
-                format="pdf",
-                sys_inputs={"data": payload},
-                pdf_standards=["a-2b"],
-                timestamp=stamp,
-            )
-    except typst.TypstError as exc:
-        raise RenderError(f"the calendar could not be drawn: {str(getattr(exc, 'message', '') or exc).strip()}", path=f"templates/{TEMPLATE_NAME}") from None
-    if not isinstance(pdf, bytes):
-        raise RenderError(f"Typst returned {type(pdf).__name__}, expected PDF bytes", path=f"templates/{TEMPLATE_NAME}")
-    return bytes(pdf)
+    guard_confidential(case, json.dumps(data, ensure_ascii=False))
+    return typeset(
+        TEMPLATE_NAME,
+        {"data": data},
+        what="the parenting-time calendar",
+        timestamp=date_timestamp(case.agreement_date or date(year, 1, 1)),
+    )
 
 
 # --------------------------------------------------------------------------- iCalendar

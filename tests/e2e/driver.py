@@ -73,6 +73,13 @@ def _hidden_json(page: Page, name: str) -> Any:
         return {}
 
 
+def _written(page: Page, controls: list[dict[str, Any]]) -> dict[str, str]:
+    """Encoded input name -> the variable as the question block wrote it (``_varnames`` resolved)."""
+    varnames = {decode_name(k) or k: decode_name(v) or v for k, v in dict(_hidden_json(page, "_varnames")).items()}
+    return {c["name"]: varnames.get(decode_name(c["name"]) or c["name"], decode_name(c["name"]) or c["name"])
+            for c in controls}
+
+
 def _variables(page: Page, controls: list[dict[str, Any]]) -> dict[str, str]:
     """Encoded input name -> the variable it sets, with ``x`` and ``[i]`` spelled out.
 
@@ -80,9 +87,7 @@ def _variables(page: Page, controls: list[dict[str, Any]]) -> dict[str, str]:
     (``x.full_name``, possibly through ``_varnames``); the hidden ``_event`` input
     says which variable the screen is asking for (``case.parent_a.full_name``).
     """
-    varnames = {decode_name(k) or k: decode_name(v) or v for k, v in dict(_hidden_json(page, "_varnames")).items()}
-    written = {c["name"]: varnames.get(decode_name(c["name"]) or c["name"], decode_name(c["name"]) or c["name"])
-               for c in controls}
+    written = _written(page, controls)
     events = _hidden_json(page, "_event")
     spelled = expand_generic(sorted(set(written.values())), [str(e) for e in events] if isinstance(events, list) else [])
     return {name: spelled.get(variable, variable) for name, variable in written.items()}
@@ -141,6 +146,7 @@ class BrowserInterview:
         datatypes = {decode_name(k) or k: v for k, v in dict(_hidden_json(page, "_datatypes")).items()}
         controls = page.evaluate(_CONTROLS_JS)
         variables = _variables(page, controls)
+        written = _written(page, controls)
         done: set[str] = set()
         buttons = [c for c in controls if c["tag"] == "button"]
         for control in controls:
@@ -153,7 +159,7 @@ class BrowserInterview:
             if not current["visible"]:
                 continue
             variable = variables[encoded]
-            datatype = datatypes.get(decode_name(encoded) or encoded) or datatypes.get(variable)
+            datatype = datatypes.get(written[encoded]) or datatypes.get(decode_name(encoded) or encoded)
             value = self.answerer.value(screen.id, variable, boolean=datatype in BOOLEAN_TYPES)
             self.set_value(screen, variable, encoded, current, value)
         before = page.locator(HEADING).first.element_handle()
@@ -172,13 +178,17 @@ class BrowserInterview:
             page.locator("#da-continue-button").click()
         else:
             page.locator("#daform button[type=submit]").first.click()
-        page.wait_for_function("el => !el.isConnected", arg=before, timeout=60_000)
+        # The next screen replaces the heading; a refused answer shows a message instead
+        # (in the browser, or from the server's validation code on the same screen again).
+        page.wait_for_function(
+            "el => !el.isConnected || [...document.querySelectorAll('.da-has-error, .alert-danger')]"
+            ".some(e => e.offsetParent !== null && e.textContent.trim())", arg=before, timeout=60_000)
         page.locator(HEADING).first.wait_for()
         self.fail_on_error(screen)
 
     def fail_on_error(self, previous: ScreenRecord) -> None:
         """A screen that comes back with a validation message means the answer was refused: say which."""
-        errors = self.page.locator(".da-has-error:visible, .invalid-feedback:visible, .alert-danger:visible")
+        errors = self.page.locator(".da-has-error:visible, .alert-danger:visible")
         if errors.count() and self.screen_id() == previous.id:
             messages = "; ".join(t.strip() for t in errors.all_inner_texts() if t.strip())
             raise AssertionError(f"screen {previous.id!r} refused the answers: {messages}")
