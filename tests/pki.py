@@ -2,7 +2,7 @@
 
 Built with the ``cryptography`` package only, in memory, with a fixed clock
 offset so the certificates are valid "now" and for a year.  Nothing here is
-ever used outside the tests (``scripts/make-dev-certificate.py`` is the
+ever used outside the tests (``mediation-agreement dev-certificate`` is the
 developer's equivalent and writes files).
 """
 

@@ -23,7 +23,7 @@ from . import da_harness as h  # noqa: E402 - first: it stubs the NLTK download 
 
 # isort: split
 
-from docassemble.MediationAgreement import da_adapter  # noqa: E402
+from docassemble.MediationAgreement import case_fields, da_adapter  # noqa: E402
 from docassemble.MediationAgreement.assembly import (  # noqa: E402
     assemble_agreement,
     choose_alternative,
@@ -234,8 +234,7 @@ def test_safety_example_is_never_offered_an_excluded_choice() -> None:
             if clause is None:
                 continue
             for value, _label in f.choices:
-                candidate = dump_case(final)
-                da_adapter._with_value(candidate, field_path, value)
+                candidate = case_fields.with_value(dump_case(final), field_path, value)
                 try:
                     case = case_from_data(candidate)
                 except MediationError as exc:
@@ -463,7 +462,7 @@ def model_leaves() -> dict[str, Any]:
             path = f"{prefix}.{name}" if prefix else name
             if any(path == skip or path.startswith(skip + ".") for skip in NOT_ASKED):
                 continue
-            sub = da_adapter._model_of(info.annotation) or da_adapter._model_of(da_adapter._list_element(info.annotation))
+            sub = case_fields.model_of(info.annotation) or case_fields.model_of(case_fields.list_element(info.annotation))
             if sub is not None:
                 walk(sub, path)
             else:
@@ -514,3 +513,31 @@ def test_labels_that_drift_from_the_case_model_are_an_error() -> None:
                 da_adapter.offered_choices(case, "parent_a.pronouns", she="she", he="he")
             with pytest.raises(MediationError, match="unknown: ze"):
                 da_adapter.offered_choices(case, "parent_a.pronouns", she="she", he="he", they="they", ze="ze")
+
+
+# --------------------------------------------------------------------------- case_fields (what the adapter relies on)
+
+
+def test_partial_answers_are_not_blamed_for_fields_not_asked_yet() -> None:
+    data = {"parent_a": {"full_name": "Ana Ruiz"}}
+    assert case_fields.section_problems(data, [], "parent_a") == []
+    problems = case_fields.section_problems(data, ["parent_a.short_name"], "parent_a")
+    assert [(p.field_path, p.message) for p in problems] == [("parent_a.short_name", "this is required")]
+
+
+def test_cross_section_rules_apply_to_partial_answers() -> None:
+    finding = {"safety": {"domestic_violence": True}}
+    assert not case_fields.value_allowed(finding, "decision_making.kind", "joint")
+    assert case_fields.value_allowed(finding, "decision_making.kind", "sole")
+    assert not case_fields.value_allowed(finding, "dispute_resolution.method", "mediation")
+    assert case_fields.value_allowed({"safety": {}}, "provisions.right_of_first_refusal", True)
+    assert not case_fields.value_allowed(finding, "provisions.right_of_first_refusal", True)
+    problems = case_fields.section_problems({**finding, "decision_making": {"kind": "joint"}}, [], "decision_making")
+    assert problems and problems[0].field_path == "decision_making.kind"
+
+
+def test_allowed_values_and_defaults_come_from_the_model() -> None:
+    assert case_fields.allowed_values("children[0].pronouns") == ["she", "he", "they"]
+    assert case_fields.allowed_values("court.name") is None
+    assert case_fields.field_default("exchanges.wait_minutes") == 30
+    assert case_fields.field_default("mediator.full_name") is None

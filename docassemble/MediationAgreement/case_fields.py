@@ -111,7 +111,11 @@ def allowed_values(path: str) -> list[Any] | None:
 
 
 def with_value(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    """``data`` with ``value`` set at the dotted ``path`` (the sections on the way are copied, not changed)."""
+    """Set ``value`` at the dotted ``path`` of ``data`` and return ``data``.
+
+    The sections on the way are copied before they are changed, so a section
+    ``data`` shares with other data is left alone.
+    """
     parts = path.split(".")
     current = data
     for part in parts[:-1]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from .errors import SignatureError, VerificationFailed
+from .devcert import write_development_certificates
+from .errors import ConfigError, SignatureError, VerificationFailed
 from .store import LogEvent
 from .verify import VerifyReport, check_against_store, verify_pdf
 
@@ -98,4 +99,31 @@ def _print(report: VerifyReport, path: Path, *, as_json: bool) -> None:
         click.echo("result: intact but NOT TRUSTED (give --trust OFFICE-CA.pem to check who sealed it)")
 
 
-COMMANDS = [verify_command]
+@click.command("dev-certificate")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("dev-certs"), show_default=True, help="Folder to write ca.pem, office.pem and office.key (0600) into.")
+@click.option("--office", default="Example Child Support Mediation Office", show_default=True, help="Office name written into the certificates.")
+@click.option("--days", type=int, default=365, show_default=True, help="How many days the office certificate is valid.")
+@click.option("--passphrase-file", type=click.Path(path_type=Path, exists=True, dir_okay=False), help="Encrypt office.key with the passphrase in this file.")
+@click.option("--force", is_flag=True, help="Replace existing files.")
+def dev_certificate_command(out_dir: Path, office: str, days: int, passphrase_file: Path | None, force: bool) -> None:
+    """Make a DEVELOPMENT-ONLY root CA and office seal certificate for trying out sealing.
+
+    A real office seals with a certificate from an authority the courts and
+    parties can check; see docs/signing.md.
+    """
+    passphrase = passphrase_file.read_bytes().strip() if passphrase_file else None
+    if passphrase_file is not None and not passphrase:
+        raise ConfigError("the passphrase file is empty", path=passphrase_file)
+    made = write_development_certificates(out_dir, office, days=days, passphrase=passphrase, overwrite=force)
+    folder = made.key.parent.resolve()
+    click.echo(f"wrote {made.ca}, {made.certificate}, {made.key} (0600)")
+    click.echo("development only: the seal verifies as intact, and as trusted only with --trust ca.pem\n")
+    click.echo(f"export MEDIATION_SIGNING_KEY={folder}/office.key")
+    click.echo(f"export MEDIATION_SIGNING_CERT={folder}/office.pem")
+    click.echo(f"export MEDIATION_SIGNING_CHAIN={folder}/ca.pem")
+    if passphrase:
+        click.echo("export MEDIATION_SIGNING_KEY_PASSPHRASE=...   # the passphrase from your file")
+    click.echo(f"# check a sealed agreement: mediation-agreement verify FILE.pdf --trust {folder}/ca.pem")
+
+
+COMMANDS = [verify_command, dev_certificate_command]

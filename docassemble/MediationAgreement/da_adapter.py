@@ -35,12 +35,11 @@ import datetime as dt
 import enum
 import importlib.util
 import re
-import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any
 
 import yaml
 from docassemble.base.util import (
@@ -53,20 +52,27 @@ from docassemble.base.util import (
     get_config,
     validation_error,
 )
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel
 
 from .assembly import Choice, assemble, selectable_alternatives
-from .case import (
-    Case,
-    SafetyScreening,
-    case_from_data,
-    cross_field_problems,
-    dump_case,
-    parse_case_text,
+from .case import Case, case_from_data, dump_case, parse_case_text
+from .case_fields import (
+    allowed_values,
+    clause_alternatives,
+    field_default,
+    is_decimal,
+    is_dict,
+    is_optional,
+    list_element,
+    model_of,
+    section_problems,
+    summary_text,
+    value_allowed,
 )
+from .case_fields import safety_finding as case_finding
 from .clauses import ClauseLibrary, default_library_dir, load_library
 from .document import AgreementDocument, to_plain_text
-from .errors import CaseValidationError, MediationError, Problem
+from .errors import CaseValidationError, MediationError
 
 __all__ = [
     "CaseAnswers",
@@ -147,20 +153,20 @@ class CaseAnswers(DAObject):
 def _build(obj: DAObject, model: type[BaseModel]) -> None:
     for name, info in model.model_fields.items():
         annotation = info.annotation
-        sub = _model_of(annotation)
-        element = _list_element(annotation)
+        sub = model_of(annotation)
+        element = list_element(annotation)
         if sub is not None:
             obj.initializeAttribute(name, _ANSWER_CLASSES.get(sub.__name__, DAObject))
             _build(getattr(obj, name), sub)
-        elif element is not None and _model_of(element) is not None:
-            item_model = _model_of(element)
+        elif element is not None and model_of(element) is not None:
+            item_model = model_of(element)
             assert item_model is not None
             required = [n for n, f in item_model.model_fields.items() if f.is_required()]
             kwargs: dict[str, Any] = {"object_type": DAObject, "complete_attribute": required[0] if required else None}
             if any(getattr(m, "min_length", 0) for m in info.metadata):
                 kwargs["there_are_any"] = True
             obj.initializeAttribute(name, DAList.using(**kwargs))
-        elif _is_dict(annotation):
+        elif is_dict(annotation):
             obj.initializeAttribute(name, DADict.using(auto_gather=False, gathered=True))
 
 
@@ -188,7 +194,7 @@ def _to_data(obj: Any, model: type[BaseModel] | None, prefix: str, blanks: list[
         if converted is _BLANK:
             blanks.append(path)
             continue
-        if isinstance(converted, dict) and not converted and flag is None and _model_of(annotation) is not None:
+        if isinstance(converted, dict) and not converted and flag is None and model_of(annotation) is not None:
             continue  # a section nobody has reached yet
         data[name] = converted
     order = {name: i for i, name in enumerate(fields)}
@@ -200,20 +206,20 @@ _BLANK = object()
 
 def _convert(value: Any, annotation: Any, path: str, blanks: list[str]) -> Any:
     if isinstance(value, DAList):
-        element = _list_element(annotation)
-        model = _model_of(element)
+        element = list_element(annotation)
+        model = model_of(element)
         return [_convert(item, element, f"{path}[{i}]", blanks) if model is None else _to_data(item, model, f"{path}[{i}]", blanks) for i, item in enumerate(value.elements)]
     if isinstance(value, DADict):
         return {str(k): _convert(v, None, f"{path}.{k}", blanks) for k, v in value.elements.items() if v not in (None, "")}
     if isinstance(value, DAObject):
-        return _to_data(value, _model_of(annotation), path, blanks)
+        return _to_data(value, model_of(annotation), path, blanks)
     if value is None or (isinstance(value, str) and not value.strip()):
         return _BLANK
-    if isinstance(value, str) and _list_element(annotation) is not None:
+    if isinstance(value, str) and list_element(annotation) is not None:
         return [line.strip() for line in value.splitlines() if line.strip()]
     if isinstance(value, dt.datetime):
         return value.date()
-    if isinstance(value, float) and _is_decimal(annotation):
+    if isinstance(value, float) and is_decimal(annotation):
         try:
             return Decimal(str(round(value, 2)))
         except InvalidOperation:
@@ -235,8 +241,8 @@ def _fill(obj: DAObject, model_obj: BaseModel) -> None:
     for name, info in type(model_obj).model_fields.items():
         value = getattr(model_obj, name)
         annotation = info.annotation
-        sub = _model_of(annotation)
-        optional = _is_optional(annotation)
+        sub = model_of(annotation)
+        optional = is_optional(annotation)
         if sub is not None:
             if optional:
                 setattr(obj, FLAG_PREFIX + name, value is not None)
@@ -289,32 +295,13 @@ def check_answers(answers: DAObject, *sections: str) -> bool:
     that the model requires is.  Rules that span sections (the safety rules)
     are checked as soon as the sections they read are answered.
     """
-    problems = [p for section in sections for p in section_problems(answers, section)]
+    blanks: list[str] = []
+    data = _to_data(answers, Case, "", blanks)
+    problems = [p for section in sections for p in section_problems(data, blanks, section)]
     if problems:
         first = problems[0]
         validation_error(_plain(first.message), field=variable_for(first.field_path) if first.field_path else None)
     return True
-
-
-def section_problems(answers: DAObject, section: str) -> list[Problem]:
-    blanks: list[str] = []
-    data = _to_data(answers, Case, "", blanks)
-    problems: list[Problem] = []
-    if section in Case.model_fields and section in data:
-        try:
-            TypeAdapter(Case.model_fields[section].rebuild_annotation()).validate_python(data[section])
-        except ValidationError as exc:
-            for err in exc.errors(include_url=False):
-                loc = tuple(part for part in err["loc"] if not _is_union_tag(part))
-                path = _dotted((section, *loc))
-                if err["type"] == "missing" and path not in blanks:
-                    continue
-                message = "this is required" if err["type"] == "missing" else _strip_prefix(err["msg"])
-                problems.append(Problem(message, field_path=path))
-    for path, message in _cross_field(data):
-        if path.split(".")[0].split("[")[0] == section:
-            problems.append(Problem(message, field_path=path))
-    return problems
 
 
 def check_case(answers: DAObject) -> Case:
@@ -325,58 +312,6 @@ def check_case(answers: DAObject) -> Case:
         first = exc.problems[0]
         validation_error(_plain(f"{first.field_path}: {first.message}" if first.field_path else first.message))
         raise  # not reached: validation_error raises
-
-
-def _cross_field(data: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """The case model's cross-section rules, on answers that may not be complete yet."""
-    try:
-        return cross_field_problems(_PartialCase(data))  # type: ignore[arg-type]
-    except (AttributeError, TypeError, KeyError):
-        return []
-
-
-class _Unknown:
-    """An answer not given yet: false, equal to nothing, with unknown attributes of its own."""
-
-    def __bool__(self) -> bool:
-        return False
-
-    def __eq__(self, other: object) -> bool:
-        return False
-
-    def __hash__(self) -> int:
-        return 0
-
-    def __getattr__(self, name: str) -> _Unknown:
-        return _Unknown()
-
-    def __len__(self) -> int:
-        return 0
-
-
-class _PartialCase:
-    """Attribute access over partial case data; complete sections become model objects."""
-
-    def __init__(self, data: Mapping[str, Any], model: type[BaseModel] = Case) -> None:
-        self._data = data
-        self._model = model
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        fields = self._model.model_fields
-        if name not in self._data:
-            if name in fields and not fields[name].is_required():
-                return fields[name].get_default(call_default_factory=True)
-            return _Unknown()
-        value = self._data[name]
-        sub = _model_of(fields[name].annotation) if name in fields else None
-        if sub is not None and isinstance(value, Mapping):
-            try:
-                return sub.model_validate(value)
-            except ValidationError:
-                return _PartialCase(value, sub)
-        return value
 
 
 # --------------------------------------------------------------------------- choices
@@ -395,7 +330,7 @@ def offered_choices(answers: DAObject, path: str, **labels: str) -> list[dict[st
     data = answers_to_data(answers)
     library = _library()
     alternatives = _library_alternatives(library, path, data)
-    allowed = _literal_values(path)
+    allowed = allowed_values(path)
     if alternatives:
         options = [{"value": c.value, "label": c.label, **({"help": c.help} if c.help else {})} for c in alternatives]
     else:
@@ -431,11 +366,7 @@ def section_of(obj: DAObject) -> str:
 
 def safety_finding(answers: DAObject) -> bool:
     """The case model's own answer: does the screening record a finding (abuse, violence or an order)?"""
-    data = answers_to_data(answers).get("safety", {})
-    try:
-        return SafetyScreening.model_validate(data).finding
-    except ValidationError:
-        return False
+    return case_finding(answers_to_data(answers))
 
 
 def topic_heading(topic: str) -> str:
@@ -445,10 +376,7 @@ def topic_heading(topic: str) -> str:
 
 def offers(answers: DAObject, path: str, value: Any = True, *, data: Mapping[str, Any] | None = None) -> bool:
     """Whether the case model's cross-section rules allow ``value`` at ``path`` for these answers."""
-    if "[" in path:
-        return True  # the cross-section rules read no list item
-    probe = _with_value(dict(data if data is not None else answers_to_data(answers)), path, value)
-    return all(problem_path != path for problem_path, _message in _cross_field(probe))
+    return value_allowed(data if data is not None else answers_to_data(answers), path, value)
 
 
 def _library_alternatives(library: ClauseLibrary, path: str, data: Mapping[str, Any]) -> list[Choice]:
@@ -468,7 +396,7 @@ def clause_choice_fields(answers: DAObject, topic: str) -> list[dict[str, Any]]:
     for clause in _library().ordered():
         if clause.topic != topic or not clause.alternatives or clause.select is not None:
             continue
-        choices = selectable_clause_alternatives(clause, data)
+        choices = clause_alternatives(clause, data)
         if not choices:
             continue
         field: dict[str, Any] = {
@@ -483,44 +411,9 @@ def clause_choice_fields(answers: DAObject, topic: str) -> list[dict[str, Any]]:
     return fields
 
 
-def selectable_clause_alternatives(clause: Any, data: Mapping[str, Any]) -> list[Choice]:
-    """The alternatives of a clause without ``select`` whose ``when`` holds for the answers so far.
-
-    (The same rule as :func:`~.assembly.selectable_alternatives`, for a clause id
-    rather than a field; an alternative whose ``when`` cannot be decided yet is
-    not offered.)
-    """
-    from jinja2 import TemplateError
-
-    from .assembly import _expression, case_context_from_partial
-
-    context = case_context_from_partial(data)
-    offered = []
-    for alt in clause.alternatives.values():
-        if alt.when is not None:
-            try:
-                allowed = bool(_expression(alt.when)(**context))
-            except (TemplateError, ValueError, TypeError, AttributeError, KeyError):
-                allowed = False
-            if not allowed:
-                continue
-        offered.append(Choice(alt.name, alt.label, alt.help, clause.id))
-    return offered
-
-
 def model_default(path: str) -> Any:
     """The case model's default for ``path``, for a field's ``default:`` (the model owns defaults)."""
-    model: type[BaseModel] = Case
-    parts = path.split(".")
-    for part in parts[:-1]:
-        sub = _model_of(model.model_fields[part].annotation) or _model_of(_list_element(model.model_fields[part].annotation))
-        if sub is None:
-            raise MediationError("not a section of the case model", field_path=path)
-        model = sub
-    info = model.model_fields[parts[-1]]
-    if info.is_required():
-        return None
-    return _answer_value(info.get_default(call_default_factory=True))
+    return _answer_value(field_default(path))
 
 
 # --------------------------------------------------------------------------- the libraries and the draft
@@ -652,150 +545,15 @@ def _yaml_ready(value: Any) -> Any:
 
 def summary(answers: DAObject, path: str, *, skip: Sequence[str] = ()) -> str:
     """Every answer under ``path``, one per line (Markdown), for the review screen."""
-    data = answers_to_data(answers)
-    value: Any = data
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, Mapping) else None
-    if value in (None, {}, []):
-        return "(none)"
-    lines: list[str] = []
-    _summarise(value, "", lines, set(skip))
-    return "  \n".join(lines) if lines else "(none)"
+    return summary_text(answers_to_data(answers), path, skip=skip)
 
 
-def _summarise(value: Any, label: str, lines: list[str], skip: set[str]) -> None:
-    if isinstance(value, Mapping):
-        for key, item in value.items():
-            if key in skip:
-                continue
-            _summarise(item, f"{label} – {_human(key)}" if label else _human(key), lines, skip)
-    elif isinstance(value, list) and value and isinstance(value[0], Mapping) and not label:
-        for i, item in enumerate(value, start=1):
-            _summarise(item, f"{i}.", lines, skip)
-    elif isinstance(value, list) and value and isinstance(value[0], Mapping):
-        for i, item in enumerate(value, start=1):
-            _summarise(item, f"{label} {i}", lines, skip)
-    else:
-        lines.append(f"{label}: {_display(value)}" if label else _display(value))
-
-
-def _display(value: Any) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return "; ".join(_display(v) for v in value) or "(none)"
-    if isinstance(value, dt.date):
-        return value.strftime("%B %-d, %Y")
-    if isinstance(value, dt.time):
-        return value.strftime("%-I:%M %p").lower()
-    if isinstance(value, Decimal):
-        return f"${value:,.2f}"
-    return str(value)
-
-
-def _human(key: str) -> str:
-    return key.replace("_", " ").capitalize()
-
-
-# --------------------------------------------------------------------------- model introspection
-
-
-def _unwrap(annotation: Any) -> Any:
-    origin = get_origin(annotation)
-    if origin is Annotated:
-        return _unwrap(get_args(annotation)[0])
-    return annotation
-
-
-def _union_args(annotation: Any) -> tuple[Any, ...]:
-    annotation = _unwrap(annotation)
-    if get_origin(annotation) in (Union, types.UnionType):
-        return tuple(_unwrap(a) for a in get_args(annotation))
-    return (annotation,)
-
-
-def _model_of(annotation: Any) -> type[BaseModel] | None:
-    for arg in _union_args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-    return None
-
-
-def _is_optional(annotation: Any) -> bool:
-    return type(None) in _union_args(annotation)
-
-
-def _list_element(annotation: Any) -> Any:
-    for arg in _union_args(annotation):
-        if get_origin(arg) is list:
-            args = get_args(arg)
-            return args[0] if args else Any
-    return None
-
-
-def _is_dict(annotation: Any) -> bool:
-    return any(get_origin(arg) is dict for arg in _union_args(annotation))
-
-
-def _is_decimal(annotation: Any) -> bool:
-    return any(arg is Decimal for arg in _union_args(annotation))
-
-
-def _literal_values(path: str) -> list[Any] | None:
-    model: Any = Case
-    annotation: Any = None
-    for part in re.sub(r"\[\d+\]", "", path).split("."):
-        current = _model_of(model) if not (isinstance(model, type) and issubclass(model, BaseModel)) else model
-        if current is None:
-            current = _model_of(_list_element(model))
-        if current is None or part not in current.model_fields:
-            return None
-        annotation = current.model_fields[part].annotation
-        model = annotation
-    values: list[Any] = []
-    for arg in _union_args(annotation):
-        if get_origin(arg) is Literal:
-            values.extend(get_args(arg))
-        elif isinstance(arg, type) and issubclass(arg, enum.Enum):
-            values.extend(member.value for member in arg)
-        elif get_origin(arg) is list:
-            return None
-    return values or None
-
-
-def _with_value(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
-    parts = path.split(".")
-    current = data
-    for part in parts[:-1]:
-        nxt = current.get(part)
-        nxt = dict(nxt) if isinstance(nxt, Mapping) else {}
-        current[part] = nxt
-        current = nxt
-    current[parts[-1]] = value
-    return data
+# --------------------------------------------------------------------------- helpers
 
 
 def variable_for(field_path: str) -> str:
     """The interview variable for a case field path (``children[0].full_name`` -> ``case.children[0].full_name``)."""
     return "case." + field_path
-
-
-def _dotted(loc: Iterable[Any]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
-
-
-def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and (part.startswith(("literal[", "function-")) or part[:1].isupper() or part in ("str", "int", "date", "time", "decimal", "bool"))
-
-
-def _strip_prefix(message: str) -> str:
-    return message.removeprefix("Value error, ")
 
 
 def _plain(message: str) -> str:

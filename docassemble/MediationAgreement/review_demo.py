@@ -16,12 +16,12 @@ import io
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
 from .case import Case, load_case
+from .devcert import write_development_certificates
 from .document import AgreementDocument, clause_text
 from .errors import ConfigError, MediationError, VerificationFailed
 from .outputs import write_atomically
@@ -267,66 +267,9 @@ def _signing_config(out_dir: Path, p: _Progress, config_class: Any) -> tuple[Any
 
 
 def write_demo_certificate(folder: Path, *, organization: str = "Demo Child Support Mediation Office") -> tuple[Path, Path, Path]:
-    """A demo CA and an office seal certificate it issued, for demonstrations only.
-
-    Writes ``ca.pem``, ``office.pem`` and ``office.key`` (mode 0600); returns
-    (key, certificate, CA certificate) paths.  RSA, as pyHanko keeps an RSA-sealed
-    PDF at version 1.7 (PDF/A).
-    """
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec, rsa
-    from cryptography.x509.oid import NameOID
-
-    def name(common: str) -> x509.Name:
-        return x509.Name(
-            [
-                x509.NameAttribute(NameOID.COUNTRY_NAME, "US"),
-                x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization),
-                x509.NameAttribute(NameOID.COMMON_NAME, common),
-            ]
-        )
-
-    def usage(**on: bool) -> x509.KeyUsage:
-        fields = ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment", "key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only")
-        return x509.KeyUsage(**{f: on.get(f, False) for f in fields})
-
-    now = datetime.now(UTC).replace(microsecond=0)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca_name = name("Demo Mediation Root CA (NOT FOR REAL AGREEMENTS)")
-    ca = (
-        x509.CertificateBuilder()
-        .subject_name(ca_name)
-        .issuer_name(ca_name)
-        .public_key(ca_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(usage(key_cert_sign=True, crl_sign=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name("Office Seal (DEMO)"))
-        .issuer_name(ca_name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=730))
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(usage(digital_signature=True, content_commitment=True), critical=True)
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    pem = serialization.Encoding.PEM
-    key_path = write_atomically(folder / "office.key", key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()), mode=0o600)
-    cert_path = write_atomically(folder / "office.pem", cert.public_bytes(pem))
-    ca_path = write_atomically(folder / "ca.pem", ca.public_bytes(pem))
-    return key_path, cert_path, ca_path
+    """A development CA and office seal certificate for the demo: (key, certificate, CA) paths."""
+    made = write_development_certificates(folder, organization, days=730, overwrite=True, key_size=2048)
+    return made.key, made.certificate, made.ca
 
 
 __all__ = ["demo_signature_png", "run_demo", "write_demo_certificate"]
