@@ -15,7 +15,8 @@ the case model's shape, so the mapping is mechanical:
 * a blank optional answer (``None`` or ``""``) is left out, so the model's
   default applies.
 
-Everything else is the engine's: :func:`check_answers` (an interview's
+Everything else is the engine's (the field-path logic is in :mod:`.case_fields`,
+plain Python): :func:`check_answers` (an interview's
 ``validation code``) validates the answers so far with the case model and
 raises the engine's own message on the screen's field; :func:`offered_choices`
 lists the clause library's alternatives (with their ``when`` conditions and
