@@ -55,3 +55,7 @@ lint: install
 
 clean:
 	rm -rf out build dist *.egg-info tests/output
+
+check: install-test  ## static checks: ruff over the code, lint over the clause library
+	$(BIN)/ruff check docassemble tests benchmarks scripts
+	$(BIN)/mediation-agreement lint

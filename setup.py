@@ -67,6 +67,7 @@ setup(
             "psycopg2-binary>=2.9",
             "playwright>=1.40",
             "build>=1.0",
+            "ruff>=0.6",
         ],
         "postgres": ["psycopg2-binary>=2.9"],
     },

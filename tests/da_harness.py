@@ -513,6 +513,10 @@ class InterviewDriver:
                 for f in screen.fields:
                     if f.variable in values and values[f.variable] is None and f.number in defaults and defaults[f.number] not in (None, ""):
                         values[f.variable] = defaults[f.number]  # a browser submits the pre-filled default
+                    elif f.variable in values and values[f.variable] is None and f.choices and not f.required:
+                        # an optional radio left unselected: the browser posts "None" (docassemble.webapp
+                        # lists it in _checkboxes) and the server stores that string
+                        values[f.variable] = "None"
                 for attribute in ("fields_saveas", "review_saveas"):
                     if hasattr(question, attribute):
                         values.setdefault(self._concrete(getattr(question, attribute)), True)

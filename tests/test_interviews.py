@@ -541,3 +541,10 @@ def test_allowed_values_and_defaults_come_from_the_model() -> None:
     assert case_fields.allowed_values("court.name") is None
     assert case_fields.field_default("exchanges.wait_minutes") == 30
     assert case_fields.field_default("mediator.full_name") is None
+
+
+def test_an_optional_radio_left_unselected_counts_as_not_answered() -> None:
+    """A browser posts the string "None" for it (found on the real server: tests/e2e/KNOWN_ISSUES.md)."""
+    driver, _ids, _screens = drive(EXAMPLES / "joint-two-children.yml")
+    assert driver.value("case.parenting_time.pattern.primary_parent") == "None"
+    assert "primary_parent" not in da_adapter.answers_to_data(driver.value("case"))["parenting_time"]["pattern"]

@@ -315,10 +315,10 @@ def test_thanksgiving_from_the_school_calendar_and_custom_dates() -> None:
 
 
 def test_every_schedule_date_must_be_near_the_agreement_date() -> None:
+    import yaml
+
     from docassemble.MediationAgreement.case import case_from_data
     from docassemble.MediationAgreement.schedule import check_case_schedule
-
-    import yaml
 
     from .conftest import ROOT
 

@@ -25,7 +25,16 @@ from pydantic import BaseModel, ValidationError
 
 from .case import Case
 from .clauses import Clause, ClauseLibrary, load_library
-from .document import AgreementDocument, Block, BulletList, ClauseBlock, Paragraph, Section, SignatureLine, Table
+from .document import (
+    AgreementDocument,
+    Block,
+    BulletList,
+    ClauseBlock,
+    Paragraph,
+    Section,
+    SignatureLine,
+    Table,
+)
 from .errors import AssemblyError, ClauseError, MediationError
 from .templating import case_context, longdate, sandbox_environment
 
@@ -119,6 +128,30 @@ def select_clauses(case: Case, library: ClauseLibrary) -> list[Selected]:
     return chosen
 
 
+def offered_alternatives(clause: Clause, context: Mapping[str, Any]) -> list[Choice]:
+    """The alternatives of ``clause`` whose ``when`` holds in ``context``.
+
+    An alternative whose ``when`` cannot be decided yet (the answers it reads
+    are missing) is not offered: never offer what the library may rule out.
+    """
+    offered: list[Choice] = []
+    for alt in clause.alternatives.values():
+        if alt.when is not None:
+            try:
+                allowed = bool(_expression(alt.when)(**context))
+            except (TemplateError, ValueError, TypeError, AttributeError, KeyError):
+                allowed = False
+            if not allowed:
+                continue
+        offered.append(Choice(alt.name, alt.label, alt.help, clause.id))
+    return offered
+
+
+def clause_alternatives(clause: Clause, case_data: Mapping[str, Any]) -> list[Choice]:
+    """Alternatives of one clause offered for a partly answered case (the interviews' wording choices)."""
+    return offered_alternatives(clause, case_context_from_partial(case_data))
+
+
 def selectable_alternatives(library: ClauseLibrary, select: str, case_data: Mapping[str, Any]) -> list[Choice]:
     """Alternatives the mediator may be offered for a case field (the interviews' choices).
 
@@ -132,16 +165,9 @@ def selectable_alternatives(library: ClauseLibrary, select: str, case_data: Mapp
     for clause in library.ordered():
         if clause.select != select:
             continue
-        for alt in clause.alternatives.values():
-            if alt.when is not None:
-                try:
-                    allowed = _expression(alt.when)(**context)
-                except (TemplateError, ValueError, TypeError, AttributeError, KeyError):
-                    allowed = False  # not enough answers yet to know: do not offer it
-                if not allowed:
-                    continue
-            if all(c.value != alt.name for c in offered):
-                offered.append(Choice(alt.name, alt.label, alt.help, clause.id))
+        for choice in offered_alternatives(clause, context):
+            if all(c.value != choice.value for c in offered):
+                offered.append(choice)
     return offered
 
 

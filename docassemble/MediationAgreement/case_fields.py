@@ -20,18 +20,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-from jinja2 import TemplateError
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .assembly import Choice, case_context_from_partial
-from .assembly import _expression as compiled_expression
 from .case import Case, SafetyScreening, cross_field_problems
-from .clauses import Clause
 from .errors import MediationError, Problem
 
 __all__ = [
     "allowed_values",
-    "clause_alternatives",
+    "has_fixed_values",
     "cross_section_problems",
     "field_default",
     "list_element",
@@ -81,6 +77,11 @@ def list_element(annotation: Any) -> Any:
 
 def is_dict(annotation: Any) -> bool:
     return any(get_origin(arg) is dict for arg in union_args(annotation))
+
+
+def has_fixed_values(annotation: Any) -> bool:
+    """Whether the field takes one of a fixed set of values (a Literal or an enum)."""
+    return any(get_origin(arg) is Literal or (isinstance(arg, type) and issubclass(arg, enum.Enum)) for arg in union_args(annotation))
 
 
 def is_decimal(annotation: Any) -> bool:
@@ -244,29 +245,6 @@ class _PartialCase:
 
 
 # --------------------------------------------------------------------------- clause alternatives
-
-
-def clause_alternatives(clause: Clause, data: Mapping[str, Any]) -> list[Choice]:
-    """The alternatives of a clause without ``select`` whose ``when`` holds for the answers so far.
-
-    (The same rule as :func:`~.assembly.selectable_alternatives`, for a clause id
-    rather than a field; an alternative whose ``when`` cannot be decided yet is
-    not offered.)
-    """
-    context = case_context_from_partial(data)
-    offered = []
-    for alt in clause.alternatives.values():
-        if alt.when is not None:
-            try:
-                allowed = bool(compiled_expression(alt.when)(**context))
-            except (TemplateError, ValueError, TypeError, AttributeError, KeyError):
-                allowed = False
-            if not allowed:
-                continue
-        offered.append(Choice(alt.name, alt.label, alt.help, clause.id))
-    return offered
-
-
 
 
 # --------------------------------------------------------------------------- summaries

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Template, TemplateSyntaxError
 from jinja2.nodes import Template as TemplateAST

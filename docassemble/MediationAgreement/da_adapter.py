@@ -55,12 +55,12 @@ from docassemble.base.util import (
 )
 from pydantic import BaseModel
 
-from .assembly import Choice, assemble, selectable_alternatives
+from .assembly import Choice, assemble, clause_alternatives, selectable_alternatives
 from .case import Case, case_from_data, dump_case, parse_case_text
 from .case_fields import (
     allowed_values,
-    clause_alternatives,
     field_default,
+    has_fixed_values,
     is_decimal,
     is_dict,
     is_optional,
@@ -216,6 +216,8 @@ def _convert(value: Any, annotation: Any, path: str, blanks: list[str]) -> Any:
         return _to_data(value, model_of(annotation), path, blanks)
     if value is None or (isinstance(value, str) and not value.strip()):
         return _BLANK
+    if value == "None" and has_fixed_values(annotation):
+        return _BLANK  # an optional radio left unselected: the browser posts the string "None"
     if isinstance(value, str) and list_element(annotation) is not None:
         return [line.strip() for line in value.splitlines() if line.strip()]
     if isinstance(value, dt.datetime):

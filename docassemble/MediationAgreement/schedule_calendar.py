@@ -18,7 +18,7 @@ from __future__ import annotations
 import calendar as monthcal
 import hashlib
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -227,7 +227,7 @@ def render_ics(case: Case, party: Party, start: date, end: date) -> bytes:
     names = _names(case)
     lo = datetime.combine(start, datetime.min.time())
     hi = datetime.combine(end + timedelta(days=1), datetime.min.time())
-    stamp = datetime.combine(case.agreement_date or start, datetime.min.time(), tzinfo=timezone.utc)
+    stamp = datetime.combine(case.agreement_date or start, datetime.min.time(), tzinfo=UTC)
     identity = "|".join((case.court.case_number or "", case.parent_a.full_name, case.parent_b.full_name))
 
     cal = Calendar()

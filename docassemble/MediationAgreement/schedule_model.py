@@ -31,7 +31,7 @@ Example (YAML, inside a case file)::
 from __future__ import annotations
 
 import difflib
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Literal
@@ -103,8 +103,8 @@ def clock_changes(zone_name: str, year: int) -> tuple[tuple[datetime, datetime, 
 
     changes: list[tuple[datetime, datetime, bool]] = []
     step = timedelta(days=7)
-    probe = datetime(year, 1, 1, tzinfo=timezone.utc) - timedelta(days=1)
-    stop = datetime(year + 1, 1, 1, tzinfo=timezone.utc) + timedelta(days=1)
+    probe = datetime(year, 1, 1, tzinfo=UTC) - timedelta(days=1)
+    stop = datetime(year + 1, 1, 1, tzinfo=UTC) + timedelta(days=1)
     before = offset(probe)
     while probe < stop:
         nxt = probe + step
@@ -113,11 +113,11 @@ def clock_changes(zone_name: str, year: int) -> tuple[tuple[datetime, datetime, 
             low, high = int(probe.timestamp()), int(nxt.timestamp())  # offset(low) == before, offset(high) == after
             while high - low > 1:
                 mid = (low + high) // 2
-                if offset(datetime.fromtimestamp(mid, timezone.utc)) == before:
+                if offset(datetime.fromtimestamp(mid, UTC)) == before:
                     low = mid
                 else:
                     high = mid
-            instant = datetime.fromtimestamp(high, timezone.utc)
+            instant = datetime.fromtimestamp(high, UTC)
             first = (instant + before).replace(tzinfo=None)
             later = (instant + after).replace(tzinfo=None)
             if first.year == year or later.year == year:

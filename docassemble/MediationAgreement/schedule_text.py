@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from .errors import ScheduleError
@@ -416,8 +416,8 @@ def _holidays_intro(case: Case, w: _Words) -> str:
         "The holidays and school breaks below take priority over the regular schedule and the summer schedule, and a holiday takes "
         "priority over a school break it falls in. In even-numbered years the parent named under \"Even years\" has the holiday, and in "
         "odd-numbered years the parent under \"Odd years\"; a school break belongs to the year in which it begins. Each holiday runs for "
-        f"the time shown, after which the schedule that would otherwise apply resumes. Exchanges for holidays follow the same "
-        f"arrangements as other exchanges."
+        "the time shown, after which the schedule that would otherwise apply resumes. Exchanges for holidays follow the same "
+        "arrangements as other exchanges."
     )
 
 

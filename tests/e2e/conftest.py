@@ -137,10 +137,15 @@ class Shots:
     count: int = 0
     last: Path | None = None
 
+    max_height: int = 6000  # a draft agreement is ~50,000 px tall on a phone: keep its top
+
     def take(self, page: Any, name: str, full_page: bool = True) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{_slug(name)}.png"
-        page.screenshot(path=str(path), full_page=full_page)
+        height = int(page.evaluate("document.documentElement.scrollHeight"))
+        width = int(page.evaluate("document.documentElement.scrollWidth"))
+        clip = {"x": 0, "y": 0, "width": width, "height": self.max_height} if full_page and height > self.max_height else None
+        page.screenshot(path=str(path), full_page=full_page, clip=clip)
         self.last = path
         return path
 

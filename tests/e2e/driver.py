@@ -24,7 +24,7 @@ from typing import Any
 
 from .answers import CaseFileAnswerer, as_text, expand_generic
 from .conftest import Shots
-from .pages import HEADING, heading
+from .pages import HEADING, draw_signature, heading
 
 Page = Any
 
@@ -143,6 +143,10 @@ class BrowserInterview:
         screen = self.record()
         if self.shots is not None:
             self.shots.take(page, f"{self.label}{screen.id}")
+        if page.locator("#dasigcanvas").count():
+            draw_signature(page)
+            self.fail_on_error(screen)
+            return
         datatypes = {decode_name(k) or k: v for k, v in dict(_hidden_json(page, "_datatypes")).items()}
         controls = page.evaluate(_CONTROLS_JS)
         variables = _variables(page, controls)
@@ -161,6 +165,8 @@ class BrowserInterview:
             variable = variables[encoded]
             datatype = datatypes.get(written[encoded]) or datatypes.get(decode_name(encoded) or encoded)
             value = self.answerer.value(screen.id, variable, boolean=datatype in BOOLEAN_TYPES)
+            if callable(value):  # an answer that depends on what the screen offers
+                value = value(screen.choices.get(variable, []))
             self.set_value(screen, variable, encoded, current, value)
         before = page.locator(HEADING).first.element_handle()
         if buttons:
@@ -176,8 +182,10 @@ class BrowserInterview:
             page.locator(f'#daform button[name="{buttons[0]["name"]}"][value="{wanted}"]').first.click()
         elif page.locator("#da-continue-button").count():
             page.locator("#da-continue-button").click()
-        else:
+        elif page.locator("#daform button[type=submit]").count():
             page.locator("#daform button[type=submit]").first.click()
+        else:
+            raise AssertionError(f"screen {screen.id!r} ({screen.heading!r}) is an end: it has no button to press")
         # The next screen replaces the heading; a refused answer shows a message instead
         # (in the browser, or from the server's validation code on the same screen again).
         page.wait_for_function(
@@ -228,13 +236,14 @@ class BrowserInterview:
                 text = text[:5]
             page.locator(f'#daform [name="{encoded}"]').first.fill(text)
 
-    def run_until(self, final_id: str, limit: int = 300) -> ScreenRecord:
-        """Answer screens until the one with question id ``final_id``; returns its record."""
+    def run_until(self, final: str, limit: int = 300) -> ScreenRecord:
+        """Answer screens until the one whose question id (or, for a screen that shows no form,
+        heading) is ``final``; returns its record."""
         for _ in range(limit):
-            if self.screen_id() == final_id:
+            if final in (self.screen_id(), heading(self.page)):
                 record = self.record()
                 if self.shots is not None:
                     self.shots.take(self.page, f"{self.label}{record.id}")
                 return record
             self.answer_screen()
-        raise AssertionError(f"no {final_id!r} screen after {limit} screens: {[s.id for s in self.screens[-10:]]}")
+        raise AssertionError(f"no {final!r} screen after {limit} screens: {[s.id for s in self.screens[-10:]]}")

@@ -1,7 +1,10 @@
-import pytest, yaml
+import pytest
+import yaml
+
 from .answers import CaseFileAnswerer
-from .driver import BrowserInterview
 from .conftest import ROOT
+from .driver import BrowserInterview
+
 pytestmark = [pytest.mark.e2e]
 MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.yml"
 def test_mediator(new_context, da_server, shots):
