@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from docassemble.MediationAgreement.case import Case, case_from_data
 from docassemble.MediationAgreement.cli import main
 from docassemble.MediationAgreement.errors import ScheduleError
+from docassemble.MediationAgreement.schedule import default_year
 from docassemble.MediationAgreement.schedule_calendar import calendar_data, parent_marks, render_calendar_pdf, render_ics
 from docassemble.MediationAgreement.schedule_text import summarize_schedule
 
@@ -59,14 +60,14 @@ def make_case(**parenting_time: Any) -> Case:
 # --------------------------------------------------------------------------- words
 
 
-def test_summary_states_the_pattern_exchange_and_overnights() -> None:
+def test_summary_states_the_pattern_and_overnights() -> None:
     case = make_case()
     summary = summarize_schedule(case, 2027)
     assert "Mother has her from Monday of week 1 at 6:00 p.m. to Wednesday of week 1 at 6:00 p.m." in summary.regular
     assert "Monday, January 4, 2027" in summary.regular
-    assert "curbside at the Main Street Library parking lot" in summary.regular
-    assert "The parent whose parenting time is beginning is responsible for transportation" in summary.regular
-    assert "America/Denver" in summary.regular
+    # The pattern only: the exchange clauses state the place, the transport and the wait.
+    assert "Main Street Library" not in summary.regular and "transport" not in summary.regular and "minutes" not in summary.regular
+    assert summary.regular.endswith("All times in this plan are Mountain time.")
     assert "alternates weeks" in summary.summer and "Father has the first week in even-numbered years" in summary.summer
     assert summary.holiday_header == ("Holiday", "Time", "Even years", "Odd years")
     assert summary.holiday_rows[0] == ("Thanksgiving", "From the Wednesday before at 6:00 p.m. to the Sunday after at 6:00 p.m.", "Mother", "Father")
@@ -82,8 +83,23 @@ def test_summary_states_the_pattern_exchange_and_overnights() -> None:
     assert "p.m.." not in summary.regular + summary.summer + summary.one_off_changes
 
 
-def test_summary_defaults_to_the_agreement_year() -> None:
-    assert summarize_schedule(make_case()).years == (2026, 2027)
+def test_summary_defaults_to_the_first_full_calendar_year() -> None:
+    # Agreed on November 20, 2026: 2026 is mostly over before the agreement starts.
+    assert summarize_schedule(make_case()).years == (2027, 2028)
+    data = case_data()
+    data["agreement_date"] = "2027-01-01"  # in force from the first day of 2027
+    assert summarize_schedule(case_from_data(data)).years == (2027, 2028)
+    data["agreement_date"] = "2026-12-31"
+    assert summarize_schedule(case_from_data(data)).years == (2027, 2028)
+    assert summarize_schedule(make_case(), 2026).years == (2026, 2027)  # the year parameter still overrides
+
+
+def test_default_year_without_an_agreement_date_uses_the_anchor() -> None:
+    data = case_data()
+    del data["agreement_date"]
+    assert default_year(case_from_data(data)) == 2028  # anchor 2027-01-04: 2028 is the first full year
+    data["parenting_time"]["pattern"]["anchor"] = "2027-01-01"
+    assert default_year(case_from_data(data)) == 2027
 
 
 def test_text_never_contains_a_confidential_address() -> None:
@@ -214,6 +230,15 @@ def test_schedule_command_prints_overnights_and_writes_calendar_and_ics(tmp_path
     assert {p.name for p in out.iterdir()} == {"calendar-2027.pdf", "parenting-time-a-mother.ics", "parenting-time-b-father.ics"}
     assert len(PdfReader(out / "calendar-2027.pdf").pages) == 1
     assert Calendar.from_ical((out / "parenting-time-a-mother.ics").read_bytes()).walk("VEVENT")
+
+
+def test_schedule_command_defaults_to_the_first_full_calendar_year(tmp_path: Path) -> None:
+    case_file = write_case(tmp_path, case_data())  # agreement date 2026-11-20
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["schedule", str(case_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1].split() == ["Parent", "2027", "2028", "Average", "Share"]
+    assert (out / "calendar-2027.pdf").exists()
 
 
 def test_ics_years_covers_several_years(tmp_path: Path) -> None:

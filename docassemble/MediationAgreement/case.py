@@ -159,7 +159,7 @@ class Exchanges(StrictModel):
     """How the children pass between households."""
 
     method: Literal["curbside", "school", "exchange_center"]
-    location: str | None = Field(default=None, description="Public place or centre name; never a confidential address")
+    location: str | None = Field(default=None, description="Public place or exchange center name; never a confidential address")
     transport: Literal["receiving_parent", "delivering_parent", "shared"] = "receiving_parent"
     third_party: str | None = Field(default=None, description="Adult who may do the exchange instead of a parent")
     wait_minutes: int = Field(default=30, ge=0, le=240)

@@ -41,7 +41,7 @@ def _table(rows: list[tuple[str, ...]]) -> list[str]:
 
 @click.command("schedule")
 @click.argument("case_file", type=click.Path(path_type=Path))
-@click.option("--year", type=click.IntRange(1970, 2100), help="Calendar year to draw (default: the year of the agreement date).")
+@click.option("--year", type=click.IntRange(1970, 2100), help="Calendar year to draw, and the first of the two years the overnights cover (default: the first full calendar year of the agreement: the year after the agreement date, or its own year if it is January 1).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder to write calendar-YEAR.pdf and one .ics file per parent into.")
 @click.option("--ics-years", type=click.IntRange(1, 10), default=1, show_default=True, help="How many calendar years, starting with --year, the .ics files cover.")
 def schedule_command(case_file: Path, year: int | None, out_dir: Path, ics_years: int) -> None:

@@ -1123,8 +1123,14 @@ def check_case_schedule(case: Case, reference: date | None = None) -> None:
 
 
 def default_year(case: Case) -> int:
-    """The first of the two years the agreement's overnight figures cover."""
-    return (case.agreement_date or case.parenting_time.pattern.anchor).year
+    """The first of the two years the agreement's overnight figures (and the calendar) cover.
+
+    The first full calendar year the agreement is in force: the year after the
+    agreement date, or the agreement date's own year when it is January 1.
+    Without an agreement date the pattern's anchor stands in for it.
+    """
+    start = case.agreement_date or case.parenting_time.pattern.anchor
+    return start.year if (start.month, start.day) == (1, 1) else start.year + 1
 
 
 __all__ = [

@@ -15,7 +15,6 @@ import argparse
 import logging
 import os
 import signal
-import sys
 import time
 from types import FrameType
 
@@ -37,8 +36,8 @@ def main() -> None:
     print(f"run_server: loading docassemble (config {os.environ['DA_CONFIG_FILE']})", flush=True)
     import docassemble.base.config
 
-    docassemble.base.config.load()
-    from docassemble.webapp.server import app  # initializes the application: database, Redis, interviews
+    docassemble.base.config.load()  # type: ignore[no-untyped-call]
+    from docassemble.webapp.server import app  # type: ignore[import-untyped]  # initializes the application
     from werkzeug.serving import run_simple
 
     print(f"run_server: application loaded in {time.monotonic() - started:.1f} s", flush=True)
@@ -48,4 +47,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

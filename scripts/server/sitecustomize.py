@@ -31,7 +31,7 @@ CORPORA = ("wordnet", "wordnet_ic", "sentiwordnet")
 
 def _corpora_present() -> bool:
     try:
-        import nltk.data
+        import nltk.data  # type: ignore[import-untyped]
     except ImportError:
         return False
     for name in CORPORA:

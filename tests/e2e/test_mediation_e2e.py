@@ -1,0 +1,235 @@
+"""The whole product on the real server, in Chromium: the mediator's interview, the parents' review
+on their phones, signatures, the sealed agreement, and the safety rules.
+
+Screenshots of every screen go to tests/output/e2e/<test>/ (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from .answers import CaseFileAnswerer
+from .conftest import ROOT, ContextFactory, Server, Shots
+from .driver import BrowserInterview, ScreenRecord
+from .pages import download, heading, submit
+from .review_round import MediatorCli, OpenedCase, pdf_text
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.yml"
+EXAMPLES = ROOT / "examples" / "cases"
+JOINT = EXAMPLES / "joint-two-children.yml"
+SAFETY = EXAMPLES / "safety-sole-supervised.yml"
+SIGNED = "You signed the agreement"
+WAITING = "waiting for the other parent"
+LINK_PROBLEM = "We could not open your agreement"
+
+# After a finding of domestic violence or abuse (DOMAIN.md, case.py cross_field_problems),
+# these choices must not be offered at all, and their clauses must not reach the agreement.
+EXCLUDED_AFTER_FINDING = {
+    "case.decision_making.kind": {"joint"},
+    "case.dispute_resolution.method": {"mediation"},
+    "case.provisions.right_of_first_refusal": {"True"},
+}
+EXCLUDED_CLAUSE_WORDS = ["joint legal decision-making", "First Chance to Provide Care", "Mediation First"]
+
+
+def load(path: Path) -> dict[str, Any]:
+    return dict(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def mediator_answerer(case: dict[str, Any]) -> CaseFileAnswerer:
+    return CaseFileAnswerer(case, extra={"start": {"start_from": "new"}})
+
+
+def parent_answerer(comment: str, *, private: bool = False, approve: bool = True) -> CaseFileAnswerer:
+    """A parent who leaves one comment on the first part of the draft, then approves and draws a signature."""
+    return CaseFileAnswerer({}, extra={
+        "any comments": {"parent_comments.there_are_any": True},
+        "comment": {
+            "parent_comments[0].section": lambda offered: offered[0],
+            "parent_comments[0].text": comment,
+            "parent_comments[0].private": "True" if private else "False",
+        },
+        "another comment": {"parent_comments.there_is_another": False},
+        "decision": {"decision": "approve" if approve else "changes"},
+        "sign intent": {"sign_intent": True, "sign_method": "drawn"},
+    })
+
+
+def run_mediator(new_context: ContextFactory, server: Server, shots: Shots, case_file: Path) -> BrowserInterview:
+    """The mediator answers the interview from the case file, in a desktop browser, up to the draft."""
+    page = new_context().new_page()
+    page.goto(server.interview_url(MEDIATOR))
+    mediator = BrowserInterview(page, mediator_answerer(load(case_file)), shots, label="mediator-")
+    mediator.run_until("draft")
+    return mediator
+
+
+def open_parent(new_context: ContextFactory, url: str, answerer: CaseFileAnswerer, shots: Shots, label: str) -> BrowserInterview:
+    page = new_context(phone=True).new_page()
+    page.goto(url)
+    return BrowserInterview(page, answerer, shots, label=label)
+
+
+def cli_draft_text(cli: MediatorCli, case_file: Path, folder: Path) -> str:
+    cli.run("assemble", case_file, "--out", folder, "--draft", "--format", "pdf")
+    (pdf,) = folder.glob("*.pdf")
+    return pdf_text(pdf)
+
+
+# --------------------------------------------------------------------------- the joint example
+
+
+def test_mediator_completes_joint_example_and_downloads_the_draft(
+    new_context: ContextFactory, da_server: Server, shots: Shots, download_dir: Path, tmp_path: Path
+) -> None:
+    case = load(JOINT)
+    mediator = run_mediator(new_context, da_server, shots, JOINT)
+    page = mediator.page
+    assert heading(page).startswith("Draft:")
+    ids = [s.id for s in mediator.screens]
+    assert ids[:3] == ["start", "office", "mediator"] and "review answers" in ids
+
+    draft_pdf = download(page, "PDF", download_dir, "draft.pdf")
+    text = pdf_text(draft_pdf)
+    for fact in (case["parent_a"]["full_name"], case["parent_b"]["full_name"], *(c["full_name"] for c in case["children"]),
+                 case["court"]["case_number"], case["mediator"]["full_name"]):
+        assert fact in text, f"{fact!r} missing from the draft PDF"
+    assert "DRAFT" in text.upper()
+
+    # The case file the interview saves is the example, answer for answer: the command line
+    # assembles the same agreement from both.
+    saved = download(page, "case file", download_dir, "case.yml")
+    cli = MediatorCli(da_server)
+    assert cli_draft_text(cli, saved, tmp_path / "from-interview") == cli_draft_text(cli, JOINT, tmp_path / "from-example")
+    assert text == cli_draft_text(cli, saved, tmp_path / "again"), "the PDF the interview made differs from the CLI's"
+
+
+def test_parents_review_comment_approve_and_sign_on_their_phones(
+    new_context: ContextFactory, da_server: Server, shots: Shots, download_dir: Path, tmp_path: Path
+) -> None:
+    cli = MediatorCli(da_server)
+    case = cli.open_case(JOINT)
+    sha256 = cli.issue_draft(case.case_id, tmp_path / "drafts")
+
+    mother = open_parent(new_context, cli.review_url(case, "a"), parent_answerer("Can the first weekend start on Saturday?"), shots, "a-")
+    mother.run_until("read the draft")
+    own_copy = download(mother.page, "download it as a PDF", download_dir, "mother-draft.pdf")
+    assert hashlib.sha256(own_copy.read_bytes()).hexdigest() == sha256, "the parent's PDF is not the draft she approves"
+    mother.run_until(WAITING)  # she approved; the father has not yet
+
+    father = open_parent(new_context, cli.review_url(case, "b"), parent_answerer("This matches what we agreed."), shots, "b-")
+    father.run_until(SIGNED)
+    assert [s.id for s in father.screens][:6] == ["welcome", "read the draft", "any comments", "comment", "another comment", "decision"]
+
+    submit(mother.page, "Check again")
+    mother.run_until(SIGNED)
+
+    shown = cli.show(case.case_id)
+    assert "Can the first weekend start on Saturday?" in shown and "This matches what we agreed." in shown
+    assert shown.count("(drawn)") == 2, shown
+
+    # The mediator signs last and seals (docs/server.md); the office's certificate is a test one.
+    from pki import make_pki
+
+    pki = make_pki().write(tmp_path / "pki")
+    cli.run("case", "sign", case.case_id, "--mediator", "--draft", "1", "--sha256", sha256,
+            "--typed-name", "Dana Whitfield", "--confirm-intent")
+    executed = tmp_path / "executed.pdf"
+    cli.run("case", "finalize", case.case_id, "--out", executed, extra_env={
+        "MEDIATION_SIGNING_KEY": str(pki["key"]), "MEDIATION_SIGNING_CERT": str(pki["cert"]),
+        "MEDIATION_SIGNING_CHAIN": str(pki["ca"])})
+
+    # The parent's link after sealing: a download of the executed agreement, if the interview offers one.
+    again = new_context(phone=True).new_page()
+    again.goto(cli.review_url(case, "a"))
+    shots.take(again, "a-after-finalize")
+    final_links = again.get_by_role("link", name="PDF")
+    if final_links.count():
+        executed = download(again, "PDF", download_dir, "executed.pdf")
+    else:
+        warnings.warn("parent_review.yml offers no download of the executed agreement; "
+                      "verified the file `case finalize --out` wrote instead", stacklevel=1)
+
+    verified = cli.run("verify", executed, "--trust", pki["ca"], "--store", cli.env["MEDIATION_STORE_URL"], check=False)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "result: verified" in verified.stdout
+    assert "Elena Marisol Ortega (drawn" in verified.stdout and "Daniel James Ortega (drawn" in verified.stdout
+
+
+def test_a_parents_link_cannot_open_another_case(
+    new_context: ContextFactory, da_server: Server, shots: Shots, tmp_path: Path
+) -> None:
+    cli = MediatorCli(da_server)
+    first = cli.open_case(JOINT)
+    second = cli.open_case(SAFETY)
+    cli.issue_draft(first.case_id, tmp_path / "first")
+    cli.issue_draft(second.case_id, tmp_path / "second")
+
+    page = new_context(phone=True).new_page()
+    page.goto(cli.review_url(first, "a", case_id=second.case_id))  # the mother's token, the other case
+    shots.take(page, "token-of-another-case")
+    assert heading(page) == LINK_PROBLEM
+    body = page.content()
+    safety = load(SAFETY)
+    for secret in (safety["parent_a"]["full_name"], safety["parent_b"]["full_name"], safety["children"][0]["full_name"]):
+        assert secret not in body
+
+    page.goto(cli.review_url(first, "a"))  # her own link still works
+    assert heading(page).startswith("Hello,")
+
+
+# --------------------------------------------------------------------------- the safety path
+
+
+def test_safety_path_hides_excluded_choices_and_the_confidential_address(
+    new_context: ContextFactory, da_server: Server, shots: Shots, download_dir: Path, tmp_path: Path
+) -> None:
+    case = load(SAFETY)
+    address = case["parent_a"]["address"]
+    assert address["confidential"] is True
+    secrets = [address["street"], address["postal_code"]]
+
+    mediator = run_mediator(new_context, da_server, shots, SAFETY)
+    seen = [s.id for s in mediator.screens]
+    assert "decision making" in seen and "safety screening" in seen
+    offered = excluded_choices_offered(mediator.screens)
+    assert not offered, f"choices offered after a safety finding: {offered}"
+
+    draft_pdf = pdf_text(download(mediator.page, "PDF", download_dir, "draft.pdf"))
+    saved = download(mediator.page, "case file", download_dir, "case.yml")
+    assert case["parent_a"]["full_name"] in draft_pdf
+    for words in (*secrets, *EXCLUDED_CLAUSE_WORDS):
+        assert words.lower() not in draft_pdf.lower(), f"{words!r} is in the draft PDF"
+
+    # The father reviews the draft made from the interview's own case file: none of his pages,
+    # and not the PDF he can download, may show the mother's confidential address.
+    cli = MediatorCli(da_server)
+    opened: OpenedCase = cli.open_case(saved)
+    cli.issue_draft(opened.case_id, tmp_path / "drafts")
+    father = open_parent(new_context, cli.review_url(opened, "b"),
+                         parent_answerer("I want to see the exchange center's hours.", private=False), shots, "b-")
+    father.run_until("read the draft")
+    his_pdf = pdf_text(download(father.page, "download it as a PDF", download_dir, "father-draft.pdf"))
+    father.run_until(WAITING)
+    pages = [s.html for s in father.screens] + [father.page.content()]
+    for secret in secrets:
+        assert all(secret not in html for html in pages), f"{secret!r} reached the father's pages"
+        assert secret not in his_pdf, f"{secret!r} is in the PDF the father downloads"
+
+
+def excluded_choices_offered(screens: list[ScreenRecord]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for screen in screens:
+        for variable, values in screen.choices.items():
+            bad = EXCLUDED_AFTER_FINDING.get(variable, set()) & set(values)
+            if bad:
+                found.setdefault(f"{screen.id}: {variable}", []).extend(sorted(bad))
+    return found
