@@ -19,6 +19,7 @@ import binascii
 import datetime as dt
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,6 +103,7 @@ class ScreenRecord:
     html: str
     text: str
     choices: dict[str, list[str]] = field(default_factory=dict)  # variable -> values offered
+    seconds: float | None = None  # from pressing its button to the next screen's heading
 
 
 class ChoiceNotOffered(AssertionError):
@@ -169,6 +171,7 @@ class BrowserInterview:
                 value = value(screen.choices.get(variable, []))
             self.set_value(screen, variable, encoded, current, value)
         before = page.locator(HEADING).first.element_handle()
+        pressed = time.perf_counter()
         if buttons:
             variable = variables[buttons[0]["name"]]
             if len({b["value"] for b in buttons}) == 1 and buttons[0]["value"] in ("True", ""):
@@ -192,6 +195,7 @@ class BrowserInterview:
             "el => !el.isConnected || [...document.querySelectorAll('.da-has-error, .alert-danger')]"
             ".some(e => e.offsetParent !== null && e.textContent.trim())", arg=before, timeout=60_000)
         page.locator(HEADING).first.wait_for()
+        screen.seconds = time.perf_counter() - pressed
         self.fail_on_error(screen)
 
     def fail_on_error(self, previous: ScreenRecord) -> None:

@@ -7,6 +7,7 @@ Screenshots of every screen go to tests/output/e2e/<test>/ (see conftest.py).
 from __future__ import annotations
 
 import hashlib
+import json
 import warnings
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,9 @@ def run_mediator(new_context: ContextFactory, server: Server, shots: Shots, case
     page.goto(server.interview_url(MEDIATOR))
     mediator = BrowserInterview(page, mediator_answerer(load(case_file)), shots, label="mediator-")
     mediator.run_until("draft")
+    # Time from pressing a screen's button to the next screen, as the browser saw it (for reading, not asserted).
+    timings = {f"{n:02d} {s.id}": round(s.seconds, 3) for n, s in enumerate(mediator.screens, 1) if s.seconds is not None}
+    (shots.folder / "screen-seconds.json").write_text(json.dumps(timings, indent=1) + "\n")
     return mediator
 
 
