@@ -11,7 +11,7 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: install install-test system serve stop demo test bench golden lint clean
+.PHONY: install install-test system serve stop demo test bench golden lint check clean
 
 $(PY):
 	$$(scripts/find-python.sh) -m venv $(VENV)
@@ -47,7 +47,7 @@ test: install-test
 bench: install
 	$(PY) benchmarks/run_all.py
 
-golden: install  ## regenerate tests/cases/*/expected.txt; read the diff before committing
+golden: install  ## regenerate tests/golden/*.txt from the examples; read `git diff tests/golden` before committing
 	$(PY) -m pytest -q tests/test_golden.py --update-golden
 
 lint: install

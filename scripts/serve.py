@@ -19,13 +19,15 @@ Everything lives under ``.serve/`` (git-ignored; ``SERVE_DIR`` moves it):
     log/              server.log (the web process), docassemble.log, create_tables.log
     run/              pid files
 
-Each step (one module each in ``scripts/server/localserver/``) is skipped when its stamp says nothing changed, so a second ``start``
-costs the server's own boot (about 20-30 s).  When the package's sources change,
-``start`` rebuilds the wheel, reinstalls it and restarts the web process.
+Each step (one module each in ``scripts/server/localserver/``) is skipped when its stamp
+in ``stamps/`` says nothing changed, so a second ``start`` costs little more than the
+server's own boot (about 6 s here).  When the package's sources change, ``start``
+rebuilds the wheel, reinstalls it and restarts the web process.
 
 Ports (each kept for later runs once chosen): ``--port`` (``make serve PORT=9000``) or
-``SERVE_PORT`` (web, default 8080), ``SERVE_PG_PORT`` (55432), ``SERVE_REDIS_PORT`` (56379).  Only the standard library is used here, so any
-Python >= 3.12 runs it (``scripts/serve.sh`` finds one).
+``SERVE_PORT`` (web, default 8080), ``SERVE_PG_PORT`` (55432), ``SERVE_REDIS_PORT``
+(56379).  Only the standard library is used here, so any Python >= 3.12 runs it
+(``scripts/serve.sh`` finds one).  docs/server.md has the whole story.
 """
 
 from __future__ import annotations

@@ -61,12 +61,11 @@ def assemble_command(case_file: Path, out_dir: Path, libraries: tuple[Path, ...]
 @no_default_option
 def lint_command(libraries: tuple[Path, ...], no_default_library: bool) -> None:
     """Check every clause: shape, syntax, fields, references. Exit 1 on findings."""
-    stack = library_stack(libraries, no_default_library)
-    report = lint_library(stack)
+    report = lint_library(library_stack(libraries, no_default_library))
     if report:
         raise LintFailed(report)
-    count = len(load_library(stack).clauses)
-    click.echo(f"ok: {count} clauses in {len(stack)} librar{'y' if len(stack) == 1 else 'ies'}, no problems")
+    count, stacked = report.clauses_checked, report.libraries_checked
+    click.echo(f"ok: {count} clauses in {stacked} librar{'y' if stacked == 1 else 'ies'}, no problems")
 
 
 @click.command("preview")

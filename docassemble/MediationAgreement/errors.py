@@ -110,6 +110,8 @@ class LintReport:
     """Findings from ``lint``: each a :class:`Problem` with file and line."""
 
     problems: list[Problem] = field(default_factory=list)
+    clauses_checked: int = 0
+    libraries_checked: int = 0
 
     def add(self, message: str, *, path: str | None = None, line: int | None = None) -> None:
         self.problems.append(Problem(message, path=path, line=line))

@@ -63,6 +63,7 @@ def lint_library(dirs: Sequence[str | Path] | None = None, *, workers: int | Non
         library = load_library(dirs, strict=False)
     report.problems.extend(library.problems)
     ids = [clause.id for clause in library.ordered()]
+    report.clauses_checked, report.libraries_checked = len(ids), len(library.libraries)
     if parallel:
         global _SHARED
         _SHARED = library  # forked workers inherit it; a new pool so they see the merged library

@@ -117,6 +117,7 @@ class BrowserInterview:
     shots: Shots | None = None
     label: str = ""
     screens: list[ScreenRecord] = field(default_factory=list)
+    _recorded: Any = field(default=None, repr=False)  # the heading element of the last screen recorded
 
     def screen_id(self) -> str:
         locator = self.page.locator('#daform input[name="_question_name"]')
@@ -125,6 +126,11 @@ class BrowserInterview:
         return re.sub(r"^ID ", "", locator.first.get_attribute("value") or "")
 
     def record(self) -> ScreenRecord:
+        """Record the screen shown now (once: a screen already recorded is returned as it was) and screenshot it."""
+        shown = self.page.locator(HEADING).first.element_handle()
+        if self._recorded is not None and self.page.evaluate("([a, b]) => a === b", [shown, self._recorded]):
+            return self.screens[-1]
+        self._recorded = shown
         controls = self.page.evaluate(_CONTROLS_JS)
         variables = _variables(self.page, controls)
         choices: dict[str, list[str]] = {}
@@ -137,14 +143,14 @@ class BrowserInterview:
         record = ScreenRecord(self.screen_id(), heading(self.page), self.page.content(),
                               str(self.page.locator("#daquestion").inner_text()), choices)
         self.screens.append(record)
+        if self.shots is not None:
+            self.shots.take(self.page, f"{self.label}{record.id}")
         return record
 
     def answer_screen(self) -> None:
         """Fill in the current screen from the answerer and press its button."""
         page = self.page
         screen = self.record()
-        if self.shots is not None:
-            self.shots.take(page, f"{self.label}{screen.id}")
         if page.locator("#dasigcanvas").count():
             draw_signature(page)
             self.fail_on_error(screen)
@@ -240,14 +246,18 @@ class BrowserInterview:
                 text = text[:5]
             page.locator(f'#daform [name="{encoded}"]').first.fill(text)
 
-    def run_until(self, final: str, limit: int = 300) -> ScreenRecord:
-        """Answer screens until the one whose question id (or, for a screen that shows no form,
-        heading) is ``final``; returns its record."""
+    def at(self, final: str | re.Pattern[str]) -> bool:
+        """Is this the screen ``final`` names: its question id or heading, or a pattern found in
+        either (an end screen such as the draft has no form, so no question id, only a heading)?"""
+        names = (self.screen_id(), heading(self.page))
+        if isinstance(final, re.Pattern):
+            return any(final.search(name) for name in names)
+        return final in names
+
+    def run_until(self, final: str | re.Pattern[str], limit: int = 300) -> ScreenRecord:
+        """Answer screens until the one ``final`` names (see :meth:`at`); returns its record."""
         for _ in range(limit):
-            if final in (self.screen_id(), heading(self.page)):
-                record = self.record()
-                if self.shots is not None:
-                    self.shots.take(self.page, f"{self.label}{record.id}")
-                return record
+            if self.at(final):
+                return self.record()
             self.answer_screen()
         raise AssertionError(f"no {final!r} screen after {limit} screens: {[s.id for s in self.screens[-10:]]}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.ym
 EXAMPLES = ROOT / "examples" / "cases"
 JOINT = EXAMPLES / "joint-two-children.yml"
 SAFETY = EXAMPLES / "safety-sole-supervised.yml"
+DRAFT = re.compile(r"^Draft: ")  # the mediator's last screen: the draft, with its downloads
 SIGNED = "You signed the agreement"
 WAITING = "waiting for the other parent"
 LINK_PROBLEM = "We could not open your agreement"
@@ -69,7 +71,7 @@ def run_mediator(new_context: ContextFactory, server: Server, shots: Shots, case
     page = new_context().new_page()
     page.goto(server.interview_url(MEDIATOR))
     mediator = BrowserInterview(page, mediator_answerer(load(case_file)), shots, label="mediator-")
-    mediator.run_until("draft")
+    mediator.run_until(DRAFT)
     # Time from pressing a screen's button to the next screen, as the browser saw it (for reading, not asserted).
     timings = {f"{n:02d} {s.id}": round(s.seconds, 3) for n, s in enumerate(mediator.screens, 1) if s.seconds is not None}
     (shots.folder / "screen-seconds.json").write_text(json.dumps(timings, indent=1) + "\n")
