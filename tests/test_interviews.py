@@ -548,3 +548,15 @@ def test_an_optional_radio_left_unselected_counts_as_not_answered() -> None:
     driver, _ids, _screens = drive(EXAMPLES / "joint-two-children.yml")
     assert driver.value("case.parenting_time.pattern.primary_parent") == "None"
     assert "primary_parent" not in da_adapter.answers_to_data(driver.value("case"))["parenting_time"]["pattern"]
+
+
+def test_a_blank_optional_number_posted_as_zero_is_not_an_answer() -> None:
+    """A browser posts a blank optional integer as 0; where 0 is not allowed it means "not answered"."""
+    from docassemble.MediationAgreement import da_adapter
+    from docassemble.MediationAgreement.case import Provisions
+    from docassemble.MediationAgreement.schedule_model import Summer
+
+    weeks = Summer.model_fields["weeks_each"]  # int | None, at least 1
+    assert da_adapter._blank_number(0, weeks) and da_adapter._blank_number(0.0, weeks)
+    assert not da_adapter._blank_number(3, weeks)
+    assert not da_adapter._blank_number(0, Provisions.model_fields["new_partners_months"])  # 0 months is a real answer

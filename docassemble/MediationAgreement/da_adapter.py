@@ -54,6 +54,7 @@ from docassemble.base.util import (
     validation_error,
 )
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from .assembly import Choice, assemble, clause_alternatives, selectable_alternatives
 from .case import Case, case_from_data, dump_case, parse_case_text
@@ -191,7 +192,10 @@ def _to_data(obj: Any, model: type[BaseModel] | None, prefix: str, blanks: list[
         flag = values.get(FLAG_PREFIX + name)
         if flag is False:
             continue
-        converted = _convert(value, annotation, path, blanks)
+        if name in fields and _blank_number(value, fields[name]):
+            converted: Any = _BLANK
+        else:
+            converted = _convert(value, annotation, path, blanks)
         if converted is _BLANK:
             blanks.append(path)
             continue
@@ -203,6 +207,23 @@ def _to_data(obj: Any, model: type[BaseModel] | None, prefix: str, blanks: list[
 
 
 _BLANK = object()
+
+
+def _blank_number(value: Any, info: FieldInfo) -> bool:
+    """An optional number left blank in the browser: docassemble posts it as 0 (or 0.0).
+
+    Only where 0 is not an allowed value (the model's minimum is above 0), so a
+    real answer of 0 is never thrown away.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != 0 or not is_optional(info.annotation):
+        return False
+    for bound in info.metadata:
+        minimum = getattr(bound, "ge", None)
+        if minimum is not None and minimum > 0:
+            return True
+        if getattr(bound, "gt", None) is not None and bound.gt >= 0:
+            return True
+    return False
 
 
 def _convert(value: Any, annotation: Any, path: str, blanks: list[str]) -> Any:
