@@ -41,8 +41,11 @@ stop:  ## stop the server, Redis and PostgreSQL that `make serve` started
 demo: install
 	$(PY) scripts/demo.py --out out
 
+# The browser tests run in their own process: Playwright's sync API keeps an
+# event loop in the main thread, where pyHanko's signing (asyncio.run) cannot then run.
 test: install-test
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --ignore=tests/e2e
+	$(PY) -m pytest -q tests/e2e
 
 bench: install
 	$(PY) benchmarks/run_all.py

@@ -16,7 +16,7 @@ import datetime as dt
 import enum
 import re
 import types
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
@@ -24,6 +24,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .case import Case, SafetyScreening, cross_field_problems
 from .errors import MediationError, Problem
+from .yamlsource import dotted
 
 __all__ = [
     "allowed_values",
@@ -294,16 +295,6 @@ def _display(value: Any) -> str:
 
 def _human(key: str) -> str:
     return key.replace("_", " ").capitalize()
-
-
-def dotted(loc: Iterable[Any]) -> str:
-    text = ""
-    for part in loc:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else str(part)
-    return text
 
 
 def is_union_tag(part: Any) -> bool:
