@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import importlib.util
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -612,7 +613,15 @@ def review_store() -> Any:
 
     settings = get_config(CONFIG_KEY) or {}
     settings = settings if isinstance(settings, Mapping) else {}
-    return open_store(settings.get("store url"), settings.get("store key"), key_file=settings.get("store key file"), create=False)
+    named = (settings.get("store url"), settings.get("store key"), settings.get("store key file"))
+    fallback = tuple(os.environ.get(v) for v in ("MEDIATION_STORE_URL", "MEDIATION_STORE_KEY", "MEDIATION_STORE_KEY_FILE"))
+    store = _STORES.get((*named, *fallback))
+    if store is None:  # one store (one engine and connection pool) per server process, not one per screen
+        store = _STORES[(*named, *fallback)] = open_store(named[0], named[1], key_file=named[2], create=False)
+    return store
+
+
+_STORES: dict[tuple[Any, ...], Any] = {}
 
 
 def _link_args(url_args: Mapping[str, Any]) -> tuple[str, str]:
