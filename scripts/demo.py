@@ -15,7 +15,6 @@ import sys
 import time
 from pathlib import Path
 
-from docassemble.MediationAgreement.cli import main as cli_main
 from docassemble.MediationAgreement.cli import run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,10 +30,6 @@ def step(title: str, argv: list[str]) -> None:
     print(f"  done in {time.perf_counter() - started:.2f} s", flush=True)
 
 
-def has(command: str) -> bool:
-    return command in cli_main.commands
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="folder for everything the demo writes")
@@ -48,18 +43,13 @@ def main() -> None:
         folder = out / case.stem
         rel = str(case.relative_to(ROOT)) if case.is_relative_to(ROOT) else str(case)
         step(f"{case.stem}: agreement (PDF, DOCX, HTML)", ["assemble", rel, "--out", str(folder)])
-        if has("schedule"):
-            step(f"{case.stem}: parenting-time calendar and .ics files", ["schedule", rel, "--out", str(folder / "schedule")])
-        if has("coversheet"):
-            step(f"{case.stem}: court cover sheet", ["coversheet", rel, "--out", str(folder / "cover-sheet.pdf")])
-        if has("packet"):
-            attachments = sorted((folder / "schedule").glob("calendar-*.pdf")) if (folder / "schedule").exists() else []
-            argv = ["packet", rel, "--agreement", str(folder / "agreement.pdf"), "--out", str(folder / "filing-packet")]
-            for attachment in attachments[:1]:
-                argv += ["--attach", str(attachment)]
-            step(f"{case.stem}: filing packet", argv)
-    if has("demo"):
-        step("Review rounds and signatures (joint example)", ["demo", "--out", str(out / "review-demo")])
+        step(f"{case.stem}: parenting-time calendar and .ics files", ["schedule", rel, "--out", str(folder / "schedule")])
+        step(f"{case.stem}: court cover sheet", ["coversheet", rel, "--out", str(folder / "cover-sheet.pdf")])
+        argv = ["packet", rel, "--agreement", str(folder / "agreement.pdf"), "--out", str(folder / "filing-packet")]
+        for calendar in sorted((folder / "schedule").glob("calendar-*.pdf")):
+            argv += ["--attach", str(calendar)]
+        step(f"{case.stem}: filing packet", argv)
+    step("Review rounds and signatures (joint example)", ["demo", "--out", str(out / "review-demo")])
     print(f"\nEverything is in {out}/:")
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         print(f"  {path.relative_to(out.parent) if out.is_relative_to(out.parent) else path}")
