@@ -46,7 +46,7 @@ from localserver.base import HOST, ROOT, Layout, Ports, ServeError, chosen_ports
 from localserver.postgres import ensure_postgres, pg_running, stop_postgres
 from localserver.python_env import build_distributions, ensure_venv, ensure_wheel
 from localserver.redis_server import ensure_redis, redis_running, stop_redis
-from localserver.settings import dispatch, ensure_case_store, ensure_tables, load_secrets, store_url, write_config
+from localserver.settings import dispatch, ensure_case_store, ensure_office_seal, ensure_tables, load_secrets, seal_folder, store_url, write_config
 from localserver.system import ensure_system
 from localserver.web import api_key_works, start_web, stop_web, wait_ready, warm_up, web_pid
 
@@ -68,6 +68,7 @@ def info(layout: Layout, ports: Ports) -> dict[str, object]:
         "docassemble_log": str(layout.log / "docassemble.log"),
         "credentials": str(layout.credentials),
         "store": {"url": store_url(ports, values) if values else None, "key": values.get("store_key")},
+        "seal_ca": str(seal_folder(layout) / "ca.pem"),
     }
 
 
@@ -107,6 +108,7 @@ def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: b
     changed |= ensure_wheel(layout, ROOT, force=changed)
     for extra in extra_packages:
         changed |= ensure_wheel(layout, extra.resolve(), force=changed)
+    ensure_office_seal(layout)
     changed |= write_config(layout, ports, values, debug)
     layout.settings.write_text(json.dumps({"web": ports.web, "pg": ports.pg, "redis": ports.redis}) + "\n")
     details = info(layout, ports)

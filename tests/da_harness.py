@@ -36,7 +36,7 @@ import shutil
 import sys
 import tempfile
 import types
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -160,6 +160,8 @@ class ServerStandIn:
         number = getattr(file_reference, "number", None)
         if number is not None:
             return f"/uploadedfile/{number}/{getattr(file_reference, 'filename', 'file')}"
+        if file_reference == "interview":  # interview_url(): the server's /interview?i=...&arguments
+            return "http://localhost" + self.url_for("interview", kwargs)
         return f"/packagestatic/{file_reference}"
 
     @hookimpl
@@ -367,7 +369,14 @@ class Rejected(Exception):
 class InterviewDriver:
     """One interview session, stepped screen by screen through docassemble's engine."""
 
-    def __init__(self, yaml_file: str, *, user_email: str = "mediator@example.org", url_args: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        yaml_file: str,
+        *,
+        user_email: str = "mediator@example.org",
+        url_args: Mapping[str, str] | None = None,
+        roles: Sequence[str] = ("user",),
+    ) -> None:
         from docassemble.base import parse, thread_context
 
         self.parse = parse
@@ -381,6 +390,7 @@ class InterviewDriver:
         self.user_dict["_internal"]["tracker"] = 0
         self.user_dict["url_args"] = dict(url_args or {})
         self.user_email = user_email
+        self.roles = list(roles)
         self.session_uid = "harness-session"
         self.history: list[str] = []
         self._pending_action: tuple[str, dict] | None = None
@@ -399,7 +409,7 @@ class InterviewDriver:
                 "device_id": "harness-device",
                 "is_anonymous": False,
                 "is_authenticated": True,
-                "roles": ["user"],
+                "roles": list(self.roles),
                 "the_user_id": 1,
                 "theid": 1,
                 "email": self.user_email,

@@ -50,7 +50,7 @@ MAIN = "mediation_agreement.yml"
 @pytest.fixture(autouse=True)
 def harness() -> None:
     h.setup()
-    da_adapter._LIBRARY_CACHE.clear()
+    da_adapter.server._LIBRARY_CACHE.clear()
 
 
 def case_data(path: Path) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def expected_sequence(path: Path) -> list[str]:
 @pytest.fixture(scope="module", params=example_cases(), ids=lambda p: p.stem)
 def example_run(request: pytest.FixtureRequest) -> tuple[Path, h.InterviewDriver, list[str], list[h.Screen]]:
     h.setup()
-    da_adapter._LIBRARY_CACHE.clear()
+    da_adapter.server._LIBRARY_CACHE.clear()
     driver, ids, screens = drive(request.param)
     return request.param, driver, ids, screens
 
@@ -401,9 +401,9 @@ def test_interview_metadata_overrides_the_server_configuration(tmp_path: Path, m
     folder = overlay(tmp_path)
     h.setup({"mediation agreement": {"libraries": ["/nonexistent/server/library"]}})
     try:
-        monkeypatch.setattr(da_adapter, "all_variables", lambda special=None: {"mediation agreement": {"libraries": [str(folder)]}})
+        monkeypatch.setattr(da_adapter.server, "all_variables", lambda special=None: {"mediation agreement": {"libraries": [str(folder)]}})
         assert da_adapter.configured_libraries() == [folder]
-        monkeypatch.setattr(da_adapter, "all_variables", lambda special=None: {})
+        monkeypatch.setattr(da_adapter.server, "all_variables", lambda special=None: {})
         assert da_adapter.configured_libraries() == [Path("/nonexistent/server/library")]
     finally:
         h.setup()
@@ -412,7 +412,7 @@ def test_interview_metadata_overrides_the_server_configuration(tmp_path: Path, m
 
 def test_a_library_package_that_is_not_installed_is_named() -> None:
     with pytest.raises(MediationError, match="docassemble.NoSuchOverlay"):
-        da_adapter.resolve_library("docassemble.NoSuchOverlay:data/sources/clauses")
+        da_adapter.server.resolve_library("docassemble.NoSuchOverlay:data/sources/clauses")
 
 
 # --------------------------------------------------------------------------- the interview and the case model agree
@@ -557,6 +557,6 @@ def test_a_blank_optional_number_posted_as_zero_is_not_an_answer() -> None:
     from docassemble.MediationAgreement.schedule_model import Summer
 
     weeks = Summer.model_fields["weeks_each"]  # int | None, at least 1
-    assert da_adapter._blank_number(0, weeks) and da_adapter._blank_number(0.0, weeks)
-    assert not da_adapter._blank_number(3, weeks)
-    assert not da_adapter._blank_number(0, Provisions.model_fields["new_partners_months"])  # 0 months is a real answer
+    assert da_adapter.answers._blank_number(0, weeks) and da_adapter.answers._blank_number(0.0, weeks)
+    assert not da_adapter.answers._blank_number(3, weeks)
+    assert not da_adapter.answers._blank_number(0, Provisions.model_fields["new_partners_months"])  # 0 months is a real answer

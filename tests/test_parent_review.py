@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ from . import da_harness as h  # noqa: E402 - first: it stubs the NLTK download 
 # isort: split
 
 from docassemble.MediationAgreement.case import load_case  # noqa: E402
-from docassemble.MediationAgreement.review import case_state, issue_draft, open_case  # noqa: E402
+from docassemble.MediationAgreement.review import case_state, finalize, issue_draft, open_case, sign  # noqa: E402
+from docassemble.MediationAgreement.signing import capture_signature  # noqa: E402
 from docassemble.MediationAgreement.store import generate_key, open_store  # noqa: E402
 
 from .conftest import EXAMPLES  # noqa: E402
@@ -184,6 +186,69 @@ def test_a_bad_or_missing_link_gets_a_plain_message(tmp_path: Path) -> None:
     assert h.InterviewDriver(INTERVIEW, url_args={}).screen().id == "link problem"
 
 
+def exchanges_at_five() -> Any:
+    """The example, revised: exchanges at 5 p.m. (what a parent asked for)."""
+    case = load_case(EXAMPLES / "joint-two-children.yml")
+    return case.model_copy(update={"parenting_time": case.parenting_time.model_copy(update={"exchange_time": time(17, 0)})})
+
+
+def both_sign(review: Round) -> None:
+    typed = {"sign intent": {"sign_intent": True, "sign_method": "typed"}}
+    b = review.driver("b")
+    walk(b, {**NO_COMMENTS, **APPROVE}, until={"waiting for the other parent"})
+    walk(review.driver("a"), {**NO_COMMENTS, **APPROVE, **typed, "typed signature": {"typed_signature": "Elena Marisol Ortega"}}, until={"signed"})
+    walk(b, {**typed, "typed signature": {"typed_signature": "Daniel James Ortega"}}, until={"signed"})
+
+
+def mediator_signs_and_seals(review: Round) -> bytes:
+    mediator = capture_signature("mediator", method="typed", typed_name="Dana Whitfield", intent_confirmed=True, consent_text="I sign as the mediator.")
+    sign(review.store, review.opened.case_id, mediator, token=None, draft=1)
+    final, _ = finalize(review.store, review.opened.case_id, config=object(), build=lambda *a: b"%PDF-1.7 sealed agreement\n%%EOF\n")
+    return final.pdf
+
+
+def test_a_signed_parent_returning_with_the_link_sees_it_is_signed_then_gets_the_final_copy(tmp_path: Path) -> None:
+    review = Round(tmp_path)
+    both_sign(review)
+
+    returning = review.driver("a")  # a new session with the same link, spent by signing
+    screen = returning.screen()
+    assert screen.id == "signed", screen.subquestion_text
+    assert "Check again" in [label for _value, label in screen.buttons]
+
+    executed = mediator_signs_and_seals(review)
+    returning.answer({})  # Check again
+    final = returning.screen()
+    assert final.id == "final"
+    assert "Download the signed agreement (PDF)" in final.subquestion_text
+    assert returning.file_path("executed_pdf").read_bytes() == executed
+    # The other parent's link, in a session of its own, offers the same file.
+    other = review.driver("b")
+    assert other.screen().id == "final"
+    assert other.file_path("executed_pdf").read_bytes() == executed
+
+
+def test_a_new_draft_starts_the_parents_review_again_in_the_same_session(tmp_path: Path) -> None:
+    review = Round(tmp_path)
+    a = review.driver("a")
+    walk(a, {**NO_COMMENTS, "decision": {"decision": "changes"}, "changes reason": {"changes_reason": "Exchanges at 5 p.m., please."}}, until={"changes sent"})
+    issue_draft(review.store, review.opened.case_id, case=exchanges_at_five())
+
+    ids = walk(a, {**NO_COMMENTS, **APPROVE}, until={"waiting for the other parent"})
+    assert ids == ["welcome", "read the draft", "any comments", "decision", "waiting for the other parent"]
+    assert a.value("parent_link.draft") == 2
+    assert review.state().approved_by == ["a"]
+
+
+def test_a_link_used_to_sign_an_earlier_draft_says_to_ask_for_a_new_one(tmp_path: Path) -> None:
+    review = Round(tmp_path)
+    both_sign(review)
+    issue_draft(review.store, review.opened.case_id, case=exchanges_at_five())
+    screen = review.driver("a").screen()
+    assert screen.id == "link problem"
+    assert "new draft (2)" in screen.subquestion_text and "new link" in screen.subquestion_text
+
+
 # --------------------------------------------------------------------------- plain language, phones, labels
 
 
@@ -223,7 +288,8 @@ def grade(text: str) -> float:
 def all_parent_screens(tmp_path: Path) -> list[h.Screen]:
     review = Round(tmp_path)
     screens: list[h.Screen] = []
-    walk(review.driver("b"), {**NO_COMMENTS, **APPROVE}, until={"waiting for the other parent"}, screens=screens)
+    b = review.driver("b")
+    walk(b, {**NO_COMMENTS, **APPROVE}, until={"waiting for the other parent"}, screens=screens)
     walk(
         review.driver("a"),
         {
@@ -237,7 +303,9 @@ def all_parent_screens(tmp_path: Path) -> list[h.Screen]:
         until={"signed"},
         screens=screens,
     )
-    review.driver("b")
+    walk(b, {"sign intent": {"sign_intent": True, "sign_method": "typed"}, "typed signature": {"typed_signature": "Daniel James Ortega"}}, until={"signed"})
+    mediator_signs_and_seals(review)
+    screens.append(review.driver("a").screen())  # the final copy
     screens.append(h.InterviewDriver(INTERVIEW, url_args={}).screen())
     return screens
 
@@ -246,7 +314,7 @@ def test_parent_screens_read_at_grade_8_or_below(tmp_path: Path) -> None:
     pytest.importorskip("textstat")
     screens = all_parent_screens(tmp_path)
     seen = {s.id for s in screens}
-    assert {"welcome", "read the draft", "comment", "decision", "waiting for the other parent", "sign intent", "typed signature", "signed", "link problem"} <= seen
+    assert {"welcome", "read the draft", "comment", "decision", "waiting for the other parent", "sign intent", "typed signature", "signed", "final", "link problem"} <= seen
     combined = "\n".join(visible_text(s) for s in screens)
     assert grade(combined) <= 8.0, combined
     for screen in screens:

@@ -27,13 +27,16 @@ from docassemble.MediationAgreement.errors import MediationError, SignatureError
 from docassemble.MediationAgreement.review import (
     DEFAULT_CONSENT_TEXT,
     SIGNER_ACKNOWLEDGEMENT,
+    LinkStatus,
     add_comment,
     approve,
     case_state,
     consent_text,
+    executed_for_token,
     finalize,
     issue_draft,
     issue_token,
+    link_status,
     open_case,
     open_draft,
     redline_for,
@@ -235,6 +238,30 @@ def test_a_token_used_to_sign_cannot_be_reused(store: CaseStore, case: Case) -> 
     sign(store, r.case_id, typed("a"), token=r.a, draft=1)
     refused(store, r.case_id, lambda: sign(store, r.case_id, typed("a"), token=r.a, draft=1), "already used to sign")
     refused(store, r.case_id, lambda: add_comment(store, r.case_id, token=r.a, draft=1, section="1.1", text="x"), "already used to sign")
+
+
+def test_a_spent_link_still_reads_its_own_case_and_fetches_the_executed_agreement(store: CaseStore, case: Case, clock: Clock) -> None:
+    r = start(store, case)
+    assert link_status(store, r.case_id, r.a) == LinkStatus("review", party="a", draft=1)
+    approve(store, r.case_id, r.a, draft=1)
+    approve(store, r.case_id, r.b, draft=1)
+    sign(store, r.case_id, typed("a"), token=r.a, draft=1)
+    assert state_for_token(store, r.case_id, r.a).viewer == "a"  # reading only: nothing can be changed with it
+    assert link_status(store, r.case_id, r.a) == LinkStatus("signed", party="a", draft=1)
+    assert link_status(store, r.case_id, r.b).stage == "review"
+    refused(store, r.case_id, lambda: executed_for_token(store, r.case_id, r.a), "not final yet")
+    sign(store, r.case_id, typed("b"), token=r.b, draft=1)
+    sign(store, r.case_id, typed("mediator"), token=None, draft=1)
+    final, _ = finalize(store, r.case_id, config=object(), build=lambda *a: b"%PDF-1.7 executed")
+    for token in (r.a, r.b):
+        assert executed_for_token(store, r.case_id, token).pdf == b"%PDF-1.7 executed"
+    assert link_status(store, r.case_id, r.b) == LinkStatus("final", party="b", draft=1)
+    other = open_case(store, case)
+    refused(store, other.case_id, lambda: executed_for_token(store, other.case_id, r.a), "different case")
+    assert link_status(store, other.case_id, r.a).stage == "problem"
+    clock.advance(days=15)  # links still expire
+    refused(store, r.case_id, lambda: executed_for_token(store, r.case_id, r.a), "expired")
+    assert "expired" in link_status(store, r.case_id, r.a).problem
 
 
 # --------------------------------------------------------------------------- comments and visibility
@@ -560,6 +587,19 @@ def test_cli_round_and_bad_input(tmp_path: Path) -> None:
     assert log.code == 0 and "chain: intact" in log.out and "signed" in log.out
     shown = run_cli("case", "show", cid, "--token", tb, "--out", tmp_path / "b-view", env=env)
     assert shown.code == 0 and (tmp_path / "b-view" / "draft-1.pdf").exists()
+
+    # Sealed: a parent's link, spent by signing, still fetches the executed agreement.
+    from pki import make_pki
+
+    pki = make_pki().write(tmp_path / "pki")
+    assert run_cli("case", "sign", cid, "--draft", "1", "--token", tb, "--typed-name", "Sam Rivera", "--confirm-intent", env=env).code == 0
+    assert run_cli("case", "sign", cid, "--draft", "1", "--mediator", "--typed-name", "Dana Whitfield", "--confirm-intent", env=env).code == 0
+    sealed = run_cli("case", "finalize", cid, "--out", tmp_path / "executed.pdf",
+                     env={**env, "MEDIATION_SIGNING_KEY": str(pki["key"]), "MEDIATION_SIGNING_CERT": str(pki["cert"])})
+    assert sealed.code == 0, sealed.err
+    mine = run_cli("case", "show", cid, "--token", ta, "--out", tmp_path / "a-final", env=env)
+    assert mine.code == 0 and "wrote" in mine.out, mine.err
+    assert (tmp_path / "a-final" / "executed-agreement.pdf").read_bytes() == (tmp_path / "executed.pdf").read_bytes()
 
 
 @pytest.mark.slow

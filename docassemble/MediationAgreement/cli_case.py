@@ -31,6 +31,7 @@ from .review import (
     consent_text,
     current_case,
     draft_version,
+    executed_for_token,
     finalize,
     issue_draft,
     issue_token,
@@ -41,8 +42,10 @@ from .review import (
     revoke_token,
     sign,
     state_for_token,
+    stored_final,
     tokens,
 )
+from .review_report import state_lines, token_status
 from .store import DEFAULT_URL, KEY_FILE_ENV, URL_ENV, CaseStore, StoreSettings, generate_key, iso_z, utc_now
 
 TOKEN_ENV = "MEDIATION_TOKEN"
@@ -82,46 +85,12 @@ sha_option = click.option("--sha256", help="SHA-256 of the draft you read (print
 
 
 def _echo_state(state: CaseState, *, show_tokens: list[Any] | None = None) -> None:
-    click.echo(f"case {state.case_id}: {state.label}")
-    click.echo(f"  status: {state.next_step()}")
-    for d in state.drafts:
-        mark = " (current)" if state.current and d.number == state.current.number else ""
-        click.echo(f"  draft {d.number}{mark}: issued {iso_z(d.issued_at)}, sha256 {d.sha256}")
-    if state.current:
-        for party in ("a", "b"):
-            decision = state.decisions.get(party)
-            text = "no decision yet"
-            if decision:
-                text = f"approved {iso_z(decision.at)}" if decision.approved else f"requested changes {iso_z(decision.at)}: {decision.reason}"
-            click.echo(f"  {state.name(party)}: {text}")
-        for party, sig in state.signatures.items():
-            click.echo(f"  signed by {state.name(party)} ({sig.method}) {iso_z(sig.at)}")
-    if state.comments:
-        click.echo("  comments:")
-        for c in state.comments:
-            private = " [private note: mediator only]" if c.private else ""
-            click.echo(f"    #{c.seq} draft {c.draft}, section {c.section}, {state.name(c.author)}{private}: {c.text}")
-    if show_tokens is not None:
-        now = utc_now()
-        click.echo("  links:")
-        for t in show_tokens:
-            click.echo(f"    {t.token_id}  {state.name(t.party)}  {_token_status(t, now)}")
-    if state.finalized:
-        click.echo(f"  executed agreement sha256 {state.finalized.get('sha256')}")
+    for depth, line in state_lines(state, tokens=show_tokens):
+        click.echo("  " * depth + line)
     if state.chain_problems:
         click.echo("  WARNING: the event log has been altered:", err=True)
         for problem in state.chain_problems:
             click.echo(f"    {problem}", err=True)
-
-
-def _token_status(t: Any, now: Any) -> str:
-    if t.revoked_at:
-        return f"revoked {iso_z(t.revoked_at)}"
-    if t.spent_at:
-        return f"used to sign {iso_z(t.spent_at)}"
-    if now >= t.expires_at:
-        return f"expired {iso_z(t.expires_at)}"
-    return f"valid until {iso_z(t.expires_at)}"
 
 
 def write_draft_files(version: DraftVersion, folder: Path, *, redline: Any = None) -> list[Path]:
@@ -214,7 +183,13 @@ def show_command(case_id: str, token: str | None, out_dir: Path | None, write_ca
 
         write_atomically(write_case, yaml.safe_dump(dump_case(current_case(store, case_id)), sort_keys=False, allow_unicode=True))
         click.echo(f"wrote the case answers to {write_case}")
-    if out_dir is not None and state.current is not None:
+    if out_dir is not None and state.finalized:
+        final = executed_for_token(store, case_id, token) if token else stored_final(store, case_id)
+        if final is not None:
+            path = out_dir / "executed-agreement.pdf"
+            write_atomically(path, final.pdf)
+            click.echo(f"wrote {path} (the signed and sealed agreement)")
+    elif out_dir is not None and state.current is not None:
         version = open_draft(store, case_id, token) if token else draft_version(store, case_id)
         redline = redline_for(store, case_id, version.number) if version.number > 1 else None
         for path in write_draft_files(version, out_dir, redline=redline):
@@ -435,7 +410,7 @@ def tokens_command(case_id: str, issue_for: str | None, revoke_id: str | None, d
     state = case_state(store, case_id)
     now = utc_now()
     for t in tokens(store, case_id):
-        click.echo(f"{t.token_id}  {state.name(t.party)}  {_token_status(t, now)}")
+        click.echo(f"{t.token_id}  {state.name(t.party)}  {token_status(t, now)}")
 
 
 @click.command("demo")

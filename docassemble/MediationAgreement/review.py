@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .case import Case, case_from_data, dump_case
 from .document import AgreementDocument
-from .errors import StoreError
+from .errors import MediationError, StoreError
 from .redline import Redline, RedlineComment, compare, document_from_data
 from .store import CaseSession, CaseStore, DraftRecord, FinalRecord, LogEvent, TokenRecord, canonical_json, iso_z, sha256_hex
 
@@ -216,6 +216,16 @@ class CaseState:
     def name(self, party: str) -> str:
         return self.names.get(party, {"a": "Parent A", "b": "Parent B", "mediator": "Mediator"}.get(party, party))
 
+    def mediator_step(self) -> Literal["draft", "wait", "sign", "seal", "done"]:
+        """What the mediator can do next: issue a draft, wait for the parents, sign, seal, or nothing."""
+        if self.finalized:
+            return "done"
+        if self.current is None:
+            return "draft"
+        if any(p not in self.signatures for p in PARTIES):
+            return "wait"
+        return "sign" if "mediator" not in self.signatures else "seal"
+
     def next_step(self) -> str:
         """One sentence saying what the case waits for."""
         if self.finalized:
@@ -309,10 +319,65 @@ def case_state(store: CaseStore, case_id: str, *, viewer: Viewer = "mediator") -
 
 
 def state_for_token(store: CaseStore, case_id: str, token: str) -> CaseState:
-    """The case as the token's holder sees it (reading checks the token like any action)."""
+    """The case as the token's holder sees it.
+
+    Reading checks the token like any action, except that a link spent by
+    signing still reads: the parent can see that the case waits for the
+    mediator, and fetch the executed agreement once it is sealed.
+    """
     with store.session(case_id) as session:
-        party, _ = _authenticate(session, token, action="read the case")
+        party, _ = _authenticate(session, token, action="read the case", allow_spent=True)
         return _replay(session, party)
+
+
+@dataclass(frozen=True)
+class LinkStatus:
+    """Where a parent's link stands, for their page.
+
+    ``stage`` is ``"problem"`` (``problem`` says why, in plain words),
+    ``"review"`` (read, comment, approve, sign the current draft),
+    ``"signed"`` (they signed it; the case waits for the others) or
+    ``"final"`` (the executed agreement can be downloaded).
+    """
+
+    stage: Literal["problem", "review", "signed", "final"]
+    problem: str = ""
+    party: str = ""
+    draft: int = 0
+
+
+def link_status(store: CaseStore, case_id: str, token: str) -> LinkStatus:
+    """What a parent's link can do now; never raises for a bad link (the reason is in ``problem``)."""
+    if not case_id or not token:
+        return LinkStatus("problem", "This link is not complete.")
+    try:
+        with store.session(case_id) as session:
+            party, token_id = _authenticate(session, token, action="read the case", allow_spent=True)
+            state = _replay(session, party)
+            spent = any(t.token_id == token_id and t.spent_at is not None for t in session.tokens())
+    except MediationError as exc:
+        return LinkStatus("problem", exc.message + (f" ({exc.hint})" if exc.hint else ""))
+    if state.finalized:
+        return LinkStatus("final", party=party, draft=int(state.finalized.get("draft", 0)))
+    current = state.current
+    if current is None:
+        return LinkStatus("problem", "There is no draft to read yet.", party=party)
+    signed = state.signatures.get(party)
+    if signed is not None and signed.draft_sha256 == current.sha256:
+        return LinkStatus("signed", party=party, draft=current.number)
+    if spent:
+        return LinkStatus("problem", f"There is a new draft ({current.number}). This link was used to sign an earlier one (ask the mediator for a new link).", party=party)
+    return LinkStatus("review", party=party, draft=current.number)
+
+
+def executed_for_token(store: CaseStore, case_id: str, token: str) -> FinalRecord:
+    """The sealed executed agreement, for a parent's own link (also one spent by signing)."""
+    with store.session(case_id) as session:
+        _authenticate(session, token, action="download the executed agreement", allow_spent=True)
+        final = session.final()
+        if final is None:
+            raise StoreError(f"case '{case_id}' is not final yet: the executed agreement is made after everyone signs")
+        return final
 
 
 def current_case(store: CaseStore, case_id: str) -> Case:
@@ -411,8 +476,12 @@ def tokens(store: CaseStore, case_id: str) -> list[TokenRecord]:
         return session.tokens()
 
 
-def _authenticate(session: CaseSession, token: str, *, action: str) -> tuple[str, str]:
-    """The party a token stands for, or a :class:`StoreError` saying why not."""
+def _authenticate(session: CaseSession, token: str, *, action: str, allow_spent: bool = False) -> tuple[str, str]:
+    """The party a token stands for, or a :class:`StoreError` saying why not.
+
+    ``allow_spent`` is for reading only: a link spent by signing can no longer
+    change anything, but its holder may still look at their own case.
+    """
     if not isinstance(token, str) or not token.strip():
         raise StoreError(f"a link token is needed to {action}")
     record = session.token_by_hash(_token_hash(token))
@@ -425,7 +494,7 @@ def _authenticate(session: CaseSession, token: str, *, action: str) -> tuple[str
     if record.revoked_at is not None or revoked_in_log:
         when = f" on {iso_z(record.revoked_at)}" if record.revoked_at else ""
         raise StoreError(f"this link was revoked{when}; nothing was changed", hint="ask the mediator for a new link")
-    if record.spent_at is not None:
+    if record.spent_at is not None and not allow_spent:
         raise StoreError(
             f"this link was already used to sign on {iso_z(record.spent_at)} and cannot be used again; nothing was changed",
             hint="ask the mediator for a new link",

@@ -72,3 +72,21 @@ def download(page: Page, link: str | re.Pattern[str], folder: Path, name: str | 
     path = folder / (name or file.suggested_filename)
     file.save_as(str(path))
     return path
+
+
+def sign_in(page: Page, server_url: str, email: str, password: str) -> None:
+    """Sign in on docassemble's own sign-in page (office staff run review rounds signed in)."""
+    page.goto(f"{server_url}/user/sign-in")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(password)
+    page.locator("form [type=submit]").first.click()
+    page.wait_for_url(lambda url: "/user/sign-in" not in url)
+
+
+def follow(page: Page, link: str | re.Pattern[str], timeout: float = 60_000) -> str:
+    """Follow a link that leads to another screen of the interview; returns its heading."""
+    before = page.locator(HEADING).first.element_handle()
+    page.get_by_role("link", name=link).first.click()
+    page.wait_for_function("el => !el.isConnected", arg=before, timeout=timeout)
+    page.locator(HEADING).first.wait_for()
+    return heading(page)

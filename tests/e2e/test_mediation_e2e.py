@@ -6,10 +6,8 @@ Screenshots of every screen go to tests/output/e2e/<test>/ (see conftest.py).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ import yaml
 from .answers import CaseFileAnswerer
 from .conftest import ROOT, ContextFactory, Server, Shots
 from .driver import BrowserInterview, ScreenRecord
-from .pages import download, heading, submit
+from .pages import choose, download, follow, heading, screen_text, sign_in, submit
 from .review_round import MediatorCli, OpenedCase, pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -32,6 +30,7 @@ DRAFT = re.compile(r"^Draft: ")  # the mediator's last screen: the draft, with i
 SIGNED = "You signed the agreement"
 WAITING = "waiting for the other parent"
 LINK_PROBLEM = "We could not open your agreement"
+FINAL = "Your agreement is final"
 
 # After a finding of domestic violence or abuse (DOMAIN.md, case.py cross_field_problems),
 # these choices must not be offered at all, and their clauses must not reach the agreement.
@@ -118,56 +117,61 @@ def test_mediator_completes_joint_example_and_downloads_the_draft(
     assert text == cli_draft_text(cli, saved, tmp_path / "again"), "the PDF the interview made differs from the CLI's"
 
 
-def test_parents_review_comment_approve_and_sign_on_their_phones(
+def test_review_round_from_the_interview_parents_sign_on_their_phones_and_download_the_sealed_agreement(
     new_context: ContextFactory, da_server: Server, shots: Shots, download_dir: Path, tmp_path: Path
 ) -> None:
-    cli = MediatorCli(da_server)
-    case = cli.open_case(JOINT)
-    sha256 = cli.issue_draft(case.case_id, tmp_path / "drafts")
+    # The mediator, signed in as office staff, answers the interview and sends the draft to the parents.
+    desk = new_context().new_page()
+    sign_in(desk, da_server.url, da_server.admin_email, da_server.admin_password)
+    desk.goto(da_server.interview_url(MEDIATOR))
+    mediator = BrowserInterview(desk, mediator_answerer(load(JOINT)), shots, label="mediator-")
+    mediator.run_until(DRAFT)
+    assert follow(desk, "send it to the parents for review").startswith("Review round:")
+    shots.take(desk, "mediator-round-sent")
+    assert "Draft 1 is ready for the parents." in screen_text(desk)
+    links = {party: desk.locator(f"a.parent-link[data-party={party}]").first.get_attribute("href") for party in ("a", "b")}
+    assert all(link and "token=mat_" in link for link in links.values()), links
 
-    mother = open_parent(new_context, cli.review_url(case, "a"), parent_answerer("Can the first weekend start on Saturday?"), shots, "a-")
+    mother = open_parent(new_context, links["a"], parent_answerer("Can the first weekend start on Saturday?"), shots, "a-")
     mother.run_until("read the draft")
     own_copy = download(mother.page, "download it as a PDF", download_dir, "mother-draft.pdf")
-    assert hashlib.sha256(own_copy.read_bytes()).hexdigest() == sha256, "the parent's PDF is not the draft she approves"
+    assert "Elena Marisol Ortega" in pdf_text(own_copy)
     mother.run_until(WAITING)  # she approved; the father has not yet
 
-    father = open_parent(new_context, cli.review_url(case, "b"), parent_answerer("This matches what we agreed."), shots, "b-")
+    father = open_parent(new_context, links["b"], parent_answerer("This matches what we agreed."), shots, "b-")
     father.run_until(SIGNED)
     assert [s.id for s in father.screens][:6] == ["welcome", "read the draft", "any comments", "comment", "another comment", "decision"]
 
     submit(mother.page, "Check again")
     mother.run_until(SIGNED)
 
-    shown = cli.show(case.case_id)
-    assert "Can the first weekend start on Saturday?" in shown and "This matches what we agreed." in shown
-    assert shown.count("(drawn)") == 2, shown
+    # The mediator sees both comments and signatures, signs last and seals.
+    submit(desk, "Check again")
+    shots.take(desk, "mediator-round-signed")
+    round_text = screen_text(desk)
+    assert "Can the first weekend start on Saturday?" in round_text and "This matches what we agreed." in round_text
+    assert round_text.count("(drawn)") == 2, round_text
+    assert follow(desk, "Sign as the mediator") == "Sign as the mediator"
+    choose(desk, "I have read the agreement, and I sign it as the mediator")
+    shots.take(desk, "mediator-signature")
+    submit(desk, "Continue")
+    assert follow(desk, "Seal the executed agreement").startswith("Review round:")
+    shots.take(desk, "mediator-sealed")
+    executed = download(desk, "Download the executed agreement (PDF)", download_dir, "executed.pdf")
 
-    # The mediator signs last and seals (docs/server.md); the office's certificate is a test one.
-    from pki import make_pki
-
-    pki = make_pki().write(tmp_path / "pki")
-    cli.run("case", "sign", case.case_id, "--mediator", "--draft", "1", "--sha256", sha256,
-            "--typed-name", "Dana Whitfield", "--confirm-intent")
-    executed = tmp_path / "executed.pdf"
-    cli.run("case", "finalize", case.case_id, "--out", executed, extra_env={
-        "MEDIATION_SIGNING_KEY": str(pki["key"]), "MEDIATION_SIGNING_CERT": str(pki["cert"]),
-        "MEDIATION_SIGNING_CHAIN": str(pki["ca"])})
-
-    # The parent's link after sealing: a download of the executed agreement, if the interview offers one.
-    again = new_context(phone=True).new_page()
-    again.goto(cli.review_url(case, "a"))
-    shots.take(again, "a-after-finalize")
-    final_links = again.get_by_role("link", name="PDF")
-    if final_links.count():
-        executed = download(again, "PDF", download_dir, "executed.pdf")
-    else:
-        warnings.warn("parent_review.yml offers no download of the executed agreement; "
-                      "verified the file `case finalize --out` wrote instead", stacklevel=1)
-
-    verified = cli.run("verify", executed, "--trust", pki["ca"], "--store", cli.env["MEDIATION_STORE_URL"], check=False)
+    cli = MediatorCli(da_server)
+    verified = cli.run("verify", executed, "--trust", da_server.info["seal_ca"], "--store", cli.env["MEDIATION_STORE_URL"], check=False)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "result: verified" in verified.stdout
     assert "Elena Marisol Ortega (drawn" in verified.stdout and "Daniel James Ortega (drawn" in verified.stdout
+
+    # A parent's link, spent by signing, now offers the same sealed agreement on the phone.
+    again = new_context(phone=True).new_page()
+    again.goto(links["a"])
+    assert heading(again) == FINAL
+    shots.take(again, "a-final")
+    hers = download(again, "Download the signed agreement (PDF)", download_dir, "mother-executed.pdf")
+    assert hers.read_bytes() == executed.read_bytes()
 
 
 def test_a_parents_link_cannot_open_another_case(

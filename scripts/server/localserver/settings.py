@@ -1,4 +1,4 @@
-"""Secrets, docassemble's configuration, its tables, and the case store."""
+"""Secrets, docassemble's configuration, its tables, the case store and the development office seal."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import secrets
 import string
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from .base import HOST, LOCALE, PACKAGE, ROOT, SERVER_FILES, STORE_DB, Layout, Ports, private_dir, run, say, set_stamp, stamp_ok, write_private
 
@@ -107,6 +108,9 @@ def write_config(layout: Layout, ports: Ports, values: dict[str, str], debug: bo
         "dispatch": dispatch(),
         "store_url": store_url(ports, values),
         "store_key": values["store_key"],
+        "seal_key": str(seal_folder(layout) / "office.key"),
+        "seal_cert": str(seal_folder(layout) / "office.pem"),
+        "seal_chain": [str(seal_folder(layout) / "ca.pem")],
     }
     text = template.substitute({k: json.dumps(v) for k, v in fields.items()})
     private_dir(layout.config_dir)
@@ -114,6 +118,21 @@ def write_config(layout: Layout, ports: Ports, values: dict[str, str], debug: bo
         return False
     write_private(layout.config, text)
     return True
+
+
+def seal_folder(layout: Layout) -> Path:
+    return layout.state / "seal"
+
+
+def ensure_office_seal(layout: Layout) -> None:
+    """A DEVELOPMENT-ONLY CA and office seal certificate, so the interview can seal executed agreements."""
+    folder = seal_folder(layout)
+    if all((folder / name).exists() for name in ("ca.pem", "office.pem", "office.key")):
+        return
+    say("making a development-only office seal certificate (.serve/seal/)")
+    private_dir(folder)
+    run([layout.venv / "bin" / "mediation-agreement", "dev-certificate", "--out", folder, "--force",
+         "--office", "Local Test Server (DEVELOPMENT ONLY)"], log=layout.log / "seal.log", what="making the seal certificate")
 
 
 def ensure_case_store(layout: Layout, ports: Ports, values: dict[str, str]) -> None:

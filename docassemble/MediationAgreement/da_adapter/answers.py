@@ -1,4 +1,4 @@
-"""The one module that imports docassemble: interview answers <-> case data.
+"""The mediator's interview: its answers tree <-> case data, the choices it offers, the draft.
 
 The interviews keep their answers in a tree of docassemble objects that has
 the case model's shape, so the mapping is mechanical:
@@ -15,30 +15,20 @@ the case model's shape, so the mapping is mechanical:
 * a blank optional answer (``None`` or ``""``) is left out, so the model's
   default applies.
 
-Everything else is the engine's (the field-path logic is in :mod:`.case_fields`,
-plain Python): :func:`check_answers` (an interview's
-``validation code``) validates the answers so far with the case model and
-raises the engine's own message on the screen's field; :func:`offered_choices`
-lists the clause library's alternatives (with their ``when`` conditions and
-the case model's safety rules applied); :func:`draft_agreement` assembles with
-the same function the CLI uses.  Nothing here decides anything about a case.
-
-Clause libraries: the interview's ``metadata`` (``mediation agreement:
-libraries: [...]``) wins over the server configuration (the same key in
-``config.yml``), which wins over the package's own library.  Each entry is a
-folder path or a package reference such as
-``docassemble.MaricopaOverlay:data/sources/clauses``.
+Everything else is the engine's (the field-path logic is in :mod:`..case_fields`,
+plain Python): :func:`check_answers` (an interview's ``validation code``)
+validates the answers so far with the case model and raises the engine's own
+message on the screen's field; :func:`offered_choices` lists the clause
+library's alternatives (with their ``when`` conditions and the case model's
+safety rules applied); :func:`draft_agreement` assembles with the same
+function the CLI uses.  Nothing here decides anything about a case.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
-import importlib.util
-import os
-import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -49,17 +39,15 @@ from docassemble.base.util import (
     DAFile,
     DAList,
     DAObject,
-    all_variables,
     as_datetime,
-    get_config,
     validation_error,
 )
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .assembly import Choice, assemble, clause_alternatives, selectable_alternatives
-from .case import Case, case_from_data, dump_case, parse_case_text
-from .case_fields import (
+from ..assembly import Choice, assemble, clause_alternatives, selectable_alternatives
+from ..case import Case, case_from_data, dump_case, parse_case_text
+from ..case_fields import (
     allowed_values,
     field_default,
     has_fixed_values,
@@ -72,47 +60,12 @@ from .case_fields import (
     summary_text,
     value_allowed,
 )
-from .case_fields import safety_finding as case_finding
-from .clauses import ClauseLibrary, default_library_dir, load_library
-from .document import AgreementDocument, to_plain_text
-from .errors import CaseValidationError, MediationError
+from ..case_fields import safety_finding as case_finding
+from ..clauses import ClauseLibrary
+from ..document import AgreementDocument, to_plain_text
+from ..errors import CaseValidationError, MediationError
+from .server import clause_library, plain
 
-__all__ = [
-    "CaseAnswers",
-    "ParentAnswers",
-    "ParentLink",
-    "answers_to_data",
-    "both_parents_approved",
-    "case_file_download",
-    "case_file_text",
-    "check_answers",
-    "check_case",
-    "clause_choice_fields",
-    "configured_libraries",
-    "consent_for",
-    "draft_agreement",
-    "draft_downloads",
-    "draft_html",
-    "draft_pdf_file",
-    "field_path",
-    "load_case_upload",
-    "model_default",
-    "offered_choices",
-    "offers",
-    "open_parent_link",
-    "parent_choices",
-    "parent_link_problem",
-    "post_comment",
-    "post_decision",
-    "post_signature",
-    "safety_finding",
-    "section_choices",
-    "section_of",
-    "summary",
-    "topic_heading",
-]
-
-CONFIG_KEY = "mediation agreement"
 FLAG_PREFIX = "has_"
 _DA_INTERNAL = frozenset({"instanceName", "attrList", "has_nonrandom_instance_name"})
 
@@ -325,7 +278,7 @@ def check_answers(answers: DAObject, *sections: str) -> bool:
     problems = [p for section in sections for p in section_problems(data, blanks, section)]
     if problems:
         first = problems[0]
-        validation_error(_plain(first.message), field=variable_for(first.field_path) if first.field_path else None)
+        validation_error(plain(first.message), field=variable_for(first.field_path) if first.field_path else None)
     return True
 
 
@@ -335,7 +288,7 @@ def check_case(answers: DAObject) -> Case:
         return case_from_data(answers_to_data(answers), source="interview answers")
     except CaseValidationError as exc:
         first = exc.problems[0]
-        validation_error(_plain(f"{first.field_path}: {first.message}" if first.field_path else first.message))
+        validation_error(plain(f"{first.field_path}: {first.message}" if first.field_path else first.message))
         raise  # not reached: validation_error raises
 
 
@@ -353,7 +306,7 @@ def offered_choices(answers: DAObject, path: str, **labels: str) -> list[dict[st
     not offered.
     """
     data = answers_to_data(answers)
-    library = _library()
+    library = clause_library()
     alternatives = _library_alternatives(library, path, data)
     allowed = allowed_values(path)
     if alternatives:
@@ -396,7 +349,7 @@ def safety_finding(answers: DAObject) -> bool:
 
 def topic_heading(topic: str) -> str:
     """The agreement's heading for a topic (the libraries may rename it)."""
-    return _library().headings.get(topic, topic.replace("_", " ").capitalize())
+    return clause_library().headings.get(topic, topic.replace("_", " ").capitalize())
 
 
 def offers(answers: DAObject, path: str, value: Any = True, *, data: Mapping[str, Any] | None = None) -> bool:
@@ -418,7 +371,7 @@ def clause_choice_fields(answers: DAObject, topic: str) -> list[dict[str, Any]]:
     """
     data = answers_to_data(answers)
     fields = []
-    for clause in _library().ordered():
+    for clause in clause_library().ordered():
         if clause.topic != topic or not clause.alternatives or clause.select is not None:
             continue
         choices = clause_alternatives(clause, data)
@@ -441,66 +394,19 @@ def model_default(path: str) -> Any:
     return _answer_value(field_default(path))
 
 
-# --------------------------------------------------------------------------- the libraries and the draft
-
-
-def configured_libraries() -> list[Path]:
-    """The ordered clause libraries: interview metadata, else server configuration, else the package's own."""
-    entries: Any = None
-    try:
-        metadata = all_variables(special="metadata") or {}
-    except (AttributeError, KeyError, TypeError):
-        metadata = {}
-    settings = metadata.get(CONFIG_KEY) if isinstance(metadata, Mapping) else None
-    if isinstance(settings, Mapping):
-        entries = settings.get("libraries")
-    if not entries:
-        config = get_config(CONFIG_KEY) or {}
-        entries = config.get("libraries") if isinstance(config, Mapping) else None
-    if not entries:
-        return [default_library_dir()]
-    if isinstance(entries, str):
-        entries = [entries]
-    return [resolve_library(str(e)) for e in entries]
-
-
-def resolve_library(entry: str) -> Path:
-    """A folder path, or ``docassemble.Package:data/sources/folder`` inside an installed package."""
-    match = re.fullmatch(r"([A-Za-z_][\w.]*):(.+)", entry)
-    if match is None:
-        return Path(entry)
-    package, rest = match.groups()
-    spec = importlib.util.find_spec(package)
-    if spec is None or not spec.submodule_search_locations:
-        raise MediationError(f"clause library package '{package}' is not installed", hint=f"install it or fix '{CONFIG_KEY}: libraries' in the configuration")
-    return Path(next(iter(spec.submodule_search_locations))) / rest
-
-
-_LIBRARY_CACHE: dict[tuple[str, ...], ClauseLibrary] = {}
-
-
-def _library() -> ClauseLibrary:
-    dirs = configured_libraries()
-    key = tuple(str(d) for d in dirs)
-    if key not in _LIBRARY_CACHE:
-        _LIBRARY_CACHE.clear()
-        _LIBRARY_CACHE[key] = load_library(dirs)
-    return _LIBRARY_CACHE[key]
-
-
 def draft_agreement(answers: DAObject, *, draft: bool = True) -> AgreementDocument:
     """The agreement, assembled by the engine exactly as ``mediation-agreement assemble`` does."""
     case = check_case(answers)
     try:
-        return assemble(case, _library(), draft=draft)
+        return assemble(case, clause_library(), draft=draft)
     except MediationError as exc:
-        validation_error(_plain(str(exc)))
+        validation_error(plain(str(exc)))
         raise
 
 
 def draft_html(doc: AgreementDocument) -> str:
     """The agreement as an HTML fragment, with the same stylesheet as the full HTML page."""
-    from .render_html import html_stylesheet, render_html_fragment
+    from ..render_html import html_stylesheet, render_html_fragment
 
     return f"<style>{html_stylesheet()}</style>\n{render_html_fragment(doc)}"
 
@@ -511,8 +417,8 @@ def draft_text(doc: AgreementDocument) -> str:
 
 def draft_downloads(doc: AgreementDocument, stem: str = "agreement") -> dict[str, DAFile]:
     """PDF and DOCX of the draft as DAFiles (for download links on the final screen)."""
-    from .render_docx import render_docx
-    from .render_pdf import render_pdf
+    from ..render_docx import render_docx
+    from ..render_pdf import render_pdf
 
     files = {}
     for ext, make in (("pdf", render_pdf), ("docx", render_docx)):
@@ -548,10 +454,10 @@ def load_case_upload(answers: DAObject, upload: Any) -> Case:
     try:
         case = parse_case_text(text, source=getattr(the_file, "filename", "uploaded case file"))
     except CaseValidationError as exc:
-        validation_error(_plain("The case file has problems: " + "; ".join(f"{p.field_path}: {p.message}" if p.field_path else p.message for p in exc.problems[:3])))
+        validation_error(plain("The case file has problems: " + "; ".join(f"{p.field_path}: {p.message}" if p.field_path else p.message for p in exc.problems[:3])))
         raise
     except MediationError as exc:
-        validation_error(_plain(str(exc)))
+        validation_error(plain(str(exc)))
         raise
     fill_answers(answers, case)
     return case
@@ -581,165 +487,3 @@ def variable_for(field_path: str) -> str:
     return "case." + field_path
 
 
-def _plain(message: str) -> str:
-    """Engine messages name fields in snake_case; show them as words."""
-    text = message.strip()
-    return text[:1].upper() + text[1:]
-
-
-# --------------------------------------------------------------------------- a parent's review (parent_review.yml)
-
-
-@dataclass(frozen=True)
-class ParentLink:
-    """What a parent's link opened: their case, their token and the draft they read."""
-
-    case_id: str
-    token: str
-    party: str
-    name: str
-    full_name: str
-    other_name: str
-    draft: int
-    sha256: str
-    sections: tuple[tuple[str, str], ...]
-    html: str
-
-
-def review_store() -> Any:
-    """The case store named in the configuration (``mediation agreement: store url``, ``store key``);
-    unset values come from ``MEDIATION_STORE_URL`` / ``MEDIATION_STORE_KEY`` as for the CLI."""
-    from .store import open_store
-
-    settings = get_config(CONFIG_KEY) or {}
-    settings = settings if isinstance(settings, Mapping) else {}
-    named = (settings.get("store url"), settings.get("store key"), settings.get("store key file"))
-    fallback = tuple(os.environ.get(v) for v in ("MEDIATION_STORE_URL", "MEDIATION_STORE_KEY", "MEDIATION_STORE_KEY_FILE"))
-    store = _STORES.get((*named, *fallback))
-    if store is None:  # one store (one engine and connection pool) per server process, not one per screen
-        store = _STORES[(*named, *fallback)] = open_store(named[0], named[1], key_file=named[2], create=False)
-    return store
-
-
-_STORES: dict[tuple[Any, ...], Any] = {}
-
-
-def _link_args(url_args: Mapping[str, Any]) -> tuple[str, str]:
-    return str(url_args.get("case") or "").strip(), str(url_args.get("token") or "").strip()
-
-
-def parent_link_problem(url_args: Mapping[str, Any]) -> str:
-    """Why the link cannot be used (the engine's words), or ``""``."""
-    from .review import state_for_token
-
-    case_id, token = _link_args(url_args)
-    if not case_id or not token:
-        return "This link is not complete."
-    try:
-        state = state_for_token(review_store(), case_id, token)
-    except MediationError as exc:
-        return _plain(exc.message + (f" ({exc.hint})" if exc.hint else ""))
-    if state.finalized:
-        return "This agreement is already signed by everyone and final."
-    if state.current is None:
-        return "There is no draft to read yet."
-    return ""
-
-
-def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
-    """Open the current draft with the parent's token (the engine logs that the parent read it)."""
-    from .review import open_draft, state_for_token
-
-    case_id, token = _link_args(url_args)
-    store = review_store()
-    state = state_for_token(store, case_id, token)
-    draft = open_draft(store, case_id, token)
-    party = state.viewer
-    other = "b" if party == "a" else "a"
-    parents = draft.case_data
-    full = str(parents[f"parent_{party}"]["full_name"])
-    other_full = str(parents[f"parent_{other}"]["full_name"])
-    sections = tuple((c.number, f"{c.number} {c.title}") for sec in draft.document.sections for c in sec.clauses)
-    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, draft_html(draft.document))
-
-
-def draft_pdf_file(link: ParentLink) -> DAFile:
-    """The PDF of the draft the parent approves (its SHA-256 is what an approval binds to)."""
-    from .review import draft_version
-
-    version = draft_version(review_store(), link.case_id, link.draft)
-    the_file = DAFile("parent_link_pdf")
-    the_file.initialize(filename=f"agreement-draft-{link.draft}.pdf")
-    the_file.write(version.pdf, binary=True)
-    the_file.commit()
-    return the_file
-
-
-def section_choices(link: ParentLink) -> list[dict[str, str]]:
-    return [{"value": number, "label": label} for number, label in link.sections]
-
-
-def post_comment(link: ParentLink, section: str, text: str, private: bool, *, field: str | None = None) -> bool:
-    """``validation code``: store the comment; the engine's refusal is shown on the comment field."""
-    from .review import add_comment
-
-    try:
-        add_comment(review_store(), link.case_id, token=link.token, draft=link.draft, section=section, text=text, private=bool(private))
-    except MediationError as exc:
-        validation_error(_plain(exc.message), field=field)
-    return True
-
-
-def post_decision(link: ParentLink, *, approved: bool, reason: str | None = None, field: str | None = None) -> bool:
-    """``validation code``: approve the draft the parent read, or ask for changes."""
-    from .review import approve, request_changes
-
-    try:
-        if approved:
-            approve(review_store(), link.case_id, link.token, draft=link.draft, sha256=link.sha256)
-        else:
-            request_changes(review_store(), link.case_id, link.token, draft=link.draft, reason=reason or "", sha256=link.sha256)
-    except MediationError as exc:
-        validation_error(_plain(exc.message), field=field)
-    return True
-
-
-def both_parents_approved(link: ParentLink) -> bool:
-    from .review import state_for_token
-
-    state = state_for_token(review_store(), link.case_id, link.token)
-    return len(state.approved_by) == 2 and state.current is not None and state.current.sha256 == link.sha256
-
-
-def consent_for(link: ParentLink) -> str:
-    """The consent text shown before signing (the draft's own electronic-signatures clause)."""
-    from .review import consent_text
-
-    return consent_text(review_store(), link.case_id)
-
-
-def post_signature(link: ParentLink, *, method: str, consent: str, intent: bool, image: Any = None, typed_name: str | None = None, field: str | None = None) -> bool:
-    """``validation code``: capture and record the signature; a refusal is shown on the signature field."""
-    from .review import sign
-    from .signing import capture_signature
-
-    try:
-        png = Path(image.path()).read_bytes() if image is not None else None
-        capture = capture_signature(link.party, method=method, image_png=png, typed_name=typed_name, intent_confirmed=intent is True, consent_text=consent)
-        sign(review_store(), link.case_id, capture, token=link.token, draft=link.draft, sha256=link.sha256, client=_client())
-    except MediationError as exc:
-        validation_error(_plain(exc.message), field=field)
-    return True
-
-
-def _client() -> dict[str, str] | None:
-    from docassemble.base.functions import this_thread
-
-    info = getattr(this_thread, "current_info", None) or {}
-    client = {}
-    if info.get("clientip"):
-        client["ip"] = str(info["clientip"])
-    agent = (info.get("headers") or {}).get("User-Agent")
-    if agent:
-        client["user_agent"] = str(agent)
-    return client or None

@@ -1,0 +1,118 @@
+"""The adapter between docassemble and the engine: the only code that imports docassemble.
+
+An interview's ``modules: [.da_adapter]`` brings in the names below.  The
+adapter asks nothing and decides nothing; it turns interview answers into
+case data and engine results into files, choices and messages:
+
+* :mod:`.answers`: the mediator's interview (answers tree <-> case data, the
+  choices offered, the draft and its downloads, case files);
+* :mod:`.mediator_round`: the review round from the mediator's side (send a
+  draft to the parents, follow it, sign as the mediator, seal);
+* :mod:`.parent`: a parent's review (``parent_review.yml``);
+* :mod:`.server`: the server configuration (clause libraries, the case
+  store, the office seal, who may run review rounds).
+"""
+
+from __future__ import annotations
+
+from .answers import (
+    CaseAnswers,
+    ParentAnswers,
+    answers_to_data,
+    case_file_download,
+    case_file_text,
+    check_answers,
+    check_case,
+    clause_choice_fields,
+    draft_agreement,
+    draft_downloads,
+    draft_html,
+    field_path,
+    load_case_upload,
+    model_default,
+    offered_choices,
+    offers,
+    parent_choices,
+    safety_finding,
+    section_of,
+    summary,
+    topic_heading,
+)
+from .mediator_round import (
+    ReviewRound,
+    executed_agreement_file,
+    may_run_round,
+    mediator_consent,
+    new_parent_link,
+    post_mediator_signature,
+    round_links,
+    round_report,
+    round_state,
+    round_step,
+    seal_executed_agreement,
+    send_draft_for_review,
+)
+from .parent import (
+    ParentLink,
+    both_parents_approved,
+    consent_for,
+    draft_pdf_file,
+    executed_pdf_file,
+    link_moved_on,
+    open_parent_link,
+    parent_link_status,
+    post_comment,
+    post_decision,
+    post_signature,
+    section_choices,
+)
+from .server import configured_libraries
+
+__all__ = [
+    "CaseAnswers",
+    "ParentAnswers",
+    "ParentLink",
+    "ReviewRound",
+    "answers_to_data",
+    "both_parents_approved",
+    "case_file_download",
+    "case_file_text",
+    "check_answers",
+    "check_case",
+    "clause_choice_fields",
+    "configured_libraries",
+    "consent_for",
+    "draft_agreement",
+    "draft_downloads",
+    "draft_html",
+    "draft_pdf_file",
+    "executed_agreement_file",
+    "executed_pdf_file",
+    "field_path",
+    "link_moved_on",
+    "load_case_upload",
+    "may_run_round",
+    "mediator_consent",
+    "model_default",
+    "new_parent_link",
+    "offered_choices",
+    "offers",
+    "open_parent_link",
+    "parent_choices",
+    "parent_link_status",
+    "post_comment",
+    "post_decision",
+    "post_mediator_signature",
+    "post_signature",
+    "round_links",
+    "round_report",
+    "round_state",
+    "round_step",
+    "safety_finding",
+    "seal_executed_agreement",
+    "section_choices",
+    "section_of",
+    "send_draft_for_review",
+    "summary",
+    "topic_heading",
+]

@@ -1,0 +1,191 @@
+"""The mediator's review round, from the mediator's interview (``mediation_round.yml``).
+
+Office staff (signed in, with one of the ``review round privileges``) send the
+draft on screen to the parents: the first time, the case is opened in the
+case store and each parent gets their own link; every later time, the next
+draft is issued from the revised answers, with a redline.  The round screen
+then shows what the case waits for, the parents' decisions, signatures and
+comments (private notes included: this is the mediator's view), and once
+both parents have signed, lets the mediator sign and the office seal the
+executed agreement, which can then be downloaded.
+
+Each step is the review-round engine's (:mod:`..review`), the same the
+``mediation-agreement case`` commands call, on the same store.  A refusal
+goes in ``review_round.message`` and is shown on the round screen.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from docassemble.base.util import DAFile, DAObject, interview_url, user_has_privilege, user_logged_in, validation_error
+
+from ..case import case_from_data
+from ..errors import MediationError
+from ..review_report import state_lines
+from .answers import answers_to_data
+from .server import configured_libraries, plain, review_store, round_privileges, signing_config
+
+PARENT_INTERVIEW = "docassemble.MediationAgreement:data/questions/parent_review.yml"
+
+
+class ReviewRound(DAObject):
+    """This interview session's review round: the stored case, the parents' links, the last outcome."""
+
+    def init(self, *pargs: Any, **kwargs: Any) -> None:
+        super().init(*pargs, **kwargs)
+        self.case_id = ""
+        self.links: dict[str, str] = {}
+        self.message = ""
+
+    @property
+    def started(self) -> bool:
+        return bool(self.case_id)
+
+
+def may_run_round() -> bool:
+    """Whether the signed-in user may send drafts, sign as the mediator and seal."""
+    return bool(user_logged_in() and user_has_privilege(round_privileges()))
+
+
+def _require_staff() -> None:
+    if not may_run_round():
+        raise MediationError("only signed-in office staff can send drafts to the parents, sign as the mediator or seal")
+
+
+def _parent_url(case_id: str, token: str) -> str:
+    return str(interview_url(i=PARENT_INTERVIEW, case=case_id, token=token))
+
+
+def send_draft_for_review(answers: DAObject, review_round: ReviewRound) -> bool:
+    """Open the case (the first time) and issue the next draft from the answers on screen."""
+    from ..review import issue_draft, open_case
+
+    try:
+        _require_staff()
+        case = case_from_data(answers_to_data(answers))
+        store = review_store()
+        if not review_round.started:
+            opened = open_case(store, case)
+            review_round.case_id = opened.case_id
+            review_round.links = {party: _parent_url(opened.case_id, t.token) for party, t in opened.tokens.items()}
+        version = issue_draft(store, review_round.case_id, case=case, libraries=configured_libraries())
+    except MediationError as exc:
+        review_round.message = plain(exc.message)
+        return False
+    again = " Both parents review it again; their earlier approvals no longer count." if version.number > 1 else ""
+    review_round.message = f"Draft {version.number} is ready for the parents.{again}"
+    return True
+
+
+def new_parent_link(review_round: ReviewRound, party: str) -> bool:
+    """A new link for one parent (the old one still works until it expires, unless revoked with the CLI)."""
+    from ..review import issue_token
+
+    try:
+        _require_staff()
+        issued = issue_token(review_store(), review_round.case_id, party)
+    except MediationError as exc:
+        review_round.message = plain(exc.message)
+        return False
+    review_round.links = {**review_round.links, party: _parent_url(review_round.case_id, issued.token)}
+    review_round.message = f"{round_state(review_round).name(party)} has a new link (below)."
+    return True
+
+
+def round_state(review_round: ReviewRound) -> Any:
+    """The case as the mediator sees it (``review.CaseState``)."""
+    from ..review import case_state
+
+    return case_state(review_store(), review_round.case_id)
+
+
+def round_step(review_round: ReviewRound) -> str:
+    """``draft``, ``wait``, ``sign``, ``seal`` or ``done`` (``review.CaseState.mediator_step``)."""
+    return str(round_state(review_round).mediator_step())
+
+
+def round_links(review_round: ReviewRound) -> list[tuple[str, str, str]]:
+    """``(party, "Mother (Elena Marisol Ortega)", url)`` for each link issued in this session."""
+    state = round_state(review_round)
+    return [(party, state.name(party), url) for party, url in sorted(review_round.links.items())]
+
+
+def round_report(review_round: ReviewRound) -> str:
+    """The case in words (the lines ``case show`` prints), as a Markdown list.
+
+    Comments are parents' own words: escaped, so nothing a parent types is
+    read as Markdown or HTML on the mediator's screen.
+    """
+    from ..review import tokens
+
+    state = round_state(review_round)
+    lines = state_lines(state, tokens=tokens(review_store(), review_round.case_id))
+    out = []
+    for depth, text in lines[1:]:  # the first line (case id and names) is the screen's heading
+        out.append("    " * (depth - 1) + "* " + _escape(text))
+    if state.chain_problems:
+        out.append("\n**Warning: the case's event log has been altered.** " + _escape("; ".join(state.chain_problems)))
+    return "\n".join(out)
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")  # the characters Markdown lets a backslash escape
+
+
+def _escape(text: str) -> str:
+    """``text`` shown as it is: HTML escaped, Markdown's characters backslashed, on one line."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", html.escape(text, quote=False)).replace("\n", " ")
+
+
+def mediator_consent(review_round: ReviewRound) -> str:
+    from ..review import consent_text
+
+    return consent_text(review_store(), review_round.case_id)
+
+
+def post_mediator_signature(review_round: ReviewRound, *, typed_name: str, intent: bool, consent: str, field: str | None = None) -> bool:
+    """``validation code``: the mediator signs the current draft, last."""
+    from ..review import sign
+    from ..signing import capture_signature
+    from .parent import client_info
+
+    try:
+        _require_staff()
+        state = round_state(review_round)
+        current = state.current.number if state.current else 0
+        capture = capture_signature("mediator", method="typed", typed_name=typed_name, intent_confirmed=intent is True, consent_text=consent)
+        sign(review_store(), review_round.case_id, capture, token=None, draft=current, client=client_info())
+    except MediationError as exc:
+        validation_error(plain(exc.message), field=field)
+    review_round.message = "Your signature is saved. The agreement can be sealed now."
+    return True
+
+
+def seal_executed_agreement(review_round: ReviewRound) -> bool:
+    """Build, seal and store the executed agreement with the office's certificate."""
+    from ..review import finalize
+
+    try:
+        _require_staff()
+        final, already = finalize(review_store(), review_round.case_id, config=signing_config())
+    except MediationError as exc:
+        review_round.message = plain(exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        return False
+    review_round.message = "The executed agreement was sealed before." if already else f"The executed agreement is sealed (SHA-256 {final.sha256[:16]}…). Each parent can download it with their link."
+    return True
+
+
+def executed_agreement_file(review_round: ReviewRound) -> DAFile:
+    """The sealed executed agreement, for the mediator to download."""
+    from ..review import stored_final
+
+    final = stored_final(review_store(), review_round.case_id)
+    if final is None:
+        raise MediationError(f"case '{review_round.case_id}' is not sealed yet")
+    the_file = DAFile("executed_agreement")
+    the_file.initialize(filename="executed-agreement.pdf")
+    the_file.write(final.pdf, binary=True)
+    the_file.commit()
+    return the_file

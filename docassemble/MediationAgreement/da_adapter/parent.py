@@ -1,0 +1,172 @@
+"""A parent's review (``parent_review.yml``): open the link, read, comment, decide, sign, download.
+
+Every step is the review-round engine's (:mod:`..review`); a refusal comes
+back as the engine's message on the screen's field.  The parent's page asks
+:func:`parent_link_status` on every screen, so a link that was revoked, spent
+by signing, or overtaken by a new draft or by the sealed agreement shows the
+right screen however old the session is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from docassemble.base.util import DAFile, validation_error
+
+from ..errors import MediationError
+from .answers import draft_html
+from .server import plain, review_store
+
+
+@dataclass(frozen=True)
+class ParentLink:
+    """What a parent's link opened: their case, their token and the draft they read."""
+
+    case_id: str
+    token: str
+    party: str
+    name: str
+    full_name: str
+    other_name: str
+    draft: int
+    sha256: str
+    sections: tuple[tuple[str, str], ...]
+    html: str
+
+
+
+
+def _link_args(url_args: Mapping[str, Any]) -> tuple[str, str]:
+    return str(url_args.get("case") or "").strip(), str(url_args.get("token") or "").strip()
+
+
+def parent_link_status(url_args: Mapping[str, Any]) -> Any:
+    """Where the parent's link stands now (``review.LinkStatus``); asked again on every screen."""
+    from ..review import LinkStatus, link_status
+
+    case_id, token = _link_args(url_args)
+    try:
+        status = link_status(review_store(), case_id, token)
+    except MediationError as exc:  # the store itself (configuration, database)
+        status = LinkStatus("problem", exc.message)
+    return replace(status, problem=plain(status.problem)) if status.problem else status
+
+
+def link_moved_on(link: ParentLink, status: Any, url_args: Mapping[str, Any]) -> bool:
+    """True when the parent's answers so far were for another draft or another link (start the review again)."""
+    return link.draft != status.draft or (link.case_id, link.token) != _link_args(url_args)
+
+
+def executed_pdf_file(url_args: Mapping[str, Any]) -> DAFile:
+    """The signed and sealed agreement, for the parent whose link this is."""
+    from ..review import executed_for_token
+
+    case_id, token = _link_args(url_args)
+    final = executed_for_token(review_store(), case_id, token)
+    the_file = DAFile("executed_pdf")
+    the_file.initialize(filename="signed-agreement.pdf")
+    the_file.write(final.pdf, binary=True)
+    the_file.commit()
+    return the_file
+
+
+def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
+    """Open the current draft with the parent's token (the engine logs that the parent read it)."""
+    from ..review import open_draft, state_for_token
+
+    case_id, token = _link_args(url_args)
+    store = review_store()
+    state = state_for_token(store, case_id, token)
+    draft = open_draft(store, case_id, token)
+    party = state.viewer
+    other = "b" if party == "a" else "a"
+    parents = draft.case_data
+    full = str(parents[f"parent_{party}"]["full_name"])
+    other_full = str(parents[f"parent_{other}"]["full_name"])
+    sections = tuple((c.number, f"{c.number} {c.title}") for sec in draft.document.sections for c in sec.clauses)
+    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, draft_html(draft.document))
+
+
+def draft_pdf_file(link: ParentLink) -> DAFile:
+    """The PDF of the draft the parent approves (its SHA-256 is what an approval binds to)."""
+    from ..review import draft_version
+
+    version = draft_version(review_store(), link.case_id, link.draft)
+    the_file = DAFile("parent_link_pdf")
+    the_file.initialize(filename=f"agreement-draft-{link.draft}.pdf")
+    the_file.write(version.pdf, binary=True)
+    the_file.commit()
+    return the_file
+
+
+def section_choices(link: ParentLink) -> list[dict[str, str]]:
+    return [{"value": number, "label": label} for number, label in link.sections]
+
+
+def post_comment(link: ParentLink, section: str, text: str, private: bool, *, field: str | None = None) -> bool:
+    """``validation code``: store the comment; the engine's refusal is shown on the comment field."""
+    from ..review import add_comment
+
+    try:
+        add_comment(review_store(), link.case_id, token=link.token, draft=link.draft, section=section, text=text, private=bool(private))
+    except MediationError as exc:
+        validation_error(plain(exc.message), field=field)
+    return True
+
+
+def post_decision(link: ParentLink, *, approved: bool, reason: str | None = None, field: str | None = None) -> bool:
+    """``validation code``: approve the draft the parent read, or ask for changes."""
+    from ..review import approve, request_changes
+
+    try:
+        if approved:
+            approve(review_store(), link.case_id, link.token, draft=link.draft, sha256=link.sha256)
+        else:
+            request_changes(review_store(), link.case_id, link.token, draft=link.draft, reason=reason or "", sha256=link.sha256)
+    except MediationError as exc:
+        validation_error(plain(exc.message), field=field)
+    return True
+
+
+def both_parents_approved(link: ParentLink) -> bool:
+    from ..review import state_for_token
+
+    state = state_for_token(review_store(), link.case_id, link.token)
+    return len(state.approved_by) == 2 and state.current is not None and state.current.sha256 == link.sha256
+
+
+def consent_for(link: ParentLink) -> str:
+    """The consent text shown before signing (the draft's own electronic-signatures clause)."""
+    from ..review import consent_text
+
+    return consent_text(review_store(), link.case_id)
+
+
+def post_signature(link: ParentLink, *, method: str, consent: str, intent: bool, image: Any = None, typed_name: str | None = None, field: str | None = None) -> bool:
+    """``validation code``: capture and record the signature; a refusal is shown on the signature field."""
+    from ..review import sign
+    from ..signing import capture_signature
+
+    try:
+        png = Path(image.path()).read_bytes() if image is not None else None
+        capture = capture_signature(link.party, method=method, image_png=png, typed_name=typed_name, intent_confirmed=intent is True, consent_text=consent)
+        sign(review_store(), link.case_id, capture, token=link.token, draft=link.draft, sha256=link.sha256, client=client_info())
+    except MediationError as exc:
+        validation_error(plain(exc.message), field=field)
+    return True
+
+
+def client_info() -> dict[str, str] | None:
+    from docassemble.base.functions import this_thread
+
+    info = getattr(this_thread, "current_info", None) or {}
+    client = {}
+    if info.get("clientip"):
+        client["ip"] = str(info["clientip"])
+    agent = (info.get("headers") or {}).get("User-Agent")
+    if agent:
+        client["user_agent"] = str(agent)
+    return client or None

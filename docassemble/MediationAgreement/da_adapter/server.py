@@ -1,0 +1,134 @@
+"""What the server is configured with, and how the engine's messages reach a screen.
+
+The ``mediation agreement`` key of docassemble's configuration (and, for the
+clause libraries, of an interview's ``metadata``) names:
+
+* ``libraries``: the ordered clause libraries (folders, or references such as
+  ``docassemble.MaricopaOverlay:data/sources/clauses``);
+* ``store url``, ``store key`` / ``store key file``: the review rounds' case
+  store (unset values come from ``MEDIATION_STORE_URL`` /
+  ``MEDIATION_STORE_KEY`` / ``MEDIATION_STORE_KEY_FILE``, as for the CLI);
+* ``signing key file``, ``signing certificate file``, ``signing chain files``,
+  ``signing key passphrase``: the office seal for executed agreements
+  (unset: the ``MEDIATION_SIGNING_*`` variables, see docs/signing.md);
+* ``review round privileges``: who may send drafts to parents and seal
+  (default ``[admin, advocate]``).
+
+The clause library and the case store are opened once per server process.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from docassemble.base.util import all_variables, get_config
+
+from ..clauses import ClauseLibrary, default_library_dir, load_library
+from ..errors import MediationError
+
+CONFIG_KEY = "mediation agreement"
+DEFAULT_ROUND_PRIVILEGES = ("admin", "advocate")
+
+
+def server_settings() -> Mapping[str, Any]:
+    """The ``mediation agreement`` section of the server configuration (empty when absent)."""
+    config = get_config(CONFIG_KEY) or {}
+    return config if isinstance(config, Mapping) else {}
+
+
+def plain(message: str) -> str:
+    """Engine messages name fields in snake_case; show them as words."""
+    text = message.strip()
+    return text[:1].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------- clause libraries
+
+
+def configured_libraries() -> list[Path]:
+    """The ordered clause libraries: interview metadata, else server configuration, else the package's own."""
+    entries: Any = None
+    try:
+        metadata = all_variables(special="metadata") or {}
+    except (AttributeError, KeyError, TypeError):
+        metadata = {}
+    in_metadata = metadata.get(CONFIG_KEY) if isinstance(metadata, Mapping) else None
+    if isinstance(in_metadata, Mapping):
+        entries = in_metadata.get("libraries")
+    if not entries:
+        entries = server_settings().get("libraries")
+    if not entries:
+        return [default_library_dir()]
+    if isinstance(entries, str):
+        entries = [entries]
+    return [resolve_library(str(e)) for e in entries]
+
+
+def resolve_library(entry: str) -> Path:
+    """A folder path, or ``docassemble.Package:data/sources/folder`` inside an installed package."""
+    match = re.fullmatch(r"([A-Za-z_][\w.]*):(.+)", entry)
+    if match is None:
+        return Path(entry)
+    package, rest = match.groups()
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise MediationError(f"clause library package '{package}' is not installed", hint=f"install it or fix '{CONFIG_KEY}: libraries' in the configuration")
+    return Path(next(iter(spec.submodule_search_locations))) / rest
+
+
+_LIBRARY_CACHE: dict[tuple[str, ...], ClauseLibrary] = {}
+
+
+def clause_library() -> ClauseLibrary:
+    """The clause library the server is configured with, read once per server process."""
+    dirs = configured_libraries()
+    key = tuple(str(d) for d in dirs)
+    if key not in _LIBRARY_CACHE:
+        _LIBRARY_CACHE.clear()
+        _LIBRARY_CACHE[key] = load_library(dirs)
+    return _LIBRARY_CACHE[key]
+
+
+
+# --------------------------------------------------------------------------- the case store and the seal
+
+
+def review_store() -> Any:
+    """The case store named in the configuration (``mediation agreement: store url``, ``store key``);
+    unset values come from ``MEDIATION_STORE_URL`` / ``MEDIATION_STORE_KEY`` as for the CLI."""
+    from ..store import open_store
+
+    config = server_settings()
+    named = (config.get("store url"), config.get("store key"), config.get("store key file"))
+    fallback = tuple(os.environ.get(v) for v in ("MEDIATION_STORE_URL", "MEDIATION_STORE_KEY", "MEDIATION_STORE_KEY_FILE"))
+    store = _STORES.get((*named, *fallback))
+    if store is None:  # one store (one engine and connection pool) per server process, not one per screen
+        store = _STORES[(*named, *fallback)] = open_store(named[0], named[1], key_file=named[2], create=False)
+    return store
+
+
+_STORES: dict[tuple[Any, ...], Any] = {}
+
+
+def signing_config() -> Any:
+    """The office seal (``signing.SigningConfig``) from the configuration, else from ``MEDIATION_SIGNING_*``."""
+    from ..signing import SigningConfig
+
+    config = server_settings()
+    key, cert = config.get("signing key file"), config.get("signing certificate file")
+    if not key and not cert:
+        return SigningConfig.from_env()
+    chain = config.get("signing chain files") or ()
+    chain = [chain] if isinstance(chain, str) else list(chain)
+    return SigningConfig.from_paths(str(key or ""), str(cert or ""), chain, passphrase=config.get("signing key passphrase"))
+
+
+def round_privileges() -> list[str]:
+    """The docassemble privileges that may run a review round (send drafts, sign as mediator, seal)."""
+    named = server_settings().get("review round privileges") or list(DEFAULT_ROUND_PRIVILEGES)
+    return [named] if isinstance(named, str) else [str(p) for p in named]

@@ -1,0 +1,187 @@
+"""The review round run from the mediator's interview, through docassemble's engine, on a real case store.
+
+Office staff answer the interview, send the draft to the parents from the
+draft screen, follow the round, sign last and seal; each parent uses the
+link the round screen shows, in ``parent_review.yml``.  The executed
+agreement the mediator downloads is checked with ``mediation-agreement verify``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytest.importorskip("docassemble.base")
+
+from . import da_harness as h  # noqa: E402 - first: it stubs the NLTK download docassemble attempts at import
+
+# isort: split
+
+from docassemble.MediationAgreement import da_adapter  # noqa: E402
+from docassemble.MediationAgreement.review import case_state  # noqa: E402
+from docassemble.MediationAgreement.store import generate_key, open_store  # noqa: E402
+
+from .conftest import EXAMPLES, run_cli  # noqa: E402
+from .test_interviews import drive  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+MAIN = "mediation_agreement.yml"
+PARENT = "parent_review.yml"
+JOINT = EXAMPLES / "joint-two-children.yml"
+
+
+class Office:
+    """A case store and an office seal, configured as a server would be."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        from pki import make_pki
+
+        self.key = generate_key()
+        self.url = f"sqlite:///{tmp_path / 'cases.db'}"
+        open_store(self.url, self.key).close()
+        self.pki = make_pki().write(tmp_path / "pki")
+        h.setup({"mediation agreement": {
+            "store url": self.url,
+            "store key": self.key,
+            "signing key file": str(self.pki["key"]),
+            "signing certificate file": str(self.pki["cert"]),
+            "signing chain files": [str(self.pki["ca"])],
+        }})
+        da_adapter.server._LIBRARY_CACHE.clear()
+
+    def cases(self) -> list[Any]:
+        with open_store(self.url, self.key) as store:
+            return store.cases()
+
+
+@pytest.fixture(autouse=True)
+def reset_config() -> Any:
+    yield
+    h.setup()
+
+
+def shown(driver: h.InterviewDriver, screen: h.Screen) -> str:
+    """The screen's words as the browser shows them (Markdown turned into HTML, tags dropped)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", driver.html(screen)))
+
+
+def parent_driver(url: str) -> h.InterviewDriver:
+    query = parse_qs(urlsplit(url).query)
+    assert query["i"] == [da_adapter.mediator_round.PARENT_INTERVIEW]
+    return h.InterviewDriver(PARENT, url_args={"case": query["case"][0], "token": query["token"][0]})
+
+
+def parent_walk(driver: h.InterviewDriver, answers: dict[str, dict[str, Any]], until: str) -> list[str]:
+    ids = []
+    for _ in range(30):
+        screen = driver.screen()
+        ids.append(screen.id)
+        if screen.id == until:
+            return ids
+        driver.answer(answers.get(screen.id, {}))
+    raise AssertionError(f"did not reach {until}: {ids}")
+
+
+def comment_then_approve(text: str) -> dict[str, dict[str, Any]]:
+    return {
+        "any comments": {"parent_comments.there_are_any": True},
+        "comment": {"parent_comments[0].section": "1.1", "parent_comments[0].text": text, "parent_comments[0].private": False},
+        "another comment": {"parent_comments.there_is_another": False},
+        "decision": {"decision": "approve"},
+    }
+
+
+def sign_typed(name: str) -> dict[str, dict[str, Any]]:
+    return {"sign intent": {"sign_intent": True, "sign_method": "typed"}, "typed signature": {"typed_signature": name}}
+
+
+def test_staff_send_the_draft_follow_the_round_sign_last_and_seal(tmp_path: Path) -> None:
+    office = Office(tmp_path)
+    mediator, _ids, screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["advocate"]))
+    assert "send it to the parents for review" in screens[-1].subquestion_text
+
+    mediator.action("send_draft")
+    round_screen = mediator.screen()
+    assert round_screen.id == "review round"
+    assert "Draft 1 is ready for the parents." in round_screen.subquestion_text
+    (case,) = office.cases()
+    links = mediator.value("review_round.links")
+    assert sorted(links) == ["a", "b"] and all(f"case={case.case_id}" in url for url in links.values()), links
+    assert "waiting for Mother (Elena Marisol Ortega) and Father (Daniel James Ortega) to approve" in shown(mediator, round_screen)
+
+    # Sending the same answers again is refused, and said on the round screen.
+    mediator.action("send_draft")
+    assert "identical" in mediator.screen().subquestion_text
+
+    # A parent's words reach the mediator's screen as text, never as markup.
+    a = parent_driver(links["a"])
+    parent_walk(a, comment_then_approve("<script>alert(1)</script> Is *this* [ok](http://x)?"), until="waiting for the other parent")
+    b = parent_driver(links["b"])
+    parent_walk(b, {"any comments": {"parent_comments.there_are_any": False}, "decision": {"decision": "approve"}, **sign_typed("Daniel James Ortega")}, until="signed")
+    parent_walk(a, sign_typed("Elena Marisol Ortega"), until="signed")
+
+    mediator.action("round_screen")
+    screen = mediator.screen()
+    page = mediator.html(screen)
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="http://x"' not in page and "<em>this</em>" not in page
+    assert "Is *this* [ok](http://x)?" in shown(mediator, screen)
+    assert "Sign as the mediator" in screen.subquestion_text and "Seal" not in screen.subquestion_text
+
+    mediator.action("mediator_sign")
+    signing = mediator.screen()
+    assert signing.id == "mediator signature"
+    assert "electronic" in signing.subquestion_text.lower()  # the draft's own consent clause
+    mediator.answer({"mediator_sign_intent": True, "mediator_typed_signature": "Dana Whitfield"})
+    after = mediator.screen()
+    assert after.id == "review round" and "Seal the executed agreement" in after.subquestion_text
+
+    mediator.action("seal_agreement")
+    sealed = mediator.screen()
+    assert "The executed agreement is sealed" in sealed.subquestion_text
+    assert "Download the executed agreement (PDF)" in sealed.subquestion_text
+    executed = mediator.file_path("executed_agreement")
+    with open_store(office.url, office.key) as store:
+        assert case_state(store, case.case_id).finalized is not None
+
+    verified = run_cli("verify", executed, "--trust", office.pki["ca"], "--store", office.url, env={"MEDIATION_STORE_KEY": office.key})
+    assert verified.code == 0, verified.out + verified.err
+    assert "Dana Whitfield" in verified.out
+
+    # Each parent's link (spent by signing) now offers the same sealed file.
+    for url in links.values():
+        parent = parent_driver(url)
+        assert parent.screen().id == "final"
+        assert parent.file_path("executed_pdf").read_bytes() == executed.read_bytes()
+
+
+def test_a_new_link_for_a_parent_replaces_the_one_shown(tmp_path: Path) -> None:
+    Office(tmp_path)
+    mediator, _ids, _screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["admin"]))
+    mediator.action("send_draft")
+    mediator.screen()
+    first = mediator.value("review_round.links")
+    mediator.action("new_link", party="b")
+    screen = mediator.screen()
+    assert "has a new link" in screen.subquestion_text
+    now = mediator.value("review_round.links")
+    assert now["a"] == first["a"] and now["b"] != first["b"]
+    for url in (first["b"], now["b"]):  # the old link works until it expires or is revoked
+        assert parent_driver(url).screen().id == "welcome"
+
+
+def test_without_the_staff_privilege_nothing_is_sent(tmp_path: Path) -> None:
+    office = Office(tmp_path)
+    mediator, _ids, screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["user"]))
+    assert "Office staff who sign in can send this draft" in screens[-1].subquestion_text
+    assert "send it to the parents" not in screens[-1].subquestion_text
+    mediator.action("send_draft")  # a hand-made link to the action
+    screen = mediator.screen()
+    assert screen.id == "draft" and "Only signed-in office staff can send drafts" in screen.subquestion_text
+    assert office.cases() == []
