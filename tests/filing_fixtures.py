@@ -20,7 +20,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
 from docassemble.MediationAgreement.case import Case, case_from_data
-from docassemble.MediationAgreement.forms import text_page_pdf
+from docassemble.MediationAgreement.pdf_files import text_page_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FORMS = Path(__file__).resolve().parents[2] / "shared" / "forms"

@@ -40,7 +40,7 @@ from docassemble.MediationAgreement.coversheet import (
     starter_mapping,
 )
 from docassemble.MediationAgreement.errors import FormError, FormProblems
-from docassemble.MediationAgreement.forms import read_form, read_values
+from docassemble.MediationAgreement.form_fields import read_form, read_values
 
 from .conftest import example_cases, run_cli
 

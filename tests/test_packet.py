@@ -24,8 +24,9 @@ from pypdf import PdfReader, PdfWriter
 from docassemble.MediationAgreement.cli import main
 from docassemble.MediationAgreement.coversheet import fill_cover_sheet
 from docassemble.MediationAgreement.errors import FormError
-from docassemble.MediationAgreement.forms import read_form, read_values, signed_signature_fields, text_page_pdf
+from docassemble.MediationAgreement.form_fields import read_form, read_values, signed_signature_fields
 from docassemble.MediationAgreement.packet import PACKET_FILE, README_FILE, build_packet
+from docassemble.MediationAgreement.pdf_files import text_page_pdf
 
 
 def pages_pdf(*titles: str) -> bytes:

@@ -15,16 +15,10 @@ import pytest
 from pydantic import ValidationError
 
 from docassemble.MediationAgreement.errors import ScheduleError
-from docassemble.MediationAgreement.schedule import (
-    ChildInfo,
-    Layer,
-    compute_nights,
-    easter,
-    holiday_date,
-    month_day,
-    nth_weekday,
-)
+from docassemble.MediationAgreement.holiday_dates import easter, holiday_date, month_day, nth_weekday
+from docassemble.MediationAgreement.schedule import compute_nights
 from docassemble.MediationAgreement.schedule_model import HolidayRule, ParentingTimeSchedule, clock_changes
+from docassemble.MediationAgreement.schedule_timeline import ChildInfo, Layer
 
 YEAR_2027 = (date(2027, 1, 1), date(2027, 12, 31))  # 2027 starts on a Friday; 365 nights
 
@@ -318,7 +312,7 @@ def test_every_schedule_date_must_be_near_the_agreement_date() -> None:
     import yaml
 
     from docassemble.MediationAgreement.case import case_from_data
-    from docassemble.MediationAgreement.schedule import check_case_schedule
+    from docassemble.MediationAgreement.schedule_checks import check_case_schedule
 
     from .conftest import ROOT
 

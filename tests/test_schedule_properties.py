@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docassemble.MediationAgreement.schedule import ChildInfo, compute_nights
+from docassemble.MediationAgreement.schedule import compute_nights
 from docassemble.MediationAgreement.schedule_model import ParentingTimeSchedule, PatternKind
+from docassemble.MediationAgreement.schedule_timeline import ChildInfo
 
 PROFILE = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -18,7 +18,7 @@ from .coversheet import (
     starter_mapping,
 )
 from .errors import FormError, FormProblems
-from .forms import read_form
+from .form_fields import read_form
 from .outputs import write_all, write_atomically
 
 form_option = click.option(
@@ -109,7 +109,7 @@ def fields_command(form_pdf: Path, starter: Path | None, force: bool, as_json: b
 
 
 def _pdf_title(path: Path) -> str | None:
-    from .forms import open_pdf
+    from .pdf_files import open_pdf
 
     reader, _data, _where = open_pdf(path)
     info = reader.metadata

@@ -11,9 +11,11 @@ import click
 from .case import case_from_data
 from .errors import CaseFileError, ScheduleError
 from .outputs import write_all
-from .schedule import PARTIES, check_case_schedule, default_year, overnight_figures
+from .schedule import default_year, overnight_figures
 from .schedule_calendar import render_calendar_pdf, render_ics
+from .schedule_checks import check_case_schedule
 from .schedule_model import Party
+from .schedule_timeline import PARTIES
 from .yamlsource import LineMap, load_with_lines
 
 

@@ -44,18 +44,9 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import FormError, FormProblems, Problem
-from .forms import (
-    FieldInput,
-    FilledForm,
-    FormField,
-    PdfForm,
-    did_you_mean,
-    fill_form,
-    normalise_state,
-    read_form,
-    suggest_field,
-    value_problems,
-)
+from .form_fields import FieldInput, FormField, PdfForm, read_form
+from .form_filling import FilledForm, fill_form
+from .form_values import did_you_mean, normalise_state, suggest_field, value_problems
 from .validation import validation_problems
 from .yamlsource import LineMap, load_with_lines
 

@@ -38,7 +38,9 @@ from pypdf import PdfReader, PdfWriter
 
 from .coversheet import CoverSheetMapping, default_mapping_path, fill_cover_sheet, find_confidential, load_mapping
 from .errors import FormError
-from .forms import PDF_DAMAGE_ERRORS, collect_pypdf_warnings, flatten_pdf, open_pdf, read_form, signed_signature_fields, text_page_pdf
+from .form_fields import read_form, signed_signature_fields
+from .form_flattening import flatten_pdf
+from .pdf_files import PDF_DAMAGE_ERRORS, collect_pypdf_warnings, open_pdf, text_page_pdf
 
 if TYPE_CHECKING:
     from .case import Case

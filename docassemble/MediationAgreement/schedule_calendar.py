@@ -23,19 +23,12 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from .errors import RenderError
-from .schedule import (
-    ChildTimeline,
-    Conflict,
-    HolidayOccurrence,
-    Layer,
-    ParentingTimeline,
-    Period,
-    check_case_schedule,
-    compute_case,
-    compute_year,
-)
+from .schedule import compute_case, compute_year
+from .schedule_checks import check_case_schedule
 from .schedule_model import Party
-from .schedule_text import guard_confidential, tidy
+from .schedule_text import guard_confidential
+from .schedule_timeline import ChildTimeline, Conflict, HolidayOccurrence, Layer, ParentingTimeline, Period
+from .schedule_words import tidy
 from .templating import clock, join_and
 from .typesetting import date_timestamp, typeset
 
