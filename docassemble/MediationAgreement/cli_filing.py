@@ -20,6 +20,7 @@ from .coversheet import (
 from .errors import FormError, FormProblems
 from .form_fields import read_form
 from .outputs import write_all, write_atomically
+from .pdf_files import load_bytes
 
 form_option = click.option(
     "--form",
@@ -163,22 +164,11 @@ def packet_command(case_file: Path, agreement_path: Path, attach_paths: tuple[Pa
     from .packet import build_packet
 
     case = load_case(case_file)
-    agreement = _read_pdf(agreement_path)
-    attachments = [(p.name, _read_pdf(p)) for p in attach_paths]
+    agreement, _ = load_bytes(agreement_path)
+    attachments = [(p.name, load_bytes(p)[0]) for p in attach_paths]
     files = build_packet(case, agreement, attachments, form=form_path, mapping=map_path, flatten=flatten)
     for path in write_all(out_dir, files):
         click.echo(str(path))
-
-
-def _read_pdf(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise FormError("file not found", path=path) from None
-    except IsADirectoryError:
-        raise FormError("is a directory, expected a PDF file", path=path) from None
-    except OSError as exc:
-        raise FormError(f"cannot read file: {exc.strerror}", path=path) from None
 
 
 COMMANDS = [fields_command, coversheet_command, packet_command]

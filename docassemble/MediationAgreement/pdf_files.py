@@ -64,7 +64,8 @@ def collect_pypdf_warnings(notes: list[str]) -> Iterator[None]:
         _COLLECTING.reset(token)
 
 
-def _load_bytes(source: bytes | str | Path, label: str | None) -> tuple[bytes, str]:
+def load_bytes(source: bytes | str | Path, label: str | None = None) -> tuple[bytes, str]:
+    """The bytes of a PDF given as bytes or a path, and a label naming it; a file that cannot be read is a :class:`FormError`."""
     if isinstance(source, bytes):
         return source, label or "<pdf>"
     path = Path(source)
@@ -81,7 +82,7 @@ def _load_bytes(source: bytes | str | Path, label: str | None) -> tuple[bytes, s
 def open_pdf(source: bytes | str | Path, *, label: str | None = None, notes: list[str] | None = None) -> tuple[PdfReader, bytes, str]:
     """Open a PDF for reading; refuse (with :class:`FormError`) one that is not a PDF,
     is damaged beyond reading, or is encrypted."""
-    data, where = _load_bytes(source, label)
+    data, where = load_bytes(source, label)
     if b"%PDF-" not in data[:1024]:
         raise FormError("is not a PDF file (no %PDF- header)", path=where)
     collected: list[str] = [] if notes is None else notes
@@ -153,6 +154,7 @@ def page_count(source: bytes, *, label: str) -> int:
 __all__ = [
     "PDF_DAMAGE_ERRORS",
     "collect_pypdf_warnings",
+    "load_bytes",
     "open_pdf",
     "page_count",
     "text_page_pdf",
