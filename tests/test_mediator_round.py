@@ -185,3 +185,11 @@ def test_without_the_staff_privilege_nothing_is_sent(tmp_path: Path) -> None:
     screen = mediator.screen()
     assert screen.id == "draft" and "Only signed-in office staff can send drafts" in screen.subquestion_text
     assert office.cases() == []
+
+
+def test_a_half_configured_office_seal_is_named() -> None:
+    from docassemble.MediationAgreement.errors import ConfigError
+
+    h.setup({"mediation agreement": {"signing key file": "/etc/mediation/office.key"}})
+    with pytest.raises(ConfigError, match="'mediation agreement: signing certificate file' is not set"):
+        da_adapter.server.signing_config()

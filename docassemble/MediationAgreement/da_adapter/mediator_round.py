@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from docassemble.base.util import DAFile, DAObject, interview_url, user_has_privilege, user_logged_in, validation_error
@@ -102,29 +103,33 @@ def round_state(review_round: ReviewRound) -> Any:
     return case_state(review_store(), review_round.case_id)
 
 
-def round_step(review_round: ReviewRound) -> str:
-    """``draft``, ``wait``, ``sign``, ``seal`` or ``done`` (``review.CaseState.mediator_step``)."""
-    return str(round_state(review_round).mediator_step())
+@dataclass(frozen=True)
+class RoundView:
+    """What the round screen shows, read from the store once per screen."""
+
+    label: str
+    step: str  # draft, wait, sign, seal or done (``review.CaseState.mediator_step``)
+    links: tuple[tuple[str, str, str], ...]  # (party, "Mother (Elena Marisol Ortega)", url) for each link issued here
+    report: str  # the case in words, a Markdown list
 
 
-def round_links(review_round: ReviewRound) -> list[tuple[str, str, str]]:
-    """``(party, "Mother (Elena Marisol Ortega)", url)`` for each link issued in this session."""
+def round_view(review_round: ReviewRound) -> RoundView:
+    """The round as the mediator sees it: one replay of the log, one read of the links."""
+    from ..review import tokens
+
     state = round_state(review_round)
-    return [(party, state.name(party), url) for party, url in sorted(review_round.links.items())]
+    links = tuple((party, state.name(party), url) for party, url in sorted(review_round.links.items()))
+    return RoundView(state.label, str(state.mediator_step()), links, _report(state, tokens(review_store(), review_round.case_id)))
 
 
-def round_report(review_round: ReviewRound) -> str:
-    """The case in words (the lines ``case show`` prints), as a Markdown list.
+def _report(state: Any, links: Any) -> str:
+    """The lines ``case show`` prints, as a Markdown list.
 
     Comments are parents' own words: escaped, so nothing a parent types is
     read as Markdown or HTML on the mediator's screen.
     """
-    from ..review import tokens
-
-    state = round_state(review_round)
-    lines = state_lines(state, tokens=tokens(review_store(), review_round.case_id))
     out = []
-    for depth, text in lines[1:]:  # the first line (case id and names) is the screen's heading
+    for depth, text in state_lines(state, tokens=links)[1:]:  # the first line (case id and names) is the heading
         out.append("    " * (depth - 1) + "* " + _escape(text))
     if state.chain_problems:
         out.append("\n**Warning: the case's event log has been altered.** " + _escape("; ".join(state.chain_problems)))

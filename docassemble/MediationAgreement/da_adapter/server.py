@@ -29,7 +29,7 @@ from typing import Any
 from docassemble.base.util import all_variables, get_config
 
 from ..clauses import ClauseLibrary, default_library_dir, load_library
-from ..errors import MediationError
+from ..errors import ConfigError, MediationError
 
 CONFIG_KEY = "mediation agreement"
 DEFAULT_ROUND_PRIVILEGES = ("admin", "advocate")
@@ -123,6 +123,9 @@ def signing_config() -> Any:
     key, cert = config.get("signing key file"), config.get("signing certificate file")
     if not key and not cert:
         return SigningConfig.from_env()
+    if not key or not cert:
+        missing = "signing key file" if not key else "signing certificate file"
+        raise ConfigError(f"'{CONFIG_KEY}: {missing}' is not set in the configuration", hint="set both the key and the certificate of the office seal")
     chain = config.get("signing chain files") or ()
     chain = [chain] if isinstance(chain, str) else list(chain)
     return SigningConfig.from_paths(str(key or ""), str(cert or ""), chain, passphrase=config.get("signing key passphrase"))
