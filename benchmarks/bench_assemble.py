@@ -17,10 +17,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from docassemble.MediationAgreement.assembly import assemble
-from docassemble.MediationAgreement.case import load_case
-from docassemble.MediationAgreement.clauses import load_library
-from docassemble.MediationAgreement.render import render_outputs
+from docassemble.MediationAgreement.assembly.assemble import assemble
+from docassemble.MediationAgreement.case.model import load_case
+from docassemble.MediationAgreement.library.clauses import load_library
+from docassemble.MediationAgreement.render.formats import render_outputs
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "cases" / "joint-two-children.yml"
 

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from docassemble.MediationAgreement.clauses import TOPICS
-from docassemble.MediationAgreement.lint import _parse, _resolve, lint_library
+from docassemble.MediationAgreement.library.clauses import TOPICS
+from docassemble.MediationAgreement.library.lint import _parse, _resolve, lint_library
 
 CLAUSES = 5000
 

@@ -15,9 +15,9 @@ import statistics
 import time
 from datetime import date, timedelta
 
-from docassemble.MediationAgreement.schedule import compute_nights
-from docassemble.MediationAgreement.schedule_model import ParentingTimeSchedule, Party
-from docassemble.MediationAgreement.schedule_timeline import ChildInfo
+from docassemble.MediationAgreement.case.schedule import ParentingTimeSchedule, Party
+from docassemble.MediationAgreement.schedule.compute import compute_nights
+from docassemble.MediationAgreement.schedule.timeline import ChildInfo
 
 TARGET_MS = 50.0
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from docassemble.MediationAgreement.document import (
+from docassemble.MediationAgreement.assembly.document import (
     AgreementDocument,
     Block,
     BulletList,

@@ -19,8 +19,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, ByteStringObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 
-from docassemble.MediationAgreement.case import Case, case_from_data
-from docassemble.MediationAgreement.pdf_files import text_page_pdf
+from docassemble.MediationAgreement.case.model import Case, case_from_data
+from docassemble.MediationAgreement.forms.pdf_files import text_page_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_FORMS = Path(__file__).resolve().parents[2] / "shared" / "forms"

@@ -19,8 +19,8 @@ from doc_fixtures import sample_agreement
 from PIL import Image, ImageDraw
 from pki import TestPKI, make_pki
 
-from docassemble.MediationAgreement.document import AgreementDocument
-from docassemble.MediationAgreement.signing import SignatureCapture, SigningConfig, capture_signature
+from docassemble.MediationAgreement.assembly.document import AgreementDocument
+from docassemble.MediationAgreement.signing.signatures import SignatureCapture, SigningConfig, capture_signature
 from docassemble.MediationAgreement.store import ZERO_HASH, LogEvent, event_hash
 
 CASE_ID = "c-test-0001"
@@ -99,7 +99,7 @@ class Executed:
 
 
 def build_executed(folder: Path, **seal_options: Any) -> Executed:
-    from docassemble.MediationAgreement.seal import build_executed_pdf
+    from docassemble.MediationAgreement.signing.seal import build_executed_pdf
 
     pki = make_pki()
     paths = pki.write(folder)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from docassemble.MediationAgreement.case import Case, dump_case, load_case, parse_case_text
+from docassemble.MediationAgreement.case.model import Case, dump_case, load_case, parse_case_text
 from docassemble.MediationAgreement.errors import CaseFileError, MediationError
 
 from .conftest import ROOT, example_cases, run_cli

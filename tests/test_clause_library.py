@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from docassemble.MediationAgreement.assembly import assemble, selectable_alternatives
-from docassemble.MediationAgreement.case import dump_case, load_case
-from docassemble.MediationAgreement.clauses import load_library
-from docassemble.MediationAgreement.document import to_plain_text
+from docassemble.MediationAgreement.assembly.assemble import assemble, selectable_alternatives
+from docassemble.MediationAgreement.assembly.document import to_plain_text
+from docassemble.MediationAgreement.case.model import dump_case, load_case
 from docassemble.MediationAgreement.errors import ClauseError, LibraryError
-from docassemble.MediationAgreement.templating import sandbox_environment
+from docassemble.MediationAgreement.library.clauses import load_library
+from docassemble.MediationAgreement.library.templating import sandbox_environment
 
 from .conftest import ROOT, run_cli
 
@@ -75,7 +75,7 @@ def test_grammar_for_one_child_and_several(tmp_path: Path) -> None:
     assert "are the parents of Maya Rivera." in one and "The child lives in Arizona." in one
     data = dump_case(case)
     data["children"].append({"full_name": "Leo Rivera", "date_of_birth": "2019-09-02"})
-    from docassemble.MediationAgreement.case import case_from_data
+    from docassemble.MediationAgreement.case.model import case_from_data
 
     two = to_plain_text(assemble(case_from_data(data), load_library([BASE])))
     assert "are the parents of Maya Rivera and Leo Rivera." in two and "The children live in Arizona." in two
@@ -145,7 +145,7 @@ def test_unknown_clause_id_gets_did_you_mean() -> None:
 
 
 def test_one_child_who_uses_they_is_still_the_child_lives() -> None:
-    from docassemble.MediationAgreement.case import case_from_data
+    from docassemble.MediationAgreement.case.model import case_from_data
 
     data = dump_case(load_case(MINIMAL))
     data["children"][0]["pronouns"] = "they"

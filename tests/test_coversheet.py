@@ -30,17 +30,17 @@ from filing_fixtures import (
 )
 from pypdf import PdfReader
 
-from docassemble.MediationAgreement.case import load_case
+from docassemble.MediationAgreement.case.model import load_case
 from docassemble.MediationAgreement.cli import main
-from docassemble.MediationAgreement.coversheet import (
+from docassemble.MediationAgreement.errors import FormError, FormProblems
+from docassemble.MediationAgreement.forms.coversheet import (
     check_mapping,
     default_mapping_path,
     fill_cover_sheet,
     load_mapping,
     starter_mapping,
 )
-from docassemble.MediationAgreement.errors import FormError, FormProblems
-from docassemble.MediationAgreement.form_fields import read_form, read_values
+from docassemble.MediationAgreement.forms.fields import read_form, read_values
 
 from .conftest import example_cases, run_cli
 

@@ -9,7 +9,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
-from docassemble.MediationAgreement.case import Case, load_case
+from docassemble.MediationAgreement.case.model import Case, load_case
 
 from .conftest import example_cases, run_cli
 

@@ -25,10 +25,10 @@ from filing_fixtures import (
 from pypdf import PdfReader
 
 from docassemble.MediationAgreement.errors import FormError, FormProblems, MediationError
-from docassemble.MediationAgreement.form_fields import read_form, read_values, signed_signature_fields
-from docassemble.MediationAgreement.form_filling import fill_form
-from docassemble.MediationAgreement.form_flattening import flatten_pdf
-from docassemble.MediationAgreement.form_values import check_values, unprintable_characters, value_problems
+from docassemble.MediationAgreement.forms.fields import read_form, read_values, signed_signature_fields
+from docassemble.MediationAgreement.forms.filling import fill_form
+from docassemble.MediationAgreement.forms.flattening import flatten_pdf
+from docassemble.MediationAgreement.forms.values import check_values, unprintable_characters, value_problems
 
 GENERIC_FIELDS = {
     "court_name": "text", "county": "text", "state": "text", "case_number": "text",

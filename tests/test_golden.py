@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from docassemble.MediationAgreement.assembly import assemble
-from docassemble.MediationAgreement.case import load_case
-from docassemble.MediationAgreement.clauses import load_library
-from docassemble.MediationAgreement.document import to_plain_text
+from docassemble.MediationAgreement.assembly.assemble import assemble
+from docassemble.MediationAgreement.assembly.document import to_plain_text
+from docassemble.MediationAgreement.case.model import load_case
+from docassemble.MediationAgreement.library.clauses import load_library
 
 from .conftest import ROOT, example_cases
 

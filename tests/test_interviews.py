@@ -23,21 +23,22 @@ from . import da_harness as h  # noqa: E402 - first: it stubs the NLTK download 
 
 # isort: split
 
-from docassemble.MediationAgreement import case_fields, da_adapter  # noqa: E402
-from docassemble.MediationAgreement.assembly import (  # noqa: E402
+from docassemble.MediationAgreement import da_adapter  # noqa: E402
+from docassemble.MediationAgreement.assembly.assemble import (  # noqa: E402
     assemble_agreement,
     choose_alternative,
 )
-from docassemble.MediationAgreement.case import (  # noqa: E402
+from docassemble.MediationAgreement.assembly.document import to_plain_text  # noqa: E402
+from docassemble.MediationAgreement.case import fields as case_fields  # noqa: E402
+from docassemble.MediationAgreement.case.model import (  # noqa: E402
     Case,
     case_from_data,
     dump_case,
     load_case,
 )
-from docassemble.MediationAgreement.clauses import default_library_dir, load_library  # noqa: E402
-from docassemble.MediationAgreement.document import to_plain_text  # noqa: E402
 from docassemble.MediationAgreement.errors import MediationError  # noqa: E402
-from docassemble.MediationAgreement.templating import case_context  # noqa: E402
+from docassemble.MediationAgreement.library.clauses import default_library_dir, load_library  # noqa: E402
+from docassemble.MediationAgreement.library.templating import case_context  # noqa: E402
 
 from .conftest import EXAMPLES, ROOT, example_cases, run_cli  # noqa: E402
 
@@ -553,8 +554,8 @@ def test_an_optional_radio_left_unselected_counts_as_not_answered() -> None:
 def test_a_blank_optional_number_posted_as_zero_is_not_an_answer() -> None:
     """A browser posts a blank optional integer as 0; where 0 is not allowed it means "not answered"."""
     from docassemble.MediationAgreement import da_adapter
-    from docassemble.MediationAgreement.case import Provisions
-    from docassemble.MediationAgreement.schedule_model import Summer
+    from docassemble.MediationAgreement.case.model import Provisions
+    from docassemble.MediationAgreement.case.schedule import Summer
 
     weeks = Summer.model_fields["weeks_each"]  # int | None, at least 1
     assert da_adapter.answers._blank_number(0, weeks) and da_adapter.answers._blank_number(0.0, weeks)

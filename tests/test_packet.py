@@ -22,11 +22,11 @@ from filing_fixtures import (
 from pypdf import PdfReader, PdfWriter
 
 from docassemble.MediationAgreement.cli import main
-from docassemble.MediationAgreement.coversheet import fill_cover_sheet
 from docassemble.MediationAgreement.errors import FormError
-from docassemble.MediationAgreement.form_fields import read_form, read_values, signed_signature_fields
-from docassemble.MediationAgreement.packet import PACKET_FILE, README_FILE, build_packet
-from docassemble.MediationAgreement.pdf_files import text_page_pdf
+from docassemble.MediationAgreement.forms.coversheet import fill_cover_sheet
+from docassemble.MediationAgreement.forms.fields import read_form, read_values, signed_signature_fields
+from docassemble.MediationAgreement.forms.packet import PACKET_FILE, README_FILE, build_packet
+from docassemble.MediationAgreement.forms.pdf_files import text_page_pdf
 
 
 def pages_pdf(*titles: str) -> bytes:
@@ -164,8 +164,8 @@ def test_a_real_pades_seal_survives_the_packet(tmp_path: Path, case) -> None:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from docassemble.MediationAgreement.seal import seal_pdf
-    from docassemble.MediationAgreement.signing import SigningConfig
+    from docassemble.MediationAgreement.signing.seal import seal_pdf
+    from docassemble.MediationAgreement.signing.signatures import SigningConfig
 
     pki = make_pki()
     paths = pki.write(tmp_path / "pki")

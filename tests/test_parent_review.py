@@ -22,9 +22,9 @@ from . import da_harness as h  # noqa: E402 - first: it stubs the NLTK download 
 
 # isort: split
 
-from docassemble.MediationAgreement.case import load_case  # noqa: E402
+from docassemble.MediationAgreement.case.model import load_case  # noqa: E402
 from docassemble.MediationAgreement.review import case_state, finalize, issue_draft, open_case, sign  # noqa: E402
-from docassemble.MediationAgreement.signing import capture_signature  # noqa: E402
+from docassemble.MediationAgreement.signing.signatures import capture_signature  # noqa: E402
 from docassemble.MediationAgreement.store import generate_key, open_store  # noqa: E402
 
 from .conftest import EXAMPLES  # noqa: E402

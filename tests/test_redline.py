@@ -13,13 +13,13 @@ from doc_fixtures import HOSTILE_NAME, HOSTILE_PIECES, sample_agreement
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docassemble.MediationAgreement.document import (
+from docassemble.MediationAgreement.assembly.document import (
     AgreementDocument,
     ClauseBlock,
     Paragraph,
     Section,
 )
-from docassemble.MediationAgreement.redline import (
+from docassemble.MediationAgreement.review.redline import (
     RedlineComment,
     Segment,
     compare,

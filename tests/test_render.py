@@ -25,25 +25,25 @@ from docx.oxml.ns import qn
 from docx.shared import Inches
 from pypdf import PdfReader
 
-from docassemble.MediationAgreement.document import (
+from docassemble.MediationAgreement.assembly.document import (
     AgreementDocument,
     ClauseBlock,
     Paragraph,
     Table,
 )
 from docassemble.MediationAgreement.errors import MediationError, RenderError
-from docassemble.MediationAgreement.render_docx import (
+from docassemble.MediationAgreement.render.docx import (
     DRAFT_MARK,
     render_docx,
     uses_word_numbering,
 )
-from docassemble.MediationAgreement.render_html import (
+from docassemble.MediationAgreement.render.html import (
     clause_anchor,
     html_stylesheet,
     render_html,
     render_html_fragment,
 )
-from docassemble.MediationAgreement.render_pdf import render_pdf
+from docassemble.MediationAgreement.render.pdf import render_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates"
@@ -258,8 +258,8 @@ def test_pdf_bad_agreement_date_names_the_field() -> None:
 
 
 def test_pdf_layout_error_names_the_template_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    from docassemble.MediationAgreement import render_pdf as module
-    from docassemble.MediationAgreement import typesetting
+    from docassemble.MediationAgreement.render import pdf as module
+    from docassemble.MediationAgreement.render import typesetting
 
     broken = b"#let d = json(bytes(sys.inputs.doc))\n#d.no_such_field\n"
     monkeypatch.setattr(typesetting, "template_source", lambda name: broken)

@@ -21,8 +21,9 @@ from pki import make_pki
 from postgres import postgres_server, postgres_url, store_url  # noqa: F401 (fixtures)
 from sqlalchemy import create_engine, text
 
-from docassemble.MediationAgreement.case import Case, load_case
-from docassemble.MediationAgreement.document import to_plain_text
+from docassemble.MediationAgreement.assembly.document import to_plain_text
+from docassemble.MediationAgreement.case.model import Case, load_case
+from docassemble.MediationAgreement.cli.demo import demo_signature_png
 from docassemble.MediationAgreement.errors import MediationError, SignatureError, StoreError
 from docassemble.MediationAgreement.review import (
     DEFAULT_CONSENT_TEXT,
@@ -45,8 +46,7 @@ from docassemble.MediationAgreement.review import (
     sign,
     state_for_token,
 )
-from docassemble.MediationAgreement.review_demo import demo_signature_png
-from docassemble.MediationAgreement.signing import SigningConfig, capture_signature
+from docassemble.MediationAgreement.signing.signatures import SigningConfig, capture_signature
 from docassemble.MediationAgreement.store import CaseStore, generate_key
 
 from .conftest import ROOT, run_cli
@@ -292,7 +292,7 @@ def test_private_notes_reach_the_mediator_only(store: CaseStore, case: Case) -> 
     for_parents = redline_for(store, r.case_id, 2)
     answered = [c.text for p in for_parents.changes for c in p.answers] + [c.text for c in for_parents.unanswered]
     assert "PRIVATE from B" not in answered and "shared from A" in answered
-    from docassemble.MediationAgreement.redline import redline_html
+    from docassemble.MediationAgreement.review.redline import redline_html
 
     assert "PRIVATE from B" not in redline_html(for_parents)
     for_mediator = redline_for(store, r.case_id, 2, viewer="mediator")
@@ -478,7 +478,7 @@ def seal_config(tmp_path_factory: pytest.TempPathFactory) -> tuple[SigningConfig
 
 
 def test_executed_pdf_verifies_and_tampering_is_caught(store: CaseStore, case: Case, seal_config: tuple[SigningConfig, Path]) -> None:
-    from docassemble.MediationAgreement.verify import verify_pdf
+    from docassemble.MediationAgreement.signing.verify import verify_pdf
 
     config, ca = seal_config
     opened = open_case(store, case)

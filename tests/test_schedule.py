@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from docassemble.MediationAgreement.case.schedule import HolidayRule, ParentingTimeSchedule, clock_changes
 from docassemble.MediationAgreement.errors import ScheduleError
-from docassemble.MediationAgreement.holiday_dates import easter, holiday_date, month_day, nth_weekday
-from docassemble.MediationAgreement.schedule import compute_nights
-from docassemble.MediationAgreement.schedule_model import HolidayRule, ParentingTimeSchedule, clock_changes
-from docassemble.MediationAgreement.schedule_timeline import ChildInfo, Layer
+from docassemble.MediationAgreement.schedule.compute import compute_nights
+from docassemble.MediationAgreement.schedule.holidays import easter, holiday_date, month_day, nth_weekday
+from docassemble.MediationAgreement.schedule.timeline import ChildInfo, Layer
 
 YEAR_2027 = (date(2027, 1, 1), date(2027, 12, 31))  # 2027 starts on a Friday; 365 nights
 
@@ -311,8 +311,8 @@ def test_thanksgiving_from_the_school_calendar_and_custom_dates() -> None:
 def test_every_schedule_date_must_be_near_the_agreement_date() -> None:
     import yaml
 
-    from docassemble.MediationAgreement.case import case_from_data
-    from docassemble.MediationAgreement.schedule_checks import check_case_schedule
+    from docassemble.MediationAgreement.case.model import case_from_data
+    from docassemble.MediationAgreement.schedule.checks import check_case_schedule
 
     from .conftest import ROOT
 
@@ -466,6 +466,6 @@ def test_bad_schedules_name_the_field(data: dict[str, Any], loc: tuple[Any, ...]
 def test_the_module_examples_run() -> None:
     import doctest
 
-    import docassemble.MediationAgreement.schedule as engine
+    import docassemble.MediationAgreement.schedule.compute as engine
 
     assert doctest.testmod(engine).failed == 0

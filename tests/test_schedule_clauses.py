@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
-from docassemble.MediationAgreement.assembly import assemble
-from docassemble.MediationAgreement.case import Case, case_from_data, dump_case, load_case
-from docassemble.MediationAgreement.clauses import ClauseLibrary, load_library
-from docassemble.MediationAgreement.document import AgreementDocument, BulletList, Paragraph, Table, to_plain_text
-from docassemble.MediationAgreement.schedule_text import summarize_schedule
-from docassemble.MediationAgreement.schedule_words import zone_phrase
-from docassemble.MediationAgreement.templating import words
+from docassemble.MediationAgreement.assembly.assemble import assemble
+from docassemble.MediationAgreement.assembly.document import AgreementDocument, BulletList, Paragraph, Table, to_plain_text
+from docassemble.MediationAgreement.case.model import Case, case_from_data, dump_case, load_case
+from docassemble.MediationAgreement.library.clauses import ClauseLibrary, load_library
+from docassemble.MediationAgreement.schedule.text import summarize_schedule
+from docassemble.MediationAgreement.schedule.words import zone_phrase
+from docassemble.MediationAgreement.wording.formats import words
 
 from .conftest import EXAMPLES
 

@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from icalendar import Calendar
 from pypdf import PdfReader
 
-from docassemble.MediationAgreement.case import Case, case_from_data
+from docassemble.MediationAgreement.case.model import Case, case_from_data
 from docassemble.MediationAgreement.cli import main
 from docassemble.MediationAgreement.errors import ScheduleError
-from docassemble.MediationAgreement.schedule import default_year
-from docassemble.MediationAgreement.schedule_calendar import calendar_data, parent_marks, render_calendar_pdf, render_ics
-from docassemble.MediationAgreement.schedule_text import summarize_schedule
+from docassemble.MediationAgreement.render.calendar import calendar_data, parent_marks, render_calendar_pdf, render_ics
+from docassemble.MediationAgreement.schedule.compute import default_year
+from docassemble.MediationAgreement.schedule.text import summarize_schedule
 
 from .conftest import ROOT, run_cli
 

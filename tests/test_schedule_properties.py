@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from docassemble.MediationAgreement.schedule import compute_nights
-from docassemble.MediationAgreement.schedule_model import ParentingTimeSchedule, PatternKind
-from docassemble.MediationAgreement.schedule_timeline import ChildInfo
+from docassemble.MediationAgreement.case.schedule import ParentingTimeSchedule, PatternKind
+from docassemble.MediationAgreement.schedule.compute import compute_nights
+from docassemble.MediationAgreement.schedule.timeline import ChildInfo
 
 PROFILE = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

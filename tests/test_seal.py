@@ -23,11 +23,11 @@ from pki import make_pki
 from pypdf import PdfReader
 from signing_fixtures import CONSENT, DRAFT_SHA256, Executed, build_executed, captures, signature_png, signed_case
 
-from docassemble.MediationAgreement.certificate import RECORD_NAME, CompletionRecord
 from docassemble.MediationAgreement.errors import ConfigError, SignatureError
-from docassemble.MediationAgreement.seal import build_executed_pdf, load_seal_signer
-from docassemble.MediationAgreement.signing import SigningConfig, capture_signature, sha256_hex
-from docassemble.MediationAgreement.verify import verify_pdf
+from docassemble.MediationAgreement.signing.certificate import RECORD_NAME, CompletionRecord
+from docassemble.MediationAgreement.signing.seal import build_executed_pdf, load_seal_signer
+from docassemble.MediationAgreement.signing.signatures import SigningConfig, capture_signature, sha256_hex
+from docassemble.MediationAgreement.signing.verify import verify_pdf
 
 
 @pytest.fixture(scope="module")

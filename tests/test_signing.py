@@ -12,7 +12,7 @@ from PIL import Image
 from signing_fixtures import CONSENT, DRAFT_SHA256, signature_png
 
 from docassemble.MediationAgreement.errors import ConfigError, SignatureError
-from docassemble.MediationAgreement.signing import (
+from docassemble.MediationAgreement.signing.signatures import (
     MAX_IMAGE_BYTES,
     SignatureCapture,
     SigningConfig,

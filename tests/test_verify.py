@@ -15,12 +15,12 @@ from doc_fixtures import sample_agreement
 from pki import make_pki
 from signing_fixtures import Executed, build_executed, flip_byte_in_content, rehash, signed_case
 
-from docassemble.MediationAgreement.certificate import CompletionRecord, SealIdentity, render_certificate
 from docassemble.MediationAgreement.cli import main
 from docassemble.MediationAgreement.errors import ConfigError, SignatureError
-from docassemble.MediationAgreement.seal import attach_certificate, build_executed_pdf, seal_pdf
+from docassemble.MediationAgreement.signing.certificate import CompletionRecord, SealIdentity, render_certificate
+from docassemble.MediationAgreement.signing.seal import attach_certificate, build_executed_pdf, seal_pdf
+from docassemble.MediationAgreement.signing.verify import VerifyReport, verify_pdf
 from docassemble.MediationAgreement.store import CaseStore, generate_key
-from docassemble.MediationAgreement.verify import VerifyReport, verify_pdf
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +90,7 @@ def test_something_that_is_not_a_pdf_is_an_input_error() -> None:
 
 
 def test_an_unsealed_pdf_fails_the_seal_check(executed: Executed) -> None:
-    from docassemble.MediationAgreement.render_pdf import render_pdf
+    from docassemble.MediationAgreement.render.pdf import render_pdf
 
     report = verify_pdf(render_pdf(sample_agreement(draft=False)))
     assert "seal" in failed(report) and "record" in failed(report)
@@ -157,9 +157,9 @@ def test_events_of_another_case_do_not_match(executed: Executed) -> None:
 
 def test_a_record_with_a_broken_chain_fails_even_under_a_valid_seal(executed: Executed) -> None:
     """Seal a PDF whose attached log was altered before sealing: the seal is fine, the log is not."""
-    from docassemble.MediationAgreement.certificate import completion_record
-    from docassemble.MediationAgreement.render_pdf import render_pdf
-    from docassemble.MediationAgreement.seal import executed_document, load_seal_signer, seal_identity
+    from docassemble.MediationAgreement.render.pdf import render_pdf
+    from docassemble.MediationAgreement.signing.certificate import completion_record
+    from docassemble.MediationAgreement.signing.seal import executed_document, load_seal_signer, seal_identity
 
     caps, events = signed_case()
     signer = load_seal_signer(executed.config)

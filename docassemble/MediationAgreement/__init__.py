@@ -5,7 +5,7 @@ The engine is plain Python: load a case, load clause libraries, assemble an
 ``docassemble.MediationAgreement.da_adapter`` is the one module that does.
 """
 
-from .case import Case, load_case
+from .case.model import Case, load_case
 from .errors import MediationError
 
 __all__ = ["Case", "MediationError", "load_case"]

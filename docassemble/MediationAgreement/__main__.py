@@ -1,5 +1,5 @@
 """``python -m docassemble.MediationAgreement`` runs the command-line tool."""
 
-from .cli import main
+from .cli.app import main
 
 raise SystemExit(main())

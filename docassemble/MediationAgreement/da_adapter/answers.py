@@ -6,7 +6,7 @@ the case model's shape, so the mapping is mechanical:
 * ``case`` is a :class:`CaseAnswers`; ``case.parent_a.full_name`` is the case
   file's ``parent_a.full_name``; lists (``case.children``) are ``DAList`` s of
   ``DAObject`` s; ``case.choices`` is a ``DADict``.  The tree is built from
-  :class:`~docassemble.MediationAgreement.case.Case` itself, so a field added
+  :class:`~docassemble.MediationAgreement.case.model.Case` itself, so a field added
   to the model is a field the interview can ask.
 * an optional section is kept or dropped by a yes/no named ``has_<field>``
   beside it (``case.safety.has_protective_order``, ``case.has_child_support``);
@@ -45,9 +45,9 @@ from docassemble.base.util import (
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from ..assembly import Choice, assemble, clause_alternatives, selectable_alternatives
-from ..case import Case, case_from_data, dump_case, parse_case_text
-from ..case_fields import (
+from ..assembly.assemble import Choice, assemble, clause_alternatives, selectable_alternatives
+from ..assembly.document import AgreementDocument, to_plain_text
+from ..case.fields import (
     allowed_values,
     field_default,
     has_fixed_values,
@@ -60,10 +60,10 @@ from ..case_fields import (
     summary_text,
     value_allowed,
 )
-from ..case_fields import safety_finding as case_finding
-from ..clauses import ClauseLibrary
-from ..document import AgreementDocument, to_plain_text
+from ..case.fields import safety_finding as case_finding
+from ..case.model import Case, case_from_data, dump_case, parse_case_text
 from ..errors import CaseValidationError, MediationError
+from ..library.clauses import ClauseLibrary
 from .server import clause_library, plain
 
 FLAG_PREFIX = "has_"
@@ -406,7 +406,7 @@ def draft_agreement(answers: DAObject, *, draft: bool = True) -> AgreementDocume
 
 def draft_html(doc: AgreementDocument) -> str:
     """The agreement as an HTML fragment, with the same stylesheet as the full HTML page."""
-    from ..render_html import html_stylesheet, render_html_fragment
+    from ..render.html import html_stylesheet, render_html_fragment
 
     return f"<style>{html_stylesheet()}</style>\n{render_html_fragment(doc)}"
 
@@ -417,8 +417,8 @@ def draft_text(doc: AgreementDocument) -> str:
 
 def draft_downloads(doc: AgreementDocument, stem: str = "agreement") -> dict[str, DAFile]:
     """PDF and DOCX of the draft as DAFiles (for download links on the final screen)."""
-    from ..render_docx import render_docx
-    from ..render_pdf import render_pdf
+    from ..render.docx import render_docx
+    from ..render.pdf import render_pdf
 
     files = {}
     for ext, make in (("pdf", render_pdf), ("docx", render_docx)):

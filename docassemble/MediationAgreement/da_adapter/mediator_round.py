@@ -23,9 +23,9 @@ from typing import Any
 
 from docassemble.base.util import DAFile, DAObject, interview_url, user_has_privilege, user_logged_in, validation_error
 
-from ..case import case_from_data
+from ..case.model import case_from_data
 from ..errors import MediationError
-from ..review_report import state_lines
+from ..review.report import state_lines
 from .answers import answers_to_data
 from .server import configured_libraries, plain, review_store, round_privileges, signing_config
 
@@ -153,7 +153,7 @@ def mediator_consent(review_round: ReviewRound) -> str:
 def post_mediator_signature(review_round: ReviewRound, *, typed_name: str, intent: bool, consent: str, field: str | None = None) -> bool:
     """``validation code``: the mediator signs the current draft, last."""
     from ..review import sign
-    from ..signing import capture_signature
+    from ..signing.signatures import capture_signature
     from .parent import client_info
 
     try:

@@ -148,7 +148,7 @@ def consent_for(link: ParentLink) -> str:
 def post_signature(link: ParentLink, *, method: str, consent: str, intent: bool, image: Any = None, typed_name: str | None = None, field: str | None = None) -> bool:
     """``validation code``: capture and record the signature; a refusal is shown on the signature field."""
     from ..review import sign
-    from ..signing import capture_signature
+    from ..signing.signatures import capture_signature
 
     try:
         png = Path(image.path()).read_bytes() if image is not None else None

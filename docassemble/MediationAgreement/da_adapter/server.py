@@ -28,8 +28,8 @@ from typing import Any
 
 from docassemble.base.util import all_variables, get_config
 
-from ..clauses import ClauseLibrary, default_library_dir, load_library
 from ..errors import ConfigError, MediationError
+from ..library.clauses import ClauseLibrary, default_library_dir, load_library
 
 CONFIG_KEY = "mediation agreement"
 DEFAULT_ROUND_PRIVILEGES = ("admin", "advocate")
@@ -117,7 +117,7 @@ _STORES: dict[tuple[Any, ...], Any] = {}
 
 def signing_config() -> Any:
     """The office seal (``signing.SigningConfig``) from the configuration, else from ``MEDIATION_SIGNING_*``."""
-    from ..signing import SigningConfig
+    from ..signing.signatures import SigningConfig
 
     config = server_settings()
     key, cert = config.get("signing key file"), config.get("signing certificate file")

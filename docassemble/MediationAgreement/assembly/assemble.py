@@ -1,0 +1,446 @@
+"""Putting an agreement together: choose clauses, number them, render them.
+
+Three passes over the combined library: *select* the clauses whose ``when``
+holds and the alternative each uses; *number* sections (one per topic that has
+clauses) and clauses, so ``ref('clause.id')`` can name "Section 4.2"; *render*
+each clause in the sandbox and split its text into paragraphs, lists and the
+engine's tables.  The result is one :class:`~.document.AgreementDocument`
+that every output format reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from jinja2 import TemplateError
+from jinja2.exceptions import SecurityError, UndefinedError
+from pydantic import BaseModel, ValidationError
+
+from ..case.model import Case
+from ..errors import AssemblyError, ClauseError, MediationError
+from ..library.clauses import Clause, ClauseLibrary, load_library
+from ..library.templating import case_context, sandbox_environment
+from ..wording.formats import longdate
+from .document import (
+    AgreementDocument,
+    Block,
+    BulletList,
+    ClauseBlock,
+    Paragraph,
+    Section,
+    SignatureLine,
+    Table,
+)
+
+TABLE_DIRECTIVE = re.compile(r"^\[\[table:([a-z_]+)\]\]$")
+
+
+@dataclass(frozen=True)
+class Selected:
+    """A clause chosen for this case, with the alternative it uses (if any)."""
+
+    clause: Clause
+    alternative: str | None
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An alternative offered to the mediator: value, label and plain-language help."""
+
+    value: str
+    label: str
+    help: str | None
+    clause_id: str
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+@lru_cache(maxsize=4096)
+def _expression(source: str) -> Callable[..., Any]:
+    return sandbox_environment().compile_expression(source, undefined_to_none=False)
+
+
+def evaluate(clause: Clause, expression: str, context: Mapping[str, Any], *, what: str, line: int | None) -> Any:
+    """Evaluate a clause's ``when``/``select`` expression, errors naming clause, file and line."""
+    try:
+        return _expression(expression)(**context)
+    except (TemplateError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
+        raise ClauseError(f"{what} `{expression}` failed: {_describe(exc)}", path=clause.source, line=line, clause_id=clause.id) from None
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, SecurityError):
+        return f"refused by the sandbox: {exc}"
+    if isinstance(exc, UndefinedError):
+        return f"{exc.message} (check the name against `mediation-agreement schema` and docs/clause-format.md)"
+    return str(exc) or exc.__class__.__name__
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def choose_alternative(clause: Clause, case: Case, context: Mapping[str, Any]) -> str | None:
+    """The alternative this case uses, or ``None`` when none applies (the clause is left out)."""
+    if clause.select is not None:
+        value = evaluate(clause, clause.select, context, what="select", line=clause.line_of("select"))
+        name = getattr(value, "value", value)
+        name = None if name is None else str(name)
+    else:
+        name = case.choices.get(clause.id, clause.default)
+        if name is not None and name not in clause.alternatives:
+            options = ", ".join(clause.alternatives)
+            raise AssemblyError(f"choice '{name}' is not an alternative of this clause (choose one of: {options})", field_path=f"choices.{clause.id}", clause_id=clause.id)
+    if name is None or name not in clause.alternatives:
+        return None
+    alt = clause.alternatives[name]
+    if alt.when is not None and not evaluate(clause, alt.when, context, what="when", line=clause.line_of("alternatives", name, "when")):
+        return None
+    return name
+
+
+def select_clauses(case: Case, library: ClauseLibrary) -> list[Selected]:
+    """The clauses that apply to this case, in outline order."""
+    context = case_context(case)
+    chosen: list[Selected] = []
+    excluded = set(case.excluded_clauses)
+    unknown = excluded - set(library.clauses)
+    if unknown:
+        raise AssemblyError(f"excluded_clauses names unknown clause(s): {', '.join(sorted(unknown))}", field_path="excluded_clauses")
+    for clause in library.ordered():
+        if clause.id in excluded:
+            continue
+        if clause.when is not None and not evaluate(clause, clause.when, context, what="when", line=clause.line_of("when")):
+            continue
+        if clause.alternatives:
+            alternative = choose_alternative(clause, case, context)
+            if alternative is None:
+                continue
+            chosen.append(Selected(clause, alternative))
+        else:
+            chosen.append(Selected(clause, None))
+    return chosen
+
+
+def offered_alternatives(clause: Clause, context: Mapping[str, Any]) -> list[Choice]:
+    """The alternatives of ``clause`` whose ``when`` holds in ``context``.
+
+    An alternative whose ``when`` cannot be decided yet (the answers it reads
+    are missing) is not offered: never offer what the library may rule out.
+    """
+    offered: list[Choice] = []
+    for alt in clause.alternatives.values():
+        if alt.when is not None:
+            try:
+                allowed = bool(_expression(alt.when)(**context))
+            except (TemplateError, ValueError, TypeError, AttributeError, KeyError):
+                allowed = False
+            if not allowed:
+                continue
+        offered.append(Choice(alt.name, alt.label, alt.help, clause.id))
+    return offered
+
+
+def clause_alternatives(clause: Clause, case_data: Mapping[str, Any]) -> list[Choice]:
+    """Alternatives of one clause offered for a partly answered case (the interviews' wording choices)."""
+    return offered_alternatives(clause, case_context_from_partial(case_data))
+
+
+def selectable_alternatives(library: ClauseLibrary, select: str, case_data: Mapping[str, Any]) -> list[Choice]:
+    """Alternatives the mediator may be offered for a case field (the interviews' choices).
+
+    ``select`` is the field path a clause selects on (``case.decision_making.kind``);
+    ``case_data`` is the case as answered so far.  Alternatives whose ``when``
+    is false for that data (joint decision-making after a safety finding) are
+    not offered.
+    """
+    context = case_context_from_partial(case_data)
+    offered: list[Choice] = []
+    for clause in library.ordered():
+        if clause.select != select:
+            continue
+        for choice in offered_alternatives(clause, context):
+            if all(c.value != choice.value for c in offered):
+                offered.append(choice)
+    return offered
+
+
+# --------------------------------------------------------------------------- numbering and rendering
+
+
+def _number(selected: Sequence[Selected], library: ClauseLibrary) -> tuple[list[tuple[str, int, list[tuple[Selected, str]]]], dict[str, str]]:
+    sections: list[tuple[str, int, list[tuple[Selected, str]]]] = []
+    numbers: dict[str, str] = {}
+    for item in selected:
+        if not sections or sections[-1][0] != item.clause.topic:
+            sections.append((item.clause.topic, len(sections) + 1, []))
+        topic, section_no, items = sections[-1]
+        number = f"{section_no}.{len(items) + 1}"
+        items.append((item, number))
+        numbers[item.clause.id] = number
+    return sections, numbers
+
+
+def reference_resolver(numbers: Mapping[str, str], library: ClauseLibrary) -> Callable[[str], str]:
+    """``ref('clause.id')`` -> ``Section 4.2``; an error if that clause is not in this agreement."""
+
+    def ref(clause_id: str) -> str:
+        if clause_id not in numbers:
+            known = "it is not in the library" if clause_id not in library.clauses else "it is not part of this agreement (its `when` is false or it was excluded)"
+            raise ValueError(f"ref('{clause_id}'): {known}")
+        return f"Section {numbers[clause_id]}"
+
+    return ref
+
+
+def clause_numbers(selected: Sequence[Selected], library: ClauseLibrary) -> dict[str, str]:
+    """Clause id -> number (``4.2``) for the selected clauses."""
+    return _number(selected, library)[1]
+
+
+def _template_line(tb: TracebackType | None) -> int | None:
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == "<template>":
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def render_clause(item: Selected, context: Mapping[str, Any]) -> str:
+    """Render one clause's text in the sandbox; errors name the clause, file and line."""
+    clause = item.clause
+    template = clause.compiled(item.alternative)
+    try:
+        return template.render(**context)
+    except MediationError:
+        raise
+    except (TemplateError, ValueError, TypeError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        offset = _template_line(exc.__traceback__)
+        line = clause.text_start_line(item.alternative) + offset - 1 if offset else clause.text_start_line(item.alternative)
+        raise ClauseError(f"cannot render text: {_describe(exc)}", path=clause.source, line=line, clause_id=clause.id) from None
+
+
+def text_to_blocks(text: str, tables: Mapping[str, Callable[[], Table]], *, clause: Clause) -> tuple[Block, ...]:
+    """Split rendered text into paragraphs, bulleted lists and engine tables."""
+    blocks: list[Block] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        lines = [ln.strip() for ln in chunk.strip().splitlines() if ln.strip()]
+        if not lines:
+            continue
+        table = TABLE_DIRECTIVE.match(lines[0]) if len(lines) == 1 else None
+        if table:
+            name = table.group(1)
+            if name not in tables:
+                raise ClauseError(f"unknown table '[[table:{name}]]' (known: {', '.join(sorted(tables))})", path=clause.source, clause_id=clause.id)
+            blocks.append(tables[name]())
+            continue
+        paragraph: list[str] = []
+        items: list[str] = []
+        for ln in lines:
+            if ln.startswith("- "):
+                if paragraph:
+                    blocks.append(Paragraph(" ".join(paragraph)))
+                    paragraph = []
+                items.append(ln[2:].strip())
+            elif items and not paragraph and not ln.startswith("- ") and blocks is not None and _continues(ln):
+                items[-1] = f"{items[-1]} {ln}"
+            else:
+                if items:
+                    blocks.append(BulletList(tuple(items)))
+                    items = []
+                paragraph.append(ln)
+        if paragraph:
+            blocks.append(Paragraph(" ".join(paragraph)))
+        if items:
+            blocks.append(BulletList(tuple(items)))
+    return tuple(blocks)
+
+
+def _continues(line: str) -> bool:
+    """A wrapped list item continues on a line that starts in lower case."""
+    return line[:1].islower()
+
+
+def tables_for(case: Case) -> dict[str, Callable[[], Table]]:
+    def holidays() -> Table:
+        summary = case_context(case)["schedule"]
+        return Table(tuple(summary.holiday_header), tuple(tuple(r) for r in summary.holiday_rows))
+
+    def overnights() -> Table:
+        summary = case_context(case)["schedule"]
+        return Table(tuple(summary.overnight_header), tuple(tuple(r) for r in summary.overnight_rows))
+
+    return {"holidays": holidays, "overnights": overnights}
+
+
+# --------------------------------------------------------------------------- the whole agreement
+
+
+def assemble(case: Case, library: ClauseLibrary, *, draft: bool = True, today: date | None = None) -> AgreementDocument:
+    """Assemble the agreement for ``case`` from ``library``."""
+    selected = select_clauses(case, library)
+    numbered, numbers = _number(selected, library)
+    headings = library.headings
+    context = case_context(case, ref=reference_resolver(numbers, library))
+    tables = tables_for(case)
+    sections = []
+    for topic, section_no, items in numbered:
+        clauses = []
+        for item, number in items:
+            text = render_clause(item, context)
+            blocks = text_to_blocks(text, tables, clause=item.clause)
+            if not blocks:
+                continue
+            clauses.append(ClauseBlock(item.clause.id, number, item.clause.title, blocks, item.alternative))
+        sections.append(Section(topic, section_no, headings[topic], tuple(clauses)))
+
+    doc = _frame(case, tuple(sections), draft=draft, today=today, library=library)
+    assert_no_confidential_text(doc, case)
+    return doc
+
+
+def assemble_agreement(
+    case: Case,
+    libraries: Sequence[str | Path] | None = None,
+    *,
+    draft: bool = True,
+    today: date | None = None,
+) -> AgreementDocument:
+    """Load the libraries (the package's own when ``None``) and assemble."""
+    return assemble(case, load_library(libraries), draft=draft, today=today)
+
+
+def _frame(case: Case, sections: tuple[Section, ...], *, draft: bool, today: date | None, library: ClauseLibrary) -> AgreementDocument:
+    when = case.agreement_date or today or date.today()
+    a, b = case.parent_a, case.parent_b
+    petitioner, respondent = (a, b) if case.court.petitioner == "a" else (b, a)
+    if case.office.document_kind == "memorandum":
+        title = "Memorandum of Understanding"
+        subtitle = "Parenting Plan and Child Support — for review by each parent's counsel before filing"
+    else:
+        title = "Stipulated Parenting Plan and Child Support Agreement"
+        subtitle = "Reached in mediation"
+    caption = [case.court.name, f"In and for the County of {case.court.county}"]
+    caption.append(f"Case No. {case.court.case_number}" if case.court.case_number else "Case No. (to be assigned)")
+    role = {"a": _role(case, "a"), "b": _role(case, "b")}
+    parties = (
+        f"{petitioner.full_name} (“{petitioner.short_name}”), Petitioner, and "
+        f"{respondent.full_name} (“{respondent.short_name}”), Respondent"
+    )
+    signatures = (
+        SignatureLine("a", a.full_name, role["a"], "I have read this agreement, I understand it, and I sign it voluntarily."),
+        SignatureLine("b", b.full_name, role["b"], "I have read this agreement, I understand it, and I sign it voluntarily."),
+        SignatureLine(
+            "mediator",
+            case.mediator.full_name,
+            f"Mediator, {case.mediator.organization}",
+            "I mediated this agreement as a neutral. I do not represent either parent and gave no legal advice.",
+        ),
+    )
+    return AgreementDocument(
+        title=title,
+        subtitle=subtitle,
+        court_caption=tuple(caption),
+        parties_line=parties,
+        preamble=(),
+        sections=sections,
+        signatures=signatures,
+        draft=draft,
+        date_text=longdate(when),
+        initials_each_page=case.office.initials_each_page,
+        initials_labels=(a.short_name, b.short_name),
+        metadata={
+            "date_iso": when.isoformat(),
+            "office": case.office.name,
+            "document_kind": case.office.document_kind,
+            "library": " + ".join(info.name for info in library.libraries),
+        },
+    )
+
+
+def _role(case: Case, party: str) -> str:
+    parent = case.parent(party)  # type: ignore[arg-type]
+    side = "Petitioner" if case.court.petitioner == party else "Respondent"
+    kind = {"mother": "Mother", "father": "Father", "parent": "Parent"}[parent.role]
+    return f"{kind} and {side}"
+
+
+def assert_no_confidential_text(doc: AgreementDocument, case: Case) -> None:
+    """Refuse a document that would print a confidential address (defence in depth)."""
+    from .document import to_plain_text
+
+    text = to_plain_text(doc).casefold()
+    for key in ("parent_a", "parent_b"):
+        address = getattr(case, key).address
+        if address is None or not address.confidential:
+            continue
+        for needle in (address.street, f"{address.city}, {address.state} {address.postal_code}"):
+            if needle.casefold() in text:
+                raise AssemblyError(
+                    "the agreement would print a confidential address; no output was written",
+                    field_path=f"{key}.address",
+                    hint="find the clause that prints it (`mediation-agreement clauses --case`) and remove the address",
+                )
+
+
+# --------------------------------------------------------------------------- partial cases (interviews)
+
+
+class _DataView:
+    """Attribute access over a partly answered case, for evaluating ``when`` during an interview."""
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self._data = data
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        try:
+            value = self._data[name]
+        except KeyError:
+            raise AttributeError(f"no answer yet for '{name}'") from None
+        return _DataView(value) if isinstance(value, Mapping) else value
+
+
+def case_context_from_partial(case_data: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``when`` context from partial answers: complete sections become model objects."""
+    try:
+        return case_context(Case.model_validate(case_data))
+    except ValidationError:
+        pass
+    view: dict[str, Any] = {}
+    for key, value in case_data.items():
+        annotation = Case.model_fields[key].annotation if key in Case.model_fields else None
+        model = _model_class(annotation)
+        if model is not None and isinstance(value, Mapping):
+            try:
+                view[key] = model.model_validate(value)
+                continue
+            except ValidationError:
+                view[key] = _DataView(value)
+                continue
+        view[key] = value
+    return {"case": _Namespace(view)}
+
+
+class _Namespace:
+    def __init__(self, values: Mapping[str, Any]) -> None:
+        self.__dict__.update(values)
+
+    def __getattr__(self, name: str) -> Any:
+        raise AttributeError(f"no answer yet for '{name}'")
+
+
+def _model_class(annotation: Any) -> type[BaseModel] | None:
+    from ..case.validation import _unwrap
+
+    inner = _unwrap(annotation)
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None

@@ -1,0 +1,307 @@
+"""Case-model field paths, for forms that fill in a case a few fields at a time.
+
+Pure functions over the case model and plain case data (no docassemble): what
+type and allowed values a field path has, its default, which problems the case
+model finds in the answers given *so far* (not complaining about fields not
+reached yet), whether a value is allowed at a path given the other answers
+(the model's cross-section safety rules), which alternatives of a clause are
+offered, and a one-line-per-answer summary.  The interviews reach them through
+:mod:`.da_adapter`; anything else that fills a case piece by piece can use them
+as they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import types
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from ..errors import MediationError, Problem
+from .model import Case, SafetyScreening, cross_field_problems
+from .yamlsource import dotted
+
+__all__ = [
+    "allowed_values",
+    "has_fixed_values",
+    "cross_section_problems",
+    "field_default",
+    "list_element",
+    "model_of",
+    "safety_finding",
+    "section_problems",
+    "summary_text",
+    "value_allowed",
+    "with_value",
+]
+
+
+# --------------------------------------------------------------------------- the model's shape
+
+def unwrap(annotation: Any) -> Any:
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return unwrap(get_args(annotation)[0])
+    return annotation
+
+
+def union_args(annotation: Any) -> tuple[Any, ...]:
+    annotation = unwrap(annotation)
+    if get_origin(annotation) in (Union, types.UnionType):
+        return tuple(unwrap(a) for a in get_args(annotation))
+    return (annotation,)
+
+
+def model_of(annotation: Any) -> type[BaseModel] | None:
+    for arg in union_args(annotation):
+        if isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def is_optional(annotation: Any) -> bool:
+    return type(None) in union_args(annotation)
+
+
+def list_element(annotation: Any) -> Any:
+    for arg in union_args(annotation):
+        if get_origin(arg) is list:
+            args = get_args(arg)
+            return args[0] if args else Any
+    return None
+
+
+def is_dict(annotation: Any) -> bool:
+    return any(get_origin(arg) is dict for arg in union_args(annotation))
+
+
+def has_fixed_values(annotation: Any) -> bool:
+    """Whether the field takes one of a fixed set of values (a Literal or an enum)."""
+    return any(get_origin(arg) is Literal or (isinstance(arg, type) and issubclass(arg, enum.Enum)) for arg in union_args(annotation))
+
+
+def is_decimal(annotation: Any) -> bool:
+    return any(arg is Decimal for arg in union_args(annotation))
+
+
+def allowed_values(path: str) -> list[Any] | None:
+    """The fixed set of values the case model allows at ``path`` (Literal or enum), else None."""
+    model: Any = Case
+    annotation: Any = None
+    for part in re.sub(r"\[\d+\]", "", path).split("."):
+        current = model_of(model) if not (isinstance(model, type) and issubclass(model, BaseModel)) else model
+        if current is None:
+            current = model_of(list_element(model))
+        if current is None or part not in current.model_fields:
+            return None
+        annotation = current.model_fields[part].annotation
+        model = annotation
+    values: list[Any] = []
+    for arg in union_args(annotation):
+        if get_origin(arg) is Literal:
+            values.extend(get_args(arg))
+        elif isinstance(arg, type) and issubclass(arg, enum.Enum):
+            values.extend(member.value for member in arg)
+        elif get_origin(arg) is list:
+            return None
+    return values or None
+
+
+def with_value(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """Set ``value`` at the dotted ``path`` of ``data`` and return ``data``.
+
+    The sections on the way are copied before they are changed, so a section
+    ``data`` shares with other data is left alone.
+    """
+    parts = path.split(".")
+    current = data
+    for part in parts[:-1]:
+        nxt = current.get(part)
+        nxt = dict(nxt) if isinstance(nxt, Mapping) else {}
+        current[part] = nxt
+        current = nxt
+    current[parts[-1]] = value
+    return data
+
+
+def field_default(path: str) -> Any:
+    """The case model's default for ``path`` (None for a required field)."""
+    model: type[BaseModel] = Case
+    parts = path.split(".")
+    for part in parts[:-1]:
+        sub = model_of(model.model_fields[part].annotation) or model_of(list_element(model.model_fields[part].annotation))
+        if sub is None:
+            raise MediationError("not a section of the case model", field_path=path)
+        model = sub
+    info = model.model_fields[parts[-1]]
+    if info.is_required():
+        return None
+    return info.get_default(call_default_factory=True)
+
+
+
+
+# --------------------------------------------------------------------------- problems in partial answers
+
+
+def section_problems(data: Mapping[str, Any], blanks: Sequence[str], section: str) -> list[Problem]:
+    """What the case model says about ``section`` of partial case ``data``.
+
+    A field missing from ``data`` is not a problem (it has not been asked yet)
+    unless its path is in ``blanks`` (asked, and left blank).  Rules spanning
+    sections (:func:`~.case.cross_field_problems`) are applied as soon as the
+    sections they read are there.
+    """
+    problems: list[Problem] = []
+    if section in Case.model_fields and section in data:
+        try:
+            TypeAdapter(Case.model_fields[section].rebuild_annotation()).validate_python(data[section])
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = tuple(part for part in err["loc"] if not is_union_tag(part))
+                path = dotted((section, *loc))
+                if err["type"] == "missing" and path not in blanks:
+                    continue
+                message = "this is required" if err["type"] == "missing" else strip_prefix(err["msg"])
+                problems.append(Problem(message, field_path=path))
+    for path, message in cross_section_problems(data):
+        if path.split(".")[0].split("[")[0] == section:
+            problems.append(Problem(message, field_path=path))
+    return problems
+
+
+def cross_section_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The case model's cross-section rules, on answers that may not be complete yet."""
+    try:
+        return cross_field_problems(_PartialCase(data))  # type: ignore[arg-type]
+    except (AttributeError, TypeError, KeyError):
+        return []
+
+
+def value_allowed(data: Mapping[str, Any], path: str, value: Any) -> bool:
+    """Whether the cross-section rules allow ``value`` at ``path`` given the other answers."""
+    if "[" in path:
+        return True  # the cross-section rules read no list item
+    probe = with_value(dict(data), path, value)
+    return all(problem_path != path for problem_path, _message in cross_section_problems(probe))
+
+
+def safety_finding(data: Mapping[str, Any]) -> bool:
+    """The case model's own answer: does the screening record a finding (abuse, violence or an order)?"""
+    try:
+        return SafetyScreening.model_validate(data.get("safety", {})).finding
+    except ValidationError:
+        return False
+
+
+class _Unknown:
+    """An answer not given yet: false, equal to nothing, with unknown attributes of its own."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __eq__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return 0
+
+    def __getattr__(self, name: str) -> _Unknown:
+        return _Unknown()
+
+    def __len__(self) -> int:
+        return 0
+
+
+class _PartialCase:
+    """Attribute access over partial case data; complete sections become model objects."""
+
+    def __init__(self, data: Mapping[str, Any], model: type[BaseModel] = Case) -> None:
+        self._data = data
+        self._model = model
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        fields = self._model.model_fields
+        if name not in self._data:
+            if name in fields and not fields[name].is_required():
+                return fields[name].get_default(call_default_factory=True)
+            return _Unknown()
+        value = self._data[name]
+        sub = model_of(fields[name].annotation) if name in fields else None
+        if sub is not None and isinstance(value, Mapping):
+            try:
+                return sub.model_validate(value)
+            except ValidationError:
+                return _PartialCase(value, sub)
+        return value
+
+
+
+
+# --------------------------------------------------------------------------- clause alternatives
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def summary_text(data: Mapping[str, Any], path: str, *, skip: Sequence[str] = ()) -> str:
+    """Every answer under ``path`` in ``data``, one per line (Markdown line breaks)."""
+    value: Any = data
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if value in (None, {}, []):
+        return "(none)"
+    lines: list[str] = []
+    summarise(value, "", lines, set(skip))
+    return "  \n".join(lines) if lines else "(none)"
+
+
+def summarise(value: Any, label: str, lines: list[str], skip: set[str]) -> None:
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if key in skip:
+                continue
+            summarise(item, f"{label} – {_human(key)}" if label else _human(key), lines, skip)
+    elif isinstance(value, list) and value and isinstance(value[0], Mapping) and not label:
+        for i, item in enumerate(value, start=1):
+            summarise(item, f"{i}.", lines, skip)
+    elif isinstance(value, list) and value and isinstance(value[0], Mapping):
+        for i, item in enumerate(value, start=1):
+            summarise(item, f"{label} {i}", lines, skip)
+    else:
+        lines.append(f"{label}: {_display(value)}" if label else _display(value))
+
+
+def _display(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(_display(v) for v in value) or "(none)"
+    if isinstance(value, dt.date):
+        return value.strftime("%B %-d, %Y")
+    if isinstance(value, dt.time):
+        return value.strftime("%-I:%M %p").lower()
+    if isinstance(value, Decimal):
+        return f"${value:,.2f}"
+    return str(value)
+
+
+def _human(key: str) -> str:
+    return key.replace("_", " ").capitalize()
+
+
+def is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and (part.startswith(("literal[", "function-")) or part[:1].isupper() or part in ("str", "int", "date", "time", "decimal", "bool"))
+
+
+def strip_prefix(message: str) -> str:
+    return message.removeprefix("Value error, ")
+
+

@@ -1,0 +1,409 @@
+"""The case: everything a mediated parenting agreement needs, as typed data.
+
+A case file is YAML or JSON (the same format the interviews save and load).
+:func:`load_case` reads one and reports every problem with its line and
+field path; :meth:`Case.model_json_schema` is what ``mediation-agreement
+schema`` prints.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+
+from ..errors import CaseFileError, CaseValidationError, Problem
+from .schedule import ParentingTimeSchedule, Party, StrictModel
+from .validation import validation_problems
+from .yamlsource import LineMap, load_with_lines, parse_yaml
+
+CASE_FORMAT = 1
+"""Version of the case-file format written into every file as ``case_format``."""
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="US dollars, e.g. 412.50")]
+Percent = Annotated[int, Field(ge=0, le=100)]
+
+
+class Address(StrictModel):
+    """A postal address.  ``confidential: true`` keeps it out of everything the
+    other parent or the court sees (only the mediator's own record holds it)."""
+
+    street: str
+    unit: str | None = None
+    city: str
+    state: str = Field(min_length=2, max_length=2, description="Two-letter state code")
+    postal_code: str = Field(pattern=r"^\d{5}(-\d{4})?$")
+    confidential: bool = False
+
+    def one_line(self) -> str:
+        if self.confidential:
+            return "address kept confidential"
+        unit = f", {self.unit}" if self.unit else ""
+        return f"{self.street}{unit}, {self.city}, {self.state} {self.postal_code}"
+
+
+class Parent(StrictModel):
+    """One parent.  ``short_name`` is how the agreement refers to them after the
+    first mention ("Mother", "Ms. Rivera", "Parent A")."""
+
+    full_name: str = Field(min_length=1)
+    short_name: str = Field(min_length=1)
+    role: Literal["mother", "father", "parent"] = "parent"
+    pronouns: Literal["she", "he", "they"] = "they"
+    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = None
+    address: Address | None = None
+    represented_by_counsel: bool = False
+    attorney_name: str | None = None
+    attorney_bar_number: str | None = None
+    interpreter_language: str | None = None
+
+    @model_validator(mode="after")
+    def _counsel(self) -> Parent:
+        if self.represented_by_counsel and not self.attorney_name:
+            raise ValueError("represented_by_counsel is true but attorney_name is missing")
+        return self
+
+
+class Child(StrictModel):
+    """A child of the parties covered by the agreement."""
+
+    full_name: str = Field(min_length=1)
+    short_name: str | None = None
+    date_of_birth: date
+    pronouns: Literal["she", "he", "they"] = "they"
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _born(cls, value: date) -> date:
+        if value > date.today():
+            raise ValueError(f"{value} is in the future")
+        return value
+
+    @property
+    def name(self) -> str:
+        return self.short_name or self.full_name.split()[0]
+
+
+class Mediator(StrictModel):
+    """The neutral mediator who prepared the agreement."""
+
+    full_name: str
+    organization: str
+    email: str | None = None
+    phone: str | None = None
+    credential: str | None = None
+
+
+class Court(StrictModel):
+    """Where the agreement would be filed."""
+
+    name: str = Field(description="e.g. 'Superior Court of Arizona'")
+    county: str
+    state: str = Field(min_length=2, max_length=2)
+    case_number: str | None = None
+    judge: str | None = None
+    petitioner: Party = "a"
+    related_cases: list[str] = Field(default_factory=list)
+    iv_d: bool = Field(default=False, description="A IV-D child support enforcement case")
+
+
+class ProtectiveOrder(StrictModel):
+    """An order of protection or restraining order in force between the parties."""
+
+    court: str
+    case_number: str | None = None
+    protected_party: Party
+    expires: date | None = None
+
+
+class SafetyScreening(StrictModel):
+    """Results of the mediator's screening.  A finding switches the agreement to
+    its safety-focused clauses (see DOMAIN.md, "Safety logic")."""
+
+    domestic_violence: bool = False
+    child_abuse: bool = False
+    protective_order: ProtectiveOrder | None = None
+    exchange_safety_concerns: bool = False
+
+    @property
+    def finding(self) -> bool:
+        return self.domestic_violence or self.child_abuse or self.protective_order is not None
+
+
+class DecisionMaking(StrictModel):
+    """Legal decision-making (legal custody)."""
+
+    kind: Literal["joint", "sole", "divided"]
+    sole_parent: Party | None = None
+    education: Party | Literal["joint"] | None = None
+    health: Party | Literal["joint"] | None = None
+    religion: Party | Literal["joint"] | None = None
+    tie_breaker: Party | None = Field(default=None, description="Joint: who decides after good-faith consultation fails")
+
+    @model_validator(mode="after")
+    def _complete(self) -> DecisionMaking:
+        if self.kind == "sole" and self.sole_parent is None:
+            raise ValueError("sole decision-making needs sole_parent")
+        if self.kind == "divided":
+            missing = [d for d in ("education", "health", "religion") if getattr(self, d) is None]
+            if missing:
+                raise ValueError(f"divided decision-making needs a decision-maker for: {', '.join(missing)}")
+        return self
+
+
+class Exchanges(StrictModel):
+    """How the children pass between households."""
+
+    method: Literal["curbside", "school", "exchange_center"]
+    location: str | None = Field(default=None, description="Public place or exchange center name; never a confidential address")
+    transport: Literal["receiving_parent", "delivering_parent", "shared"] = "receiving_parent"
+    third_party: str | None = Field(default=None, description="Adult who may do the exchange instead of a parent")
+    wait_minutes: int = Field(default=30, ge=0, le=240)
+
+    @model_validator(mode="after")
+    def _place(self) -> Exchanges:
+        if self.method in ("curbside", "exchange_center") and not self.location:
+            raise ValueError(f"{self.method} exchanges need a location")
+        return self
+
+
+class Split(StrictModel):
+    """How a cost is shared, in whole percentages that must add to 100."""
+
+    parent_a_percent: Percent
+    parent_b_percent: Percent
+
+    @model_validator(mode="after")
+    def _hundred(self) -> Split:
+        total = self.parent_a_percent + self.parent_b_percent
+        if total != 100:
+            raise ValueError(f"percentages add to {total}, not 100")
+        return self
+
+    def percent(self, party: Party) -> int:
+        return self.parent_a_percent if party == "a" else self.parent_b_percent
+
+
+class HealthInsurance(StrictModel):
+    provider: Party | Literal["both", "public"]
+    premium_split: Split | None = None
+    dental_and_vision: bool = True
+
+
+class ChildSupport(StrictModel):
+    """The support order the parties propose."""
+
+    payer: Party
+    amount: Money
+    frequency: Literal["weekly", "biweekly", "semimonthly", "monthly"] = "monthly"
+    start_date: date
+    payment_method: Literal["income_withholding", "disbursement_unit", "direct"]
+    guideline_amount: Money | None = None
+    deviation_reason: str | None = None
+    health_insurance: HealthInsurance
+    uninsured_medical: Split
+    child_care: Split | None = None
+    extracurricular: Split | None = None
+    extracurricular_cap: Money | None = Field(default=None, description="Yearly cap per child without written agreement")
+    tax_dependency: Party | Literal["alternate", "split_by_child"]
+    tax_even_years: Party | None = None
+
+    @model_validator(mode="after")
+    def _deviation(self) -> ChildSupport:
+        if self.guideline_amount is not None and self.amount != self.guideline_amount and not self.deviation_reason:
+            raise ValueError("amount differs from guideline_amount: give deviation_reason (courts require the reason for a deviation)")
+        if self.tax_dependency == "alternate" and self.tax_even_years is None:
+            raise ValueError("tax_dependency 'alternate' needs tax_even_years")
+        return self
+
+    @property
+    def payee(self) -> Party:
+        return "b" if self.payer == "a" else "a"
+
+    @property
+    def deviates(self) -> bool:
+        return self.guideline_amount is not None and self.amount != self.guideline_amount
+
+
+class Travel(StrictModel):
+    notice_days_domestic: int = Field(default=7, ge=0, le=90)
+    international_consent: bool = True
+    passport_holder: Party | None = None
+
+
+class Provisions(StrictModel):
+    """Parenting-plan provisions beyond the schedule."""
+
+    relocation_notice_days: int = Field(default=60, ge=0, le=365)
+    relocation_distance_miles: int = Field(default=50, ge=0)
+    right_of_first_refusal: bool = False
+    right_of_first_refusal_hours: int = Field(default=4, ge=1, le=72)
+    travel: Travel = Field(default_factory=Travel)
+    school: str | None = None
+    religion: str | None = Field(default=None, description="What the parents agree about religious upbringing")
+    new_partners_months: int | None = Field(default=None, ge=0, le=36, description="Months of a relationship before a new partner meets the children")
+    no_disparagement: bool = True
+    records_access: bool = True
+
+
+class Communication(StrictModel):
+    """How the parents communicate about the children."""
+
+    channel: Literal["app", "email", "text"]
+    app_name: str | None = None
+    response_hours: int = Field(default=48, ge=1, le=168)
+    emergency_by_phone: bool = True
+    child_calls: Literal["reasonable", "scheduled"] = "reasonable"
+    child_call_times: str | None = Field(default=None, description="e.g. 'Tuesdays and Thursdays at 7:00 p.m.'")
+
+    @model_validator(mode="after")
+    def _app(self) -> Communication:
+        if self.channel == "app" and not self.app_name:
+            raise ValueError("channel 'app' needs app_name (e.g. OurFamilyWizard, TalkingParents)")
+        if self.child_calls == "scheduled" and not self.child_call_times:
+            raise ValueError("scheduled calls need child_call_times")
+        return self
+
+
+class DisputeResolution(StrictModel):
+    method: Literal["mediation", "parenting_coordinator", "court"]
+    provider: str | None = None
+    review_months: int | None = Field(default=None, ge=1, le=60, description="Periodic review of the plan")
+
+
+class Office(StrictModel):
+    """The mediation office's settings for this agreement."""
+
+    name: str
+    document_kind: Literal["memorandum", "stipulated_agreement"] = Field(
+        default="stipulated_agreement",
+        description="'memorandum': memorandum of understanding for review by counsel; 'stipulated_agreement': executed agreement for filing",
+    )
+    state_overnights: bool = True
+    initials_each_page: bool = True
+    jurisdiction: str | None = Field(default=None, description="Overlay set the office uses, e.g. 'az-maricopa'")
+
+
+class Case(StrictModel):
+    """A mediation case as the agreement sees it."""
+
+    case_format: Literal[1] = CASE_FORMAT
+    agreement_date: date | None = None
+    office: Office
+    mediator: Mediator
+    court: Court
+    parent_a: Parent
+    parent_b: Parent
+    children: list[Child] = Field(min_length=1)
+    safety: SafetyScreening = Field(default_factory=SafetyScreening)
+    decision_making: DecisionMaking
+    parenting_time: ParentingTimeSchedule
+    exchanges: Exchanges
+    child_support: ChildSupport | None = None
+    provisions: Provisions = Field(default_factory=Provisions)
+    communication: Communication
+    dispute_resolution: DisputeResolution
+    choices: dict[str, str] = Field(default_factory=dict, description="Clause id -> alternative chosen by the mediator")
+    excluded_clauses: list[str] = Field(default_factory=list)
+    additional_terms: list[str] = Field(default_factory=list)
+
+    def parent(self, party: Party) -> Parent:
+        return self.parent_a if party == "a" else self.parent_b
+
+    def other(self, party: Party) -> Parent:
+        return self.parent_b if party == "a" else self.parent_a
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def load_case(path: str | Path) -> Case:
+    """Read and validate a case file; raise :class:`CaseFileError` naming file, line and field."""
+    data, lines = load_with_lines(path, error=CaseFileError)
+    return case_from_data(data, source=str(path), lines=lines)
+
+
+def parse_case_text(text: str, *, source: str = "<case>") -> Case:
+    """Validate a case given as YAML/JSON text (the interviews' upload path)."""
+    data, lines = parse_yaml(text, source=source, error=CaseFileError)
+    return case_from_data(data, source=source, lines=lines)
+
+
+def case_from_data(data: Any, *, source: str = "<case>", lines: LineMap | None = None) -> Case:
+    """Validate already-parsed data as a :class:`Case`."""
+    lines = lines or LineMap()
+    if not isinstance(data, dict):
+        raise CaseFileError("a case file must be a mapping of fields (see `mediation-agreement schema`)", path=source, line=1)
+    try:
+        case = Case.model_validate(data)
+    except ValidationError as exc:
+        raise CaseValidationError(validation_problems(exc, Case, source, lines), path=source) from None
+    cross = cross_field_problems(case)
+    if cross:
+        problems = [
+            Problem(message, path=source, line=lines.line_for(tuple(_split_path(path))), field_path=path)
+            for path, message in cross
+        ]
+        raise CaseValidationError(problems, path=source)
+    return case
+
+
+def _split_path(path: str) -> list[str]:
+    return path.split(".")
+
+
+def cross_field_problems(case: Case) -> list[tuple[str, str]]:
+    """Rules that span sections, as (field path, message).
+
+    Safety logic (DOMAIN.md): after a finding of domestic violence or abuse,
+    terms that put the parents face to face are not available.
+    """
+    problems: list[tuple[str, str]] = []
+    if case.safety.finding:
+        if case.decision_making.kind == "joint":
+            problems.append(("decision_making.kind", "joint decision-making is not available after a domestic-violence or abuse finding (see safety)"))
+        if case.provisions.right_of_first_refusal:
+            problems.append(("provisions.right_of_first_refusal", "right of first refusal is not available after a domestic-violence or abuse finding (see safety)"))
+        if case.exchanges.method == "curbside" and not case.exchanges.third_party:
+            problems.append(("exchanges.third_party", "curbside exchanges after a domestic-violence or abuse finding need a third party to do the exchange"))
+        if case.dispute_resolution.method == "mediation" and case.safety.domestic_violence:
+            problems.append(("dispute_resolution.method", "joint mediation sessions are not available after a domestic-violence finding; choose a parenting coordinator or the court"))
+    if case.child_support and case.child_support.tax_dependency == "split_by_child" and len(case.children) < 2:
+        problems.append(("child_support.tax_dependency", "split_by_child needs at least two children"))
+    return problems
+
+
+def dump_case(case: Case) -> dict[str, Any]:
+    """The case as plain JSON-compatible data, in the case-file format."""
+    return case.model_dump(mode="json", exclude_none=True)
+
+
+__all__ = [
+    "CASE_FORMAT",
+    "Address",
+    "Case",
+    "ChildSupport",
+    "Child",
+    "Communication",
+    "Court",
+    "DecisionMaking",
+    "DisputeResolution",
+    "Exchanges",
+    "HealthInsurance",
+    "Mediator",
+    "Office",
+    "Parent",
+    "ProtectiveOrder",
+    "Provisions",
+    "SafetyScreening",
+    "Split",
+    "Travel",
+    "case_from_data",
+    "dump_case",
+    "load_case",
+    "parse_case_text",
+]

@@ -1,0 +1,65 @@
+"""Pydantic validation errors as messages a person can act on.
+
+Shared by case files, clause files and form mappings: each problem names the
+file, the line and the field path, and an unknown key gets a did-you-mean.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem
+from .yamlsource import LineMap, dotted
+
+
+def validation_problems(exc: ValidationError, model: type[BaseModel], source: str, lines: LineMap) -> list[Problem]:
+    """Turn pydantic's errors into :class:`Problem` s with line, field path and a did-you-mean."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        message = err["msg"]
+        if err["type"] == "extra_forbidden":
+            parent_loc, key = loc[:-1], str(loc[-1])
+            known = field_names_at(model, parent_loc)
+            guess = difflib.get_close_matches(key, known, n=1)
+            message = f"unknown field '{key}'" + (f"; did you mean '{guess[0]}'?" if guess else "")
+        elif err["type"] == "missing":
+            message = "required field is missing"
+        elif message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        problems.append(Problem(message, path=source, line=lines.line_for(loc), field_path=dotted(loc) or None))
+    return sorted(problems, key=lambda p: (p.line or 0))
+
+
+def field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """Names of the fields of the model found at ``loc`` inside ``model`` (for did-you-mean)."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(part, int):
+            args = [a for a in get_args(current) if a is not type(None)]
+            current = args[0] if args else None
+        elif isinstance(current, type) and issubclass(current, BaseModel) and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        else:
+            return []
+    current = _unwrap(current)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(annotation: Any) -> Any:
+    """Strip Optional/Annotated so the model class inside shows."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _unwrap(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        models = [a for a in get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if models:
+            return models[0]
+    return annotation

@@ -1,0 +1,123 @@
+"""Core commands: assemble, lint, preview, clauses, schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..assembly.assemble import Selected, assemble, clause_numbers, reference_resolver, render_clause, select_clauses, tables_for, text_to_blocks
+from ..assembly.document import block_text
+from ..case.model import Case, load_case
+from ..errors import LibraryError, LintFailed
+from ..library.clauses import load_library
+from ..library.lint import lint_library
+from ..library.templating import case_context
+from ..outputs import write_all
+from ..render.formats import FORMATS, render_outputs
+
+library_option = click.option(
+    "--library",
+    "libraries",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A clause library folder laid over the ones before it (repeatable, in order). "
+    "The package's own library always comes first unless --no-default-library.",
+)
+no_default_option = click.option(
+    "--no-default-library",
+    is_flag=True,
+    help="Do not start from the package's own clause library (use only the --library folders).",
+)
+
+
+def library_stack(libraries: tuple[Path, ...], no_default: bool) -> list[Path]:
+    """The ordered list of library folders the options describe."""
+    from ..library.clauses import default_library_dir
+
+    return ([] if no_default else [default_library_dir()]) + list(libraries)
+
+
+@click.command("assemble")
+@click.argument("case_file", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path), help="Folder to write the agreement files into.")
+@library_option
+@no_default_option
+@click.option("--draft/--final", default=True, help="Draft (marked 'DRAFT — not for signature', the default) or final for signing.")
+@click.option("--format", "formats", default="pdf,docx,html", show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
+def assemble_command(case_file: Path, out_dir: Path, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str) -> None:
+    """Assemble the agreement for CASE_FILE into PDF, DOCX and HTML."""
+    case = load_case(case_file)
+    library = load_library(library_stack(libraries, no_default_library))
+    doc = assemble(case, library, draft=draft)
+    files = render_outputs(doc, [f.strip() for f in formats.split(",") if f.strip()])
+    for path in write_all(out_dir, files):
+        click.echo(str(path))
+
+
+@click.command("lint")
+@library_option
+@no_default_option
+def lint_command(libraries: tuple[Path, ...], no_default_library: bool) -> None:
+    """Check every clause: shape, syntax, fields, references. Exit 1 on findings."""
+    report = lint_library(library_stack(libraries, no_default_library))
+    if report:
+        raise LintFailed(report)
+    count, stacked = report.clauses_checked, report.libraries_checked
+    click.echo(f"ok: {count} clauses in {stacked} librar{'y' if stacked == 1 else 'ies'}, no problems")
+
+
+@click.command("preview")
+@click.argument("clause_id")
+@click.option("--case", "case_file", required=True, type=click.Path(path_type=Path), help="Case file to render the clause with.")
+@library_option
+@no_default_option
+@click.option("--alternative", help="Render this alternative instead of the one the case selects.")
+def preview_command(clause_id: str, case_file: Path, libraries: tuple[Path, ...], no_default_library: bool, alternative: str | None) -> None:
+    """Render one clause for CASE (for staff editing a clause)."""
+    case = load_case(case_file)
+    library = load_library(library_stack(libraries, no_default_library))
+    clause = library.get(clause_id)
+    chosen_list = select_clauses(case, library)
+    selected = {s.clause.id: s for s in chosen_list}
+    chosen = alternative or (selected[clause_id].alternative if clause_id in selected else clause.default or next(iter(clause.alternatives), None))
+    if alternative is not None and alternative not in clause.alternatives:
+        raise LibraryError(f"no alternative '{alternative}' (alternatives: {', '.join(clause.alternatives) or 'none'})", clause_id=clause_id)
+    context = case_context(case, ref=reference_resolver(clause_numbers(chosen_list, library), library))
+    text = render_clause(Selected(clause, chosen if clause.alternatives else None), context)
+    status = "applies to this case" if clause_id in selected else "does NOT apply to this case (its `when` is false)"
+    click.echo(f"# {clause.id} v{clause.version} — {clause.title} [{clause.library}] — {status}" + (f", alternative '{chosen}'" if chosen and clause.alternatives else ""))
+    for block in text_to_blocks(text, tables_for(case), clause=clause):
+        click.echo(block_text(block))
+        click.echo()
+
+
+@click.command("clauses")
+@click.option("--case", "case_file", type=click.Path(path_type=Path), help="Also say whether each clause applies to this case.")
+@library_option
+@no_default_option
+def clauses_command(case_file: Path | None, libraries: tuple[Path, ...], no_default_library: bool) -> None:
+    """List clauses: id, topic, version, source library (and whether each applies)."""
+    library = load_library(library_stack(libraries, no_default_library))
+    applies: dict[str, str | None] | None = None
+    if case_file is not None:
+        applies = {s.clause.id: s.alternative for s in select_clauses(load_case(case_file), library)}
+    rows = [("ID", "TOPIC", "VER", "LIBRARY") + (("APPLIES",) if applies is not None else ())]
+    for clause in library.ordered():
+        row = (clause.id, clause.topic, str(clause.version), clause.library)
+        if applies is not None:
+            row += ((("yes" + (f" ({applies[clause.id]})" if applies[clause.id] else "")) if clause.id in applies else "no"),)
+        rows.append(row)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
+
+
+@click.command("schema")
+def schema_command() -> None:
+    """Print the case file's JSON Schema."""
+    click.echo(json.dumps(Case.model_json_schema(), indent=2))
+
+
+COMMANDS = [assemble_command, lint_command, preview_command, clauses_command, schema_command]

@@ -1,0 +1,23 @@
+"""Clause libraries: loading, overlays, the sandbox clause text runs in, and lint.
+
+Rooms: :mod:`.clauses` (clause files, libraries laid one over another),
+:mod:`.templating` (the Jinja2 sandbox and the names clause text can use),
+:mod:`.lint` (static checks of a library, ``path:line: message``).
+"""
+
+from __future__ import annotations
+
+from .clauses import Clause, ClauseLibrary, default_library_dir, load_library
+from .lint import lint_library
+from .templating import CONTEXT_NAMES, case_context, sandbox_environment
+
+__all__ = [
+    "CONTEXT_NAMES",
+    "Clause",
+    "ClauseLibrary",
+    "case_context",
+    "default_library_dir",
+    "lint_library",
+    "load_library",
+    "sandbox_environment",
+]

@@ -1,0 +1,383 @@
+"""The clause library: one YAML file per clause, laid in ordered overlays.
+
+A library is a folder of clause files grouped by topic.  Several libraries are
+combined in order (the package's base library first, then a court's, then an
+office's): a clause with an id already seen *replaces* it, a new id is
+*added*, and ``disable: true`` *removes* it.  The file format is documented in
+``docs/clause-format.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Template, TemplateSyntaxError
+from jinja2.nodes import Template as TemplateAST
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..case.validation import validation_problems
+from ..case.yamlsource import LineMap, load_with_lines
+from ..errors import ClauseError, LibraryError, MediationError, Problem
+from .templating import sandbox_environment
+
+TOPICS: tuple[str, ...] = (
+    "recitals",
+    "definitions",
+    "decision_making",
+    "parenting_time",
+    "holidays",
+    "exchanges",
+    "child_support",
+    "provisions",
+    "communication",
+    "dispute_resolution",
+    "general",
+    "acknowledgments",
+)
+"""The agreement's outline, in order.  Each topic becomes one numbered section."""
+
+DEFAULT_HEADINGS: dict[str, str] = {
+    "recitals": "Parties and Purpose",
+    "definitions": "Definitions",
+    "decision_making": "Legal Decision-Making",
+    "parenting_time": "Parenting Time",
+    "holidays": "Holidays and School Breaks",
+    "exchanges": "Exchanges and Transportation",
+    "child_support": "Child Support",
+    "provisions": "Parenting Plan Provisions",
+    "communication": "Communication",
+    "dispute_resolution": "Resolving Disagreements",
+    "general": "General Provisions",
+    "acknowledgments": "Acknowledgments",
+}
+
+LIBRARY_FILE = "library.yml"
+
+
+def default_library_dir() -> Path:
+    """The clause library shipped inside the package (``data/sources/clauses``)."""
+    return Path(str(resources.files("docassemble.MediationAgreement") / "data" / "sources" / "clauses"))
+
+
+# --------------------------------------------------------------------------- file shapes
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+
+class AlternativeFile(_Shape):
+    """One named version of a clause's text."""
+
+    label: str = Field(min_length=1)
+    help: str | None = None
+    when: str | None = None
+    text: str = Field(min_length=1)
+
+
+class ClauseFile(_Shape):
+    """The keys a clause file may have (anything else is a typo, reported with a did-you-mean)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    title: str | None = None
+    topic: str | None = None
+    order: int = 100
+    version: int = Field(default=1, ge=1)
+    when: str | None = None
+    uses: list[str] = Field(default_factory=list)
+    select: str | None = None
+    default: str | None = None
+    alternatives: dict[str, AlternativeFile] | None = None
+    text: str | None = None
+    notes: str | None = None
+    disable: bool = False
+
+    @field_validator("topic")
+    @classmethod
+    def _topic(cls, value: str | None) -> str | None:
+        if value is not None and value not in TOPICS:
+            raise ValueError(f"unknown topic '{value}'; topics are: {', '.join(TOPICS)}")
+        return value
+
+    @model_validator(mode="after")
+    def _shape(self) -> ClauseFile:
+        if self.disable:
+            return self
+        if not self.title or not self.topic:
+            raise ValueError("a clause needs 'title' and 'topic' (or 'disable: true' to remove a clause)")
+        if (self.text is None) == (self.alternatives is None):
+            raise ValueError("a clause needs exactly one of 'text' or 'alternatives'")
+        if self.alternatives is not None and not self.alternatives:
+            raise ValueError("'alternatives' is empty")
+        if self.default is not None and (self.alternatives is None or self.default not in self.alternatives):
+            raise ValueError(f"default '{self.default}' is not one of the alternatives")
+        if self.select is not None and self.alternatives is None:
+            raise ValueError("'select' needs 'alternatives'")
+        return self
+
+
+# --------------------------------------------------------------------------- loaded clauses
+
+
+@dataclass(frozen=True)
+class Alternative:
+    name: str
+    label: str
+    help: str | None
+    when: str | None
+    text: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A clause as loaded, remembering the file, library and lines it came from."""
+
+    id: str
+    title: str
+    topic: str
+    order: int
+    version: int
+    when: str | None
+    uses: tuple[str, ...]
+    select: str | None
+    default: str | None
+    alternatives: dict[str, Alternative]
+    text: str | None
+    notes: str | None
+    source: Path
+    library: str
+    lines: LineMap = field(repr=False, compare=False)
+
+    def line_of(self, *path: str) -> int | None:
+        return self.lines.line_for(tuple(path))
+
+    def text_start_line(self, alternative: str | None = None) -> int:
+        """File line of the template's first line (block scalars start on the next line)."""
+        path = ("alternatives", alternative, "text") if alternative else ("text",)
+        key_line = self.lines.line_for(path) or 1
+        return key_line + 1 if path in self.lines.block_scalars else key_line
+
+    def templates(self) -> Iterable[tuple[str | None, str]]:
+        """(alternative name or None, template source) for every text of the clause."""
+        if self.text is not None:
+            yield None, self.text
+        for alt in self.alternatives.values():
+            yield alt.name, alt.text
+
+    @cached_property
+    def _compiled(self) -> dict[str | None, Template]:
+        return {}
+
+    def compiled(self, alternative: str | None) -> Template:
+        """The compiled template for the main text or an alternative (compiled once)."""
+        cache = self._compiled
+        if alternative not in cache:
+            source = self.text if alternative is None else self.alternatives[alternative].text
+            assert source is not None
+            try:
+                cache[alternative] = sandbox_environment().from_string(source)
+            except TemplateSyntaxError as exc:
+                raise ClauseError(
+                    f"template syntax error: {exc.message}",
+                    path=self.source,
+                    line=self.text_start_line(alternative) + (exc.lineno or 1) - 1,
+                    clause_id=self.id,
+                ) from None
+        return cache[alternative]
+
+    def parse(self, alternative: str | None) -> TemplateAST:
+        """The Jinja2 syntax tree of a text (for lint), raising ClauseError with the file line."""
+        source = self.text if alternative is None else self.alternatives[alternative].text
+        assert source is not None
+        try:
+            return sandbox_environment().parse(source)
+        except TemplateSyntaxError as exc:
+            raise ClauseError(
+                f"template syntax error: {exc.message}",
+                path=self.source,
+                line=self.text_start_line(alternative) + (exc.lineno or 1) - 1,
+                clause_id=self.id,
+            ) from None
+
+
+@dataclass(frozen=True)
+class LibraryInfo:
+    """One library folder in the stack."""
+
+    name: str
+    path: Path
+    description: str | None = None
+    headings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ClauseLibrary:
+    """The combined clause library: base library plus overlays, in order."""
+
+    libraries: list[LibraryInfo]
+    clauses: dict[str, Clause]
+    disabled: dict[str, Path] = field(default_factory=dict)
+    replaced: dict[str, list[Path]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def headings(self) -> dict[str, str]:
+        merged = dict(DEFAULT_HEADINGS)
+        for info in self.libraries:
+            merged.update(info.headings)
+        return merged
+
+    def ordered(self) -> list[Clause]:
+        """Every clause in outline order: topic, then ``order``, then id."""
+        rank = {t: i for i, t in enumerate(TOPICS)}
+        return sorted(self.clauses.values(), key=lambda c: (rank[c.topic], c.order, c.id))
+
+    def get(self, clause_id: str) -> Clause:
+        try:
+            return self.clauses[clause_id]
+        except KeyError:
+            import difflib
+
+            guess = difflib.get_close_matches(clause_id, list(self.clauses), n=1)
+            hint = f"did you mean '{guess[0]}'?" if guess else None
+            raise LibraryError("no such clause in the library", clause_id=clause_id, hint=hint) from None
+
+    def versions(self) -> dict[str, int]:
+        """Clause id -> version: recorded with every draft so a redline can say what changed."""
+        return {c.id: c.version for c in self.ordered()}
+
+
+def load_library(dirs: Sequence[str | Path] | None = None, *, strict: bool = True, pool: Executor | None = None) -> ClauseLibrary:
+    """Load and combine libraries in order.  ``None`` means the package's own library.
+
+    ``strict`` raises the first problem as a :class:`ClauseError`/:class:`LibraryError`;
+    otherwise problems are collected in :attr:`ClauseLibrary.problems` (what ``lint`` wants).
+    ``pool`` reads the files in parallel (large libraries); merging stays in order.
+    """
+    folders: list[Path] = []
+    for d in dirs or [default_library_dir()]:
+        folder = Path(d)
+        if not any(_same_folder(folder, seen) for seen in folders):
+            folders.append(folder)
+    library = ClauseLibrary(libraries=[], clauses={})
+    for folder in folders:
+        if not folder.exists():
+            raise LibraryError("clause library folder not found", path=folder)
+        if not folder.is_dir():
+            raise LibraryError("clause library must be a folder", path=folder)
+        info = _library_info(folder, library, strict)
+        library.libraries.append(info)
+        paths = [p for p in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml")) if not (p.name == LIBRARY_FILE and p.parent == folder)]
+        jobs = [(p, info.name) for p in paths]
+        items = list(pool.map(_read_or_error, jobs, chunksize=64)) if pool is not None else [_read_or_error(j) for j in jobs]
+        for path, item in zip(paths, items):
+            try:
+                if isinstance(item, MediationError):
+                    raise item
+                _merge(library, path, item, info, overlay=len(library.libraries) > 1)
+            except (ClauseError, LibraryError) as exc:
+                if strict:
+                    raise
+                subject = f"clause '{exc.clause_id}': " if exc.clause_id else ""
+                where = f"{exc.field_path}: " if exc.field_path else ""
+                library.problems.append(Problem(f"{subject}{where}{exc.message}", path=exc.path, line=exc.line))
+    return library
+
+
+def _library_info(folder: Path, library: ClauseLibrary, strict: bool) -> LibraryInfo:
+    meta_path = folder / LIBRARY_FILE
+    if not meta_path.exists():
+        return LibraryInfo(name=folder.name, path=folder)
+    data, _lines = load_with_lines(meta_path, error=LibraryError)
+    if not isinstance(data, dict):
+        raise LibraryError("library.yml must be a mapping with 'name'", path=meta_path, line=1)
+    unknown = set(data) - {"name", "description", "headings"}
+    if unknown:
+        raise LibraryError(f"unknown key(s) in library.yml: {', '.join(sorted(unknown))}", path=meta_path)
+    headings = data.get("headings") or {}
+    bad = [t for t in headings if t not in TOPICS]
+    if bad:
+        raise LibraryError(f"headings for unknown topic(s): {', '.join(bad)}", path=meta_path)
+    return LibraryInfo(name=str(data.get("name") or folder.name), path=folder, description=data.get("description"), headings=dict(headings))
+
+
+def read_clause_file(path: Path, library_name: str) -> Clause | str:
+    """Read and check one clause file: the clause, or the id it disables (pure; safe in a worker)."""
+    data, lines = load_with_lines(path, error=ClauseError)
+    if not isinstance(data, dict):
+        raise ClauseError("a clause file must be a mapping with 'id', 'title', 'topic' and 'text'", path=path, line=1)
+    try:
+        shape = ClauseFile.model_validate(data)
+    except ValidationError as exc:
+        first = validation_problems(exc, ClauseFile, str(path), lines)[0]
+        raise ClauseError(first.message, path=path, line=first.line, field_path=first.field_path, clause_id=data.get("id") if isinstance(data.get("id"), str) else None) from None
+    if shape.disable:
+        return shape.id
+    alternatives = {
+        name: Alternative(name, alt.label, alt.help, alt.when, alt.text, lines.line_for(("alternatives", name)))
+        for name, alt in (shape.alternatives or {}).items()
+    }
+    assert shape.title is not None and shape.topic is not None
+    return Clause(
+        id=shape.id,
+        title=shape.title,
+        topic=shape.topic,
+        order=shape.order,
+        version=shape.version,
+        when=shape.when,
+        uses=tuple(shape.uses),
+        select=shape.select,
+        default=shape.default,
+        alternatives=alternatives,
+        text=shape.text,
+        notes=shape.notes,
+        source=path,
+        library=library_name,
+        lines=lines,
+    )
+
+
+def _read_or_error(job: tuple[Path, str]) -> Clause | str | MediationError:
+    try:
+        return read_clause_file(*job)
+    except (ClauseError, LibraryError) as exc:
+        return exc
+
+
+def _merge(library: ClauseLibrary, path: Path, item: Clause | str, info: LibraryInfo, *, overlay: bool) -> None:
+    """Apply one read clause file to the stack: replace, add or disable by id."""
+    if isinstance(item, str):
+        if item not in library.clauses:
+            raise LibraryError("overlay disables a clause that no earlier library defines", path=path, line=1, clause_id=item)
+        del library.clauses[item]
+        library.disabled[item] = path
+        return
+    if item.id in library.clauses:
+        previous = library.clauses[item.id]
+        if not overlay or previous.library == info.name:
+            raise LibraryError(
+                f"duplicate clause id (also defined in {previous.source})",
+                path=path, line=item.line_of("id"), clause_id=item.id,
+            )
+        library.replaced.setdefault(item.id, []).append(previous.source)
+    library.clauses[item.id] = item
+
+
+def library_dirs(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> list[Path]:
+    """The base library followed by overlays, as the CLI and interviews pass them."""
+    dirs = [default_library_dir()] if include_default else []
+    return dirs + [Path(p) for p in extra]
+
+
+
+def _same_folder(one: Path, two: Path) -> bool:
+    try:
+        return one.resolve() == two.resolve()
+    except OSError:
+        return False

@@ -1,0 +1,128 @@
+"""The sandbox clause text runs in, and the names it can use.
+
+Clause text is data written by staff, so it is rendered by Jinja2's
+:class:`~jinja2.sandbox.SandboxedEnvironment` with :class:`~jinja2.StrictUndefined`:
+a misspelt name is an error, never a blank, and ``{{ ''.__class__ }}``-style
+access is refused.  :func:`case_context` builds the names documented in
+``docs/clause-format.md`` (``case``, ``a``, ``b``, ``kids``, ``party()``...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from ..wording.formats import FILTERS
+from ..wording.people import ChildrenView, ChildView, PersonView
+
+if TYPE_CHECKING:
+    from ..case.model import Case, Child, Parent
+
+
+@cache
+def sandbox_environment() -> SandboxedEnvironment:
+    """The one Jinja2 environment every clause, mapping and `when` is rendered in."""
+    env = SandboxedEnvironment(
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+        keep_trailing_newline=False,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+# --------------------------------------------------------------------------- context
+
+
+def person(parent: Parent, letter: str) -> PersonView:
+    return PersonView(
+        name=parent.short_name,
+        full_name=parent.full_name,
+        pronouns=parent.pronouns,
+        letter=letter,
+        role=parent.role,
+    )
+
+
+def children_view(children: Iterable[Child]) -> ChildrenView:
+    return ChildrenView(
+        tuple(ChildView(c.name, c.full_name, c.date_of_birth, c.pronouns) for c in children)
+    )
+
+
+def redacted(case: Case) -> Case:
+    """A copy of the case with every confidential address replaced by a stand-in.
+
+    Clause text never sees a confidential address, so no clause can print one
+    by mistake; :func:`.assembly.assert_no_confidential_text` checks the result too.
+    """
+    from ..case.model import Address
+
+    updates: dict[str, Any] = {}
+    for key in ("parent_a", "parent_b"):
+        parent = getattr(case, key)
+        if parent.address is not None and parent.address.confidential:
+            stand_in = Address.model_construct(
+                street="(confidential)", unit=None, city="(confidential)", state="", postal_code="", confidential=True
+            )
+            updates[key] = parent.model_copy(update={"address": stand_in})
+    return case.model_copy(update=updates) if updates else case
+
+
+class _LazySchedule:
+    """``schedule`` in clause text: computed on first use (most clauses never ask)."""
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+        self._summary: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._summary is None:
+            from ..schedule.text import summarize_schedule
+
+            self._summary = summarize_schedule(self._case)
+        return getattr(self._summary, name)
+
+
+def case_context(case: Case, *, ref: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """The names clause text, ``when`` conditions and form mappings can use."""
+    safe = redacted(case)
+
+    def party(letter: str) -> PersonView:
+        if letter not in ("a", "b"):
+            raise ValueError(f"party() takes 'a' or 'b', not {letter!r}")
+        return person(safe.parent(letter), letter)  # type: ignore[arg-type]
+
+    def other(letter: str) -> PersonView:
+        return party("b" if letter == "a" else "a")
+
+    def no_ref(clause_id: str) -> str:
+        raise ValueError(f"ref({clause_id!r}) is only available while assembling an agreement")
+
+    return {
+        "case": safe,
+        "a": person(safe.parent_a, "a"),
+        "b": person(safe.parent_b, "b"),
+        "party": party,
+        "other": other,
+        "kids": children_view(safe.children),
+        "mediator": safe.mediator,
+        "court": safe.court,
+        "office": safe.office,
+        "schedule": _LazySchedule(case),
+        "ref": ref or no_ref,
+    }
+
+
+CONTEXT_NAMES = frozenset(
+    {"case", "a", "b", "party", "other", "kids", "mediator", "court", "office", "schedule", "ref"}
+)
+"""Names always defined in clause text (``lint`` checks every other name is local)."""

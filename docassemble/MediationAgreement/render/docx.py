@@ -1,0 +1,474 @@
+"""The agreement as a Word document (``.docx``), for offices that edit in Word.
+
+Same content as the PDF, built with python-docx:
+
+* sections are *Heading 1* and clauses *Heading 2* paragraphs, numbered by
+  Word itself: ``numbering.xml`` gets a two-level list (``%1.`` and
+  ``%1.%2``) that the two heading styles point to, so the heading text holds
+  no number and Word renumbers if a clause is added or removed by hand.  When
+  the document's own numbers are not the plain sequence Word would produce
+  (a skipped number), the numbers are written into the heading text instead
+  so that cross-references ("Section 4.2") stay true;
+* the footer carries ``Page {PAGE} of {NUMPAGES}`` fields and, when the office
+  asks for it, an initials line; drafts carry "DRAFT — not for signature" in
+  the header;
+* signature blocks are borderless one-cell tables whose row may not break
+  across pages;
+* US letter, 1-inch margins, fixed core-property dates and fixed ZIP entry
+  times, so the same document always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from docx import Document as new_document
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Inches, Pt, RGBColor
+from docx.styles.style import ParagraphStyle
+from docx.table import Table as DocxTable
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.text.run import Run
+
+from ..assembly.document import AgreementDocument, Block, BulletList, Paragraph, Table
+from ..errors import RenderError
+from .pdf import pdf_timestamp
+
+__all__ = ["DRAFT_MARK", "render_docx", "uses_word_numbering"]
+
+DRAFT_MARK = "DRAFT — not for signature"
+"""Header text on every page of a draft."""
+
+BODY_FONT = "Times New Roman"
+MUTED = RGBColor(0x55, 0x55, 0x55)
+INK = RGBColor(0x14, 0x14, 0x14)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def render_docx(doc: AgreementDocument) -> bytes:
+    """Build the agreement as a ``.docx`` file and return its bytes.
+
+    The same document always gives the same bytes.  Raises
+    :class:`RenderError` if python-docx cannot write the file.
+    """
+    word = new_document()
+    _page_setup(word)
+    _core_properties(word, doc)
+    auto_numbers = uses_word_numbering(doc)
+    num_id = _add_heading_numbering(word) if auto_numbers else None
+    _style(word, num_id)
+    _header_and_footer(word, doc)
+    _front_matter(word, doc)
+    for block in doc.preamble:
+        _block(word, block)
+    for section in doc.sections:
+        text = section.heading.upper() if auto_numbers else f"{section.number}. {section.heading.upper()}"
+        word.add_paragraph(text, style="Heading 1")
+        for clause in section.clauses:
+            title = _with_stop(clause.title)
+            word.add_paragraph(title if auto_numbers else f"{clause.number} {title}", style="Heading 2")
+            for block in clause.blocks:
+                _block(word, block)
+    if doc.signatures:
+        heading = word.add_paragraph("SIGNATURES", style="Heading 1")
+        _unnumbered(heading)
+        for signature in doc.signatures:
+            _signature_block(word, signature.statement, signature.printed_name, signature.role)
+    return _deterministic_zip(_save(word))
+
+
+def uses_word_numbering(doc: AgreementDocument) -> bool:
+    """True when Word's own numbering reproduces every section and clause number.
+
+    Word numbers headings 1, 2, 3… and clauses 1.1, 1.2… restarting in each
+    section; the document's numbers must be exactly that sequence.
+    """
+    for expected_section, section in enumerate(doc.sections, start=1):
+        if section.number != expected_section:
+            return False
+        for expected_clause, clause in enumerate(section.clauses, start=1):
+            if clause.number != f"{expected_section}.{expected_clause}":
+                return False
+    return True
+
+
+# --------------------------------------------------------------------------- setup
+
+
+def _page_setup(word: Document) -> None:
+    for section in word.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width = Inches(8.5)
+        section.page_height = Inches(11)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Inches(1))
+        section.header_distance = Inches(0.45)
+        section.footer_distance = Inches(0.45)
+
+
+def _core_properties(word: Document, doc: AgreementDocument) -> None:
+    when = datetime.fromtimestamp(pdf_timestamp(doc), tz=UTC).replace(tzinfo=None)
+    props = word.core_properties
+    props.title = doc.title
+    props.subject = doc.subtitle
+    props.author = doc.metadata.get("office", "")
+    props.last_modified_by = ""
+    props.comments = ""
+    props.keywords = "draft" if doc.draft else ""
+    props.category = doc.metadata.get("document_kind", "")
+    props.revision = 1
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    props.language = "en-US"
+
+
+def _style(word: Document, num_id: int | None) -> None:
+    styles = word.styles
+    normal = styles["Normal"]
+    assert isinstance(normal, ParagraphStyle)
+    _set_font(normal, BODY_FONT, 12, bold=False)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+    for name, size, level in (("Heading 1", 13, 0), ("Heading 2", 12, 1)):
+        style = styles[name]
+        assert isinstance(style, ParagraphStyle)
+        _set_font(style, BODY_FONT, size, bold=True)
+        style.font.color.rgb = INK
+        fmt = style.paragraph_format
+        fmt.space_before = Pt(18 if level == 0 else 10)
+        fmt.space_after = Pt(6 if level == 0 else 3)
+        fmt.keep_with_next = True
+        fmt.keep_together = True
+        if num_id is not None:
+            _style_numbering(style, num_id, level)
+    for name in ("Title", "Subtitle"):
+        style = styles[name]
+        assert isinstance(style, ParagraphStyle)
+        _set_font(style, BODY_FONT, 16 if name == "Title" else 12, bold=name == "Title")
+        style.font.italic = name == "Subtitle"
+        style.font.color.rgb = INK
+        style.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        style.paragraph_format.space_after = Pt(6)
+        _remove_borders(style)
+        _remove_run_property(style, "w:spacing")  # the template letter-spaces the subtitle
+
+
+def _set_font(style: ParagraphStyle, family: str, size: float, *, bold: bool) -> None:
+    """Set the font outright, dropping theme fonts (which Word prefers over a named font)."""
+    style.font.name = family
+    style.font.size = Pt(size)
+    style.font.bold = bold
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), family)
+
+
+def _remove_run_property(style: ParagraphStyle, tag: str) -> None:
+    rpr = style.element.get_or_add_rPr()
+    found = rpr.find(qn(tag))
+    if found is not None:
+        rpr.remove(found)
+
+
+def _remove_borders(style: ParagraphStyle) -> None:
+    ppr = style.element.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is not None:
+        ppr.remove(borders)
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+def _add_heading_numbering(word: Document) -> int:
+    """Add a two-level list (``1.`` / ``1.1``) to numbering.xml; return its ``numId``."""
+    numbering = word.part.numbering_part.element
+    abstract_ids = [int(el.get(qn("w:abstractNumId"))) for el in numbering.findall(qn("w:abstractNum"))]
+    num_ids = [int(el.get(qn("w:numId"))) for el in numbering.findall(qn("w:num"))]
+    abstract_id = max(abstract_ids, default=-1) + 1
+    num_id = max(num_ids, default=0) + 1
+
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    _child(abstract, "w:nsid", val="4D414731")  # "MAG1": a fixed id keeps bytes repeatable
+    _child(abstract, "w:multiLevelType", val="multilevel")
+    _child(abstract, "w:name", val="Agreement sections")
+    for level, (text, style_id, indent) in enumerate((("%1.", "Heading1", 0), ("%1.%2", "Heading2", 0))):
+        lvl = _child(abstract, "w:lvl")
+        lvl.set(qn("w:ilvl"), str(level))
+        _child(lvl, "w:start", val="1")
+        _child(lvl, "w:numFmt", val="decimal")
+        _child(lvl, "w:pStyle", val=style_id)
+        _child(lvl, "w:suff", val="space")
+        _child(lvl, "w:lvlText", val=text)
+        _child(lvl, "w:lvlJc", val="left")
+        ppr = _child(lvl, "w:pPr")
+        ind = _child(ppr, "w:ind")
+        ind.set(qn("w:left"), str(indent))
+        ind.set(qn("w:hanging"), "0")
+    # Schema order: every abstractNum comes before the first num.
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), str(num_id))
+    _child(num, "w:abstractNumId", val=str(abstract_id))
+    numbering.append(num)
+    return num_id
+
+
+def _style_numbering(style: ParagraphStyle, num_id: int, level: int) -> None:
+    """Make every paragraph of ``style`` numbered at ``level`` of list ``num_id``."""
+    ppr = style.element.get_or_add_pPr()
+    existing = ppr.find(qn("w:numPr"))
+    if existing is not None:
+        ppr.remove(existing)
+    num_pr = OxmlElement("w:numPr")
+    _child(num_pr, "w:ilvl", val=str(level))
+    _child(num_pr, "w:numId", val=str(num_id))
+    # CT_PPrBase order: pStyle, keepNext, keepLines, pageBreakBefore, framePr, widowControl, numPr, ...
+    anchor = None
+    for tag in ("w:widowControl", "w:framePr", "w:pageBreakBefore", "w:keepLines", "w:keepNext", "w:pStyle"):
+        anchor = ppr.find(qn(tag))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addnext(num_pr)
+    else:
+        ppr.insert(0, num_pr)
+
+
+def _unnumbered(paragraph: DocxParagraph) -> None:
+    """Switch off the style's numbering for one heading (``numId 0`` means "no list")."""
+    ppr = paragraph._p.get_or_add_pPr()
+    num_pr = OxmlElement("w:numPr")
+    _child(num_pr, "w:ilvl", val="0")
+    _child(num_pr, "w:numId", val="0")
+    style = ppr.find(qn("w:pStyle"))
+    if style is not None:
+        style.addnext(num_pr)
+    else:
+        ppr.insert(0, num_pr)
+
+
+def _child(parent: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
+    """Append a new ``tag`` element with ``w:``-prefixed attributes to ``parent``."""
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    parent.append(element)
+    return element
+
+
+# --------------------------------------------------------------------------- header and footer
+
+
+def _header_and_footer(word: Document, doc: AgreementDocument) -> None:
+    section = word.sections[0]
+    if doc.draft:
+        header = section.header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = header.add_run(DRAFT_MARK)
+        run.bold = True
+        run.font.size = Pt(9)
+        run.font.color.rgb = MUTED
+    footer = section.footer.paragraphs[0]
+    tabs = footer.paragraph_format.tab_stops
+    tabs.add_tab_stop(Inches(3.25), WD_TAB_ALIGNMENT.CLEAR)  # the Footer style's centre stop
+    tabs.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT)
+    if doc.initials_each_page and doc.initials_labels:
+        _muted(footer.add_run("Initials: " + "    ".join(f"{label} ______" for label in doc.initials_labels)))
+        footer.add_run("\t")
+    else:
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _muted(footer.add_run("Page "))
+    _field(footer, "PAGE", "1")
+    _muted(footer.add_run(" of "))
+    _field(footer, "NUMPAGES", "1")
+
+
+def _field(paragraph: DocxParagraph, instruction: str, placeholder: str) -> None:
+    """A complex field (``PAGE``, ``NUMPAGES``) Word and LibreOffice update when they lay out."""
+    for kind, text in (("begin", None), ("instr", f" {instruction} "), ("separate", None), ("text", placeholder), ("end", None)):
+        run = paragraph.add_run()
+        _muted(run)
+        if kind == "instr":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        elif kind == "text":
+            run.text = text or ""
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+
+
+def _muted(run: Run) -> None:
+    run.font.size = Pt(9)
+    run.font.color.rgb = MUTED
+
+
+# --------------------------------------------------------------------------- body
+
+
+def _front_matter(word: Document, doc: AgreementDocument) -> None:
+    for line in doc.court_caption:
+        paragraph = word.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(line.upper()).bold = True
+    spacer = word.add_paragraph()
+    spacer.paragraph_format.space_after = Pt(6)
+    word.add_paragraph(doc.title.upper(), style="Title")
+    word.add_paragraph(doc.subtitle, style="Subtitle")
+    parties = word.add_paragraph(doc.parties_line)
+    parties.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    dated = word.add_paragraph()
+    dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    dated.paragraph_format.space_after = Pt(14)
+    run = dated.add_run(f"Dated {doc.date_text}")
+    run.font.color.rgb = MUTED
+
+
+def _block(word: Document, block: Block) -> None:
+    if isinstance(block, Paragraph):
+        word.add_paragraph(block.text)
+    elif isinstance(block, BulletList):
+        for item in block.items:
+            word.add_paragraph(item, style="List Bullet")
+    elif isinstance(block, Table):
+        _table(word, block)
+    else:  # pragma: no cover - Block is a closed union
+        raise RenderError(f"unknown block kind {type(block).__name__}")
+
+
+def _table(word: Document, block: Table) -> None:
+    width = max([len(block.header), *(len(row) for row in block.rows)])
+    table = word.add_table(rows=1 + len(block.rows), cols=width)
+    table.style = word.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row_index, cells in enumerate([block.header, *block.rows]):
+        row = table.rows[row_index]
+        _row_property(row._tr, "w:cantSplit")
+        if row_index == 0:
+            _row_property(row._tr, "w:tblHeader")  # repeat the header row on each page
+        for col, text in enumerate(_padded(cells, width)):
+            paragraph = row.cells[col].paragraphs[0]
+            paragraph.paragraph_format.space_after = Pt(0)
+            run = paragraph.add_run(text)
+            run.bold = row_index == 0
+            if row_index == 0:
+                _shade(row.cells[col], "EDEDED")
+    word.add_paragraph().paragraph_format.space_after = Pt(0)
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    tcpr.append(shading)
+
+
+def _padded(cells: Iterable[str], width: int) -> list[str]:
+    values = list(cells)
+    return values + [""] * (width - len(values))
+
+
+def _row_property(tr: CT_Row, tag: str) -> None:
+    trpr = tr.get_or_add_trPr()
+    trpr.append(OxmlElement(tag))
+
+
+def _signature_block(word: Document, statement: str | None, printed_name: str, role: str) -> None:
+    """One borderless, unbreakable table cell: statement, line, name, role, date."""
+    table = word.add_table(rows=1, cols=1)
+    _no_borders(table)
+    row = table.rows[0]
+    _row_property(row._tr, "w:cantSplit")
+    cell = row.cells[0]
+    lines: list[tuple[str, dict[str, bool]]] = []
+    if statement:
+        lines.append((statement, {}))
+    lines.append(("", {}))
+    lines.append(("_" * 40, {}))
+    lines.append((printed_name, {"bold": True}))
+    lines.append((role, {}))
+    lines.append(("Date: ____________________", {}))
+    for index, (text, fmt) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.paragraph_format.keep_with_next = index < len(lines) - 1
+        paragraph.paragraph_format.keep_together = True
+        paragraph.paragraph_format.space_after = Pt(2)
+        if text == "":
+            paragraph.add_run().add_break(WD_BREAK.LINE)
+        else:
+            paragraph.add_run(text).bold = fmt.get("bold", False)
+    word.add_paragraph().paragraph_format.space_after = Pt(6)
+
+
+def _no_borders(table: DocxTable) -> None:
+    tblpr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        _child(borders, f"w:{edge}", val="nil")
+    # CT_TblPr order: ... tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook.
+    for later in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"):
+        anchor = tblpr.find(qn(later))
+        if anchor is not None:
+            anchor.addprevious(borders)
+            return
+    tblpr.append(borders)
+
+
+def _with_stop(title: str) -> str:
+    title = title.strip()
+    return title if title.endswith((".", "?", "!", ":")) else f"{title}."
+
+
+# --------------------------------------------------------------------------- bytes
+
+
+def _save(word: Document) -> bytes:
+    buffer = io.BytesIO()
+    try:
+        word.save(buffer)
+    except (OSError, ValueError) as exc:
+        raise RenderError(f"cannot write the Word document: {exc}") from None
+    return buffer.getvalue()
+
+
+def _deterministic_zip(data: bytes) -> bytes:
+    """Rewrite the package with fixed entry times (python-docx stamps the clock)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

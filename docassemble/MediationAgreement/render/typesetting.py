@@ -1,0 +1,116 @@
+"""Typst: the one place the package typesets a PDF from a layout template.
+
+Every PDF the toolkit makes — the agreement, the year calendar, the redline,
+the Certificate of Completion — is a layout in ``templates/*.typ`` filled with
+data passed as JSON through ``sys.inputs``.  Party and clause text is never
+written into Typst source, so whatever a name contains (``#set page(...)``,
+``*bold*``, ``$x$``) prints literally.
+
+Only the fonts bundled in the ``typst`` wheel are used unless ``font_paths``
+adds more, so the same data gives the same bytes on every machine.  A compiler
+with its fonts loaded is kept per process (a warm compile of a 15-page
+agreement takes a few hundredths of a second); compiles are serialised because
+one compiler is not meant to be used from two threads at once.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import typst
+
+from ..errors import RenderError
+
+PDF_STANDARD = "a-2b"
+"""The archival standard every PDF conforms to (Typst checks it while writing)."""
+
+_SOURCE_LINE = re.compile(r"__typst_py_bytes__\.typ:(\d+):\d+")
+_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=16)
+def template_source(name: str) -> bytes:
+    """A layout from the installed package's ``data/templates`` folder, read once."""
+    resource = files("docassemble.MediationAgreement") / "data" / "templates" / name
+    try:
+        return resource.read_bytes()
+    except OSError as exc:
+        raise RenderError(f"cannot read the layout: {exc.strerror or exc}", path=f"templates/{name}") from None
+
+
+@lru_cache(maxsize=8)
+def _compiler(font_paths: tuple[str, ...]) -> typst.Compiler:
+    return typst.Compiler(ignore_system_fonts=True, font_paths=list(font_paths))
+
+
+def date_timestamp(day: date | None) -> int:
+    """Seconds since the epoch at midnight UTC of ``day`` (0 without one): never the clock."""
+    if day is None:
+        return 0
+    return int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp())
+
+
+def typeset(
+    template: str,
+    inputs: Mapping[str, Any],
+    *,
+    what: str,
+    timestamp: int = 0,
+    tagged: bool = True,
+    font_paths: Sequence[str | Path] = (),
+    source: bytes | None = None,
+) -> bytes:
+    """Typeset ``templates/<template>`` with ``inputs`` (each JSON-encoded into ``sys.inputs``).
+
+    ``what`` names the document in error messages ("the agreement").  Raises
+    :class:`RenderError` naming the layout line when Typst reports one.
+    """
+    encoded = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":")) for key, value in inputs.items()}
+    layout = source if source is not None else template_source(template)
+    compiler = _compiler(tuple(str(Path(p)) for p in font_paths))
+    options: dict[str, Any] = {}
+    if not tagged:
+        options["pdf_tags"] = False
+    try:
+        with _LOCK:
+            pdf = compiler.compile(
+                input=layout,
+                format="pdf",
+                sys_inputs=encoded,
+                pdf_standards=[PDF_STANDARD],
+                timestamp=timestamp,
+                **options,
+            )
+    except typst.TypstError as exc:
+        raise _error(exc, template, what) from None
+    if not isinstance(pdf, bytes):  # one output file, not a list of pages
+        raise RenderError(f"Typst returned {type(pdf).__name__}, expected PDF bytes", path=f"templates/{template}")
+    return pdf
+
+
+def _error(exc: typst.TypstError, template: str, what: str) -> RenderError:
+    """A Typst diagnostic as a :class:`RenderError` naming the layout line."""
+    message = str(getattr(exc, "message", "") or exc).strip()
+    diagnostic = str(getattr(exc, "diagnostic", "") or "")
+    hints = [str(h) for h in getattr(exc, "hints", None) or []]
+    found = _SOURCE_LINE.search(diagnostic)
+    line = int(found.group(1)) if found else None
+    if "could not be displayed with font" in message:
+        return RenderError(
+            f"the PDF cannot show some text in {what}: {message.removeprefix('PDF/A-2b error: ')}",
+            hint="no bundled font has these characters; pass font_paths= a folder of fonts that do",
+        )
+    return RenderError(
+        f"Typst could not typeset {what}: {message}",
+        path=f"templates/{template}",
+        line=line,
+        hint="; ".join(hints) or None,
+    )

@@ -1,0 +1,81 @@
+"""Review rounds: drafts, the parents' links, comments, approvals, signatures, the executed agreement.
+
+Rooms: :mod:`.rounds` (each step of a round, as one function over a case
+store), :mod:`.state` (a case's state replayed from its log), :mod:`.report`
+(that state in words, for ``case show`` and the mediator's round screen),
+:mod:`.redline` (what changed between two drafts).
+"""
+
+from __future__ import annotations
+
+from .redline import Redline, redline_html, redline_pdf
+from .report import state_lines, token_status
+from .rounds import (
+    CONSENT_CLAUSE_ID,
+    DEFAULT_CONSENT_TEXT,
+    DEFAULT_TOKEN_DAYS,
+    SIGNER_ACKNOWLEDGEMENT,
+    LinkStatus,
+    add_comment,
+    approve,
+    case_state,
+    consent_text,
+    current_case,
+    draft_version,
+    executed_for_token,
+    finalize,
+    issue_draft,
+    issue_token,
+    link_status,
+    open_case,
+    open_draft,
+    redline_for,
+    request_changes,
+    revoke_token,
+    sign,
+    state_for_token,
+    stored_final,
+    tokens,
+)
+from .state import CaseState, Comment, Decision, DraftSummary, DraftVersion, IssuedToken, OpenedCase, SignatureSummary
+
+__all__ = [
+    "CONSENT_CLAUSE_ID",
+    "CaseState",
+    "Comment",
+    "DEFAULT_CONSENT_TEXT",
+    "DEFAULT_TOKEN_DAYS",
+    "Decision",
+    "DraftSummary",
+    "DraftVersion",
+    "IssuedToken",
+    "LinkStatus",
+    "OpenedCase",
+    "Redline",
+    "SIGNER_ACKNOWLEDGEMENT",
+    "SignatureSummary",
+    "add_comment",
+    "approve",
+    "case_state",
+    "consent_text",
+    "current_case",
+    "draft_version",
+    "executed_for_token",
+    "finalize",
+    "issue_draft",
+    "issue_token",
+    "link_status",
+    "open_case",
+    "open_draft",
+    "redline_for",
+    "redline_html",
+    "redline_pdf",
+    "request_changes",
+    "revoke_token",
+    "sign",
+    "state_for_token",
+    "state_lines",
+    "stored_final",
+    "token_status",
+    "tokens",
+]

@@ -1,0 +1,45 @@
+"""The case store: cases, immutable drafts and a hash-chained, encrypted event log.
+
+Rooms: :mod:`.case_store` (opening a store, cases, sessions), :mod:`.session`
+(one case inside one transaction), :mod:`.event_log` (the hash chain),
+:mod:`.keys` (AES-256-GCM at rest), :mod:`.database` (the SQL schema and
+engines), :mod:`.records` (what is read back).  The store knows nothing of
+agreements; :mod:`..review` gives its events meaning.
+"""
+
+from __future__ import annotations
+
+from .case_store import DEFAULT_URL, KEY_FILE_ENV, URL_ENV, CaseStore, StoreSettings, open_store
+from .event_log import ACTORS, ZERO_HASH, LogEvent, canonical_json, event_hash, iso_z, parse_iso_z, payload_sha256, sha256_hex, utc_now, verify_chain
+from .keys import KEY_ENV, FieldCipher, generate_key, parse_key
+from .records import CaseRecord, DraftRecord, FinalRecord, TokenRecord
+from .session import CaseSession
+
+__all__ = [
+    "ACTORS",
+    "CaseRecord",
+    "CaseSession",
+    "CaseStore",
+    "DEFAULT_URL",
+    "DraftRecord",
+    "FieldCipher",
+    "FinalRecord",
+    "KEY_ENV",
+    "KEY_FILE_ENV",
+    "LogEvent",
+    "StoreSettings",
+    "TokenRecord",
+    "URL_ENV",
+    "ZERO_HASH",
+    "canonical_json",
+    "event_hash",
+    "generate_key",
+    "iso_z",
+    "open_store",
+    "parse_iso_z",
+    "parse_key",
+    "payload_sha256",
+    "sha256_hex",
+    "utc_now",
+    "verify_chain",
+]

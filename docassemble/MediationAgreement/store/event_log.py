@@ -1,0 +1,164 @@
+"""The case's append-only event log: canonical JSON, the event hash and the chain check.
+
+Pure functions and one frozen record, no database: ``verify.py`` and the
+Certificate of Completion check a log with the same rules the store writes it
+by.  The hash formula is documented in :mod:`.store`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from ..errors import StoreError
+
+ZERO_HASH = "0" * 64
+"""``prev_hash`` of a case's first event."""
+
+ACTORS = ("mediator", "a", "b", "system")
+"""Who can act on a case: the mediator, parent A, parent B, or the software itself."""
+
+Actor = Literal["mediator", "a", "b", "system"]
+
+
+# --------------------------------------------------------------------------- hashing (pure)
+
+
+def canonical_json(value: Any) -> bytes:
+    """The one byte form of a JSON value that every hash in the store is taken over."""
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"value cannot be stored as canonical JSON: {exc}") from None
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def payload_sha256(payload: dict[str, Any]) -> str:
+    """SHA-256 of an event payload's canonical JSON (what the event hash covers)."""
+    return sha256_hex(canonical_json(payload))
+
+
+def utc_now() -> datetime:
+    """Now in UTC, microseconds dropped (the precision events are stored with)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def iso_z(at: datetime) -> str:
+    """``2026-11-20T17:04:05Z``: the form times take inside hashes and certificates."""
+    if at.tzinfo is None:
+        raise StoreError(f"time {at.isoformat()} has no time zone; events are stored in UTC")
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso_z(text: str) -> datetime:
+    """Inverse of :func:`iso_z`."""
+    try:
+        return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise StoreError(f"stored time {text!r} is not of the form YYYY-MM-DDTHH:MM:SSZ") from None
+
+
+def event_hash(
+    *,
+    seq: int,
+    case_id: str,
+    kind: str,
+    actor: str,
+    at: datetime | str,
+    prev_hash: str,
+    payload: dict[str, Any] | None = None,
+    payload_digest: str | None = None,
+) -> str:
+    """The hash of one event.  Give the plaintext ``payload``, or its ``payload_digest``
+    (:func:`payload_sha256`) when only that is known (e.g. read from a certificate)."""
+    if (payload is None) == (payload_digest is None):
+        raise TypeError("event_hash needs exactly one of payload= or payload_digest=")
+    digest = payload_digest if payload_digest is not None else payload_sha256(payload or {})
+    when = at if isinstance(at, str) else iso_z(at)
+    return sha256_hex(
+        canonical_json(
+            {"seq": seq, "case_id": case_id, "kind": kind, "actor": actor, "at": when, "payload_sha256": digest, "prev_hash": prev_hash}
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One entry of a case's append-only log, payload decrypted.
+
+    ``hash`` is the hash *as stored*; :func:`verify_chain` recomputes it from the
+    other fields, so an edited row shows up as a mismatch.
+    """
+
+    seq: int
+    case_id: str
+    kind: str
+    actor: str
+    at: datetime
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+
+    @property
+    def payload_sha256(self) -> str:
+        return payload_sha256(self.payload)
+
+    @property
+    def at_iso(self) -> str:
+        return iso_z(self.at)
+
+    def computed_hash(self) -> str:
+        """The hash this event's content gives (equal to :attr:`hash` unless altered)."""
+        return event_hash(
+            seq=self.seq, case_id=self.case_id, kind=self.kind, actor=self.actor, at=self.at, prev_hash=self.prev_hash, payload=self.payload
+        )
+
+    def to_record(self) -> dict[str, Any]:
+        """The hashed fields without the payload (what a certificate page can print)."""
+        return {
+            "seq": self.seq,
+            "case_id": self.case_id,
+            "kind": self.kind,
+            "actor": self.actor,
+            "at": self.at_iso,
+            "payload_sha256": self.payload_sha256,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def verify_chain(events: list[LogEvent]) -> list[str]:
+    """Every problem with a case's log, in order; an empty list means intact.
+
+    Checks that sequence numbers run 1, 2, 3... without gaps (a gap is a deleted
+    event), that all events belong to one case, that each ``prev_hash`` is the
+    hash of the event before, and that each stored hash matches the event's
+    content (a mismatch is an edited event).
+    """
+    problems: list[str] = []
+    previous_hash = ZERO_HASH
+    expected_seq = 1
+    case_ids = {e.case_id for e in events}
+    if len(case_ids) > 1:
+        problems.append(f"events from more than one case: {', '.join(sorted(case_ids))}")
+    for event in events:
+        label = f"event {event.seq} ({event.kind})"
+        if event.seq != expected_seq:
+            if event.seq > expected_seq:
+                missing = f"{expected_seq}" if event.seq == expected_seq + 1 else f"{expected_seq}-{event.seq - 1}"
+                problems.append(f"event(s) {missing} missing before {label}: deleted from the log")
+            else:
+                problems.append(f"{label} is out of order or duplicated (expected event {expected_seq})")
+        if event.prev_hash != previous_hash:
+            problems.append(f"{label}: prev_hash does not match the hash of the event before it (the chain is broken here)")
+        if event.computed_hash() != event.hash:
+            problems.append(f"{label}: stored hash does not match the event's content (the event was edited)")
+        previous_hash = event.hash
+        expected_seq = event.seq + 1
+    return problems

@@ -1,0 +1,349 @@
+"""One transaction on one case: reading and appending its log, drafts, tokens, files and the final.
+
+A :class:`CaseSession` is opened by :meth:`.store.CaseStore.session`; with
+``write=True`` it holds the case's lock for its whole life, so the checks made
+before an append and the append itself cannot interleave with another writer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from ..errors import StoreError
+from .event_log import ACTORS, ZERO_HASH, LogEvent, canonical_json, event_hash, iso_z, parse_iso_z, sha256_hex, verify_chain
+from .keys import FieldCipher
+from .records import CaseRecord, DraftRecord, FinalRecord, TokenRecord
+
+if TYPE_CHECKING:
+    from .database import StoreTables
+
+
+class StoreHandle(Protocol):
+    """What a session needs of the store that opened it (:class:`.case_store.CaseStore` is one)."""
+
+    tables: StoreTables
+    cipher: FieldCipher
+    clock: Callable[[], datetime]
+
+
+def case_record_from_row(cipher: FieldCipher, row: Any) -> CaseRecord:
+    """A case row, its label decrypted."""
+    return CaseRecord(
+        case_id=row.case_id,
+        label=cipher.open(row.label, f"case:{row.case_id}:label").decode("utf-8"),
+        status=row.status,
+        created_at=parse_iso_z(row.created_at),
+        head_seq=row.head_seq,
+        head_hash=row.head_hash,
+    )
+
+
+class CaseSession:
+    """What can be read and written about one case inside one transaction."""
+
+    def __init__(self, store: StoreHandle, conn: Any, case_id: str, *, write: bool, check_case: bool = True) -> None:
+        self.store = store
+        self.conn = conn
+        self.case_id = case_id
+        self.write = write
+        self._events: list[LogEvent] | None = None
+        self._unreadable: list[str] = []
+        self._audit: list[str] | None = None
+        self._intact_checked = False
+        self.record: CaseRecord
+        if check_case:
+            self.record = self._load_record()
+
+    def _load_record(self) -> CaseRecord:
+        from sqlalchemy import select
+
+        cases = self.store.tables.cases
+        query = select(cases).where(cases.c.case_id == self.case_id)
+        if self.write and self.conn.dialect.name != "sqlite":
+            query = query.with_for_update()  # the per-case lock row (SQLite: BEGIN IMMEDIATE)
+        row = self.conn.execute(query).first()
+        if row is None:
+            raise StoreError(f"unknown case '{self.case_id}'", hint="`mediation-agreement case show` lists nothing for it; check the id")
+        return case_record_from_row(self.store.cipher, row)
+
+    @property
+    def cipher(self) -> FieldCipher:
+        return self.store.cipher
+
+    def _now(self) -> datetime:
+        return self.store.clock().replace(microsecond=0)
+
+    def _require_write(self) -> None:
+        if not self.write:
+            raise RuntimeError("this session was opened read-only")
+
+    # ----------------------------------------------------------------- events
+
+    def events(self) -> list[LogEvent]:
+        from sqlalchemy import select
+
+        if self._events is None:
+            t = self.store.tables.events
+            rows = self.conn.execute(select(t).where(t.c.case_id == self.case_id).order_by(t.c.seq)).all()
+            events = []
+            self._unreadable = []
+            for row in rows:
+                where = f"event:{row.case_id}:{row.seq}"
+                try:
+                    payload = json.loads(self.cipher.open(row.payload, where))
+                    if not isinstance(payload, dict):
+                        raise StoreError(f"{where}: payload is not a mapping")
+                except (StoreError, ValueError) as exc:
+                    self._unreadable.append(f"event {row.seq} ({row.kind}): {exc}")
+                    payload = {"_unreadable": True}
+                events.append(
+                    LogEvent(
+                        seq=row.seq,
+                        case_id=row.case_id,
+                        kind=row.kind,
+                        actor=row.actor,
+                        at=_parse_time_lenient(row.at),
+                        payload=payload,
+                        prev_hash=row.prev_hash,
+                        hash=row.hash,
+                    )
+                )
+            self._events = events
+        return list(self._events)
+
+    def audit(self) -> list[str]:
+        if self._audit is not None:
+            return list(self._audit)
+        events = self.events()
+        problems = list(self._unreadable) + verify_chain(events)
+        last_seq = events[-1].seq if events else 0
+        last_hash = events[-1].hash if events else ZERO_HASH
+        if self.record.head_seq > last_seq:
+            problems.append(f"the case records {self.record.head_seq} events but the log ends at event {last_seq}: events were deleted")
+        elif self.record.head_seq < last_seq:
+            problems.append(f"the log has events after event {self.record.head_seq}, the last one the case records: events were inserted")
+        elif self.record.head_hash != last_hash:
+            problems.append(f"the hash of event {last_seq} differs from the one the case records: the last event was altered")
+        self._audit = problems
+        return list(problems)
+
+    def require_intact(self) -> None:
+        """Refuse to go on if the log no longer verifies (nothing is appended to a broken chain)."""
+        if self._intact_checked:
+            return
+        problems = self.audit()
+        if problems:
+            raise StoreError(
+                f"the event log of case '{self.case_id}' has been altered; nothing was changed: {problems[0]}",
+                hint=f"`mediation-agreement case log {self.case_id}` lists every problem",
+            )
+        self._intact_checked = True
+
+    def append(self, kind: str, actor: str, payload: dict[str, Any]) -> LogEvent:
+        """Append one event at the head of the chain (inside this session's lock)."""
+        self._require_write()
+        if actor not in ACTORS:
+            raise StoreError(f"unknown actor '{actor}' (one of {', '.join(ACTORS)})")
+        if not isinstance(payload, dict):
+            raise StoreError("an event payload must be a mapping")
+        body = canonical_json(payload)
+        if json.loads(body) != payload:
+            raise StoreError(f"event payload for '{kind}' does not survive a JSON round trip (use strings, integers, booleans, lists, mappings)")
+        self.require_intact()
+        events = self.events()
+        seq = (events[-1].seq if events else 0) + 1
+        prev = events[-1].hash if events else ZERO_HASH
+        at = self._now()
+        digest = event_hash(seq=seq, case_id=self.case_id, kind=kind, actor=actor, at=at, prev_hash=prev, payload=payload)
+        self.conn.execute(
+            self.store.tables.events.insert().values(
+                case_id=self.case_id,
+                seq=seq,
+                at=iso_z(at),
+                kind=kind,
+                actor=actor,
+                payload=self.cipher.seal(body, f"event:{self.case_id}:{seq}"),
+                prev_hash=prev,
+                hash=digest,
+            )
+        )
+        self._update_case(head_seq=seq, head_hash=digest)
+        event = LogEvent(seq, self.case_id, kind, actor, at, json.loads(body), prev, digest)
+        assert self._events is not None
+        self._events.append(event)
+        self._audit = None
+        return event
+
+    def _update_case(self, **values: Any) -> None:
+        t = self.store.tables.cases
+        self.conn.execute(t.update().where(t.c.case_id == self.case_id).values(**values))
+        self.record = case_record_from_row(self.store.cipher, self.conn.execute(t.select().where(t.c.case_id == self.case_id)).one())
+
+    def set_status(self, status: str) -> None:
+        self._require_write()
+        self._update_case(status=status)
+
+    # ----------------------------------------------------------------- drafts
+
+    def add_draft(self, number: int, *, sha256: str, case_data: dict[str, Any], document: dict[str, Any], pdf: bytes, libraries: dict[str, Any]) -> DraftRecord:
+        self._require_write()
+        if sha256_hex(pdf) != sha256:
+            raise StoreError(f"draft {number}: sha256 does not match the rendered document")
+        at = self._now()
+        where = f"draft:{self.case_id}:{number}"
+        self.conn.execute(
+            self.store.tables.drafts.insert().values(
+                case_id=self.case_id,
+                number=number,
+                created_at=iso_z(at),
+                sha256=sha256,
+                case_data=self.cipher.seal(canonical_json(case_data), where + ":case"),
+                document=self.cipher.seal(canonical_json(document), where + ":document"),
+                pdf=self.cipher.seal(pdf, where + ":pdf"),
+                libraries=canonical_json(libraries).decode("ascii"),
+            )
+        )
+        return DraftRecord(self.case_id, number, at, sha256, case_data, document, pdf, libraries)
+
+    def draft(self, number: int) -> DraftRecord:
+        """Draft ``number``, checked against its SHA-256 (raises :class:`StoreError` if missing or altered)."""
+        from sqlalchemy import select
+
+        t = self.store.tables.drafts
+        row = self.conn.execute(select(t).where(t.c.case_id == self.case_id, t.c.number == number)).first()
+        if row is None:
+            raise StoreError(f"case '{self.case_id}' has no draft {number}")
+        where = f"draft:{self.case_id}:{number}"
+        pdf = self.cipher.open(row.pdf, where + ":pdf")
+        if sha256_hex(pdf) != row.sha256:
+            raise StoreError(f"draft {number} of case '{self.case_id}' no longer matches its SHA-256 (altered)")
+        return DraftRecord(
+            case_id=self.case_id,
+            number=number,
+            created_at=parse_iso_z(row.created_at),
+            sha256=row.sha256,
+            case_data=json.loads(self.cipher.open(row.case_data, where + ":case")),
+            document=json.loads(self.cipher.open(row.document, where + ":document")),
+            pdf=pdf,
+            libraries=json.loads(row.libraries),
+        )
+
+    def draft_numbers(self) -> list[int]:
+        from sqlalchemy import select
+
+        t = self.store.tables.drafts
+        return [r[0] for r in self.conn.execute(select(t.c.number).where(t.c.case_id == self.case_id).order_by(t.c.number)).all()]
+
+    # ----------------------------------------------------------------- tokens
+
+    def add_token(self, token_hash: str, record: TokenRecord) -> None:
+        self._require_write()
+        self.conn.execute(
+            self.store.tables.tokens.insert().values(
+                token_hash=token_hash,
+                token_id=record.token_id,
+                case_id=record.case_id,
+                party=record.party,
+                issued_at=iso_z(record.issued_at),
+                expires_at=iso_z(record.expires_at),
+            )
+        )
+
+    def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        from sqlalchemy import select
+
+        t = self.store.tables.tokens
+        row = self.conn.execute(select(t).where(t.c.token_hash == token_hash)).first()
+        return _token_record(row) if row is not None else None
+
+    def tokens(self) -> list[TokenRecord]:
+        from sqlalchemy import select
+
+        t = self.store.tables.tokens
+        rows = self.conn.execute(select(t).where(t.c.case_id == self.case_id).order_by(t.c.issued_at, t.c.token_id)).all()
+        return [_token_record(r) for r in rows]
+
+    def mark_token(self, token_id: str, *, revoked: bool = False, spent: bool = False) -> None:
+        self._require_write()
+        t = self.store.tables.tokens
+        values: dict[str, str] = {}
+        if revoked:
+            values["revoked_at"] = iso_z(self._now())
+        if spent:
+            values["spent_at"] = iso_z(self._now())
+        self.conn.execute(t.update().where(t.c.case_id == self.case_id, t.c.token_id == token_id).values(**values))
+
+    # ----------------------------------------------------------------- blobs and the final
+
+    def add_blob(self, data: bytes) -> str:
+        """Store bytes (e.g. a signature image) encrypted; returns their SHA-256."""
+        from sqlalchemy import select
+
+        self._require_write()
+        digest = sha256_hex(data)
+        t = self.store.tables.blobs
+        exists = self.conn.execute(select(t.c.sha256).where(t.c.case_id == self.case_id, t.c.sha256 == digest)).first()
+        if exists is None:
+            self.conn.execute(t.insert().values(case_id=self.case_id, sha256=digest, data=self.cipher.seal(data, f"blob:{self.case_id}:{digest}")))
+        return digest
+
+    def blob(self, digest: str) -> bytes:
+        from sqlalchemy import select
+
+        t = self.store.tables.blobs
+        row = self.conn.execute(select(t.c.data).where(t.c.case_id == self.case_id, t.c.sha256 == digest)).first()
+        if row is None:
+            raise StoreError(f"case '{self.case_id}' has no stored file with SHA-256 {digest[:12]}…")
+        data = self.cipher.open(row.data, f"blob:{self.case_id}:{digest}")
+        if sha256_hex(data) != digest:
+            raise StoreError(f"stored file {digest[:12]}… of case '{self.case_id}' no longer matches its SHA-256")
+        return data
+
+    def add_final(self, draft: int, pdf: bytes) -> FinalRecord:
+        self._require_write()
+        at = self._now()
+        digest = sha256_hex(pdf)
+        self.conn.execute(
+            self.store.tables.finals.insert().values(
+                case_id=self.case_id, draft=draft, created_at=iso_z(at), sha256=digest, pdf=self.cipher.seal(pdf, f"final:{self.case_id}")
+            )
+        )
+        return FinalRecord(self.case_id, draft, at, digest, pdf)
+
+    def final(self) -> FinalRecord | None:
+        from sqlalchemy import select
+
+        t = self.store.tables.finals
+        row = self.conn.execute(select(t).where(t.c.case_id == self.case_id)).first()
+        if row is None:
+            return None
+        pdf = self.cipher.open(row.pdf, f"final:{self.case_id}")
+        if sha256_hex(pdf) != row.sha256:
+            raise StoreError(f"the executed agreement of case '{self.case_id}' no longer matches its SHA-256 (altered)")
+        return FinalRecord(self.case_id, row.draft, parse_iso_z(row.created_at), row.sha256, pdf)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _token_record(row: Any) -> TokenRecord:
+    return TokenRecord(
+        token_id=row.token_id,
+        case_id=row.case_id,
+        party=row.party,
+        issued_at=parse_iso_z(row.issued_at),
+        expires_at=parse_iso_z(row.expires_at),
+        revoked_at=parse_iso_z(row.revoked_at) if row.revoked_at else None,
+        spent_at=parse_iso_z(row.spent_at) if row.spent_at else None,
+    )
+
+
+def _parse_time_lenient(text: str) -> datetime:
+    """Read an event time; a malformed (edited) one becomes the epoch so the hash check reports it."""
+    try:
+        return parse_iso_z(text)
+    except StoreError:
+        return datetime(1970, 1, 1, tzinfo=UTC)
