@@ -47,9 +47,9 @@ def main() -> None:
 
 def _register() -> None:
     """Attach every command.  Explicit, so nothing registers itself by import side effect."""
-    from . import case, core, demo, filing, schedule, verify
+    from . import batch, case, core, demo, filing, schedule, verify
 
-    for command in [*core.COMMANDS, *verify.COMMANDS, *filing.COMMANDS, *case.COMMANDS, *demo.COMMANDS, *schedule.COMMANDS]:
+    for command in [*core.COMMANDS, *batch.COMMANDS, *verify.COMMANDS, *filing.COMMANDS, *case.COMMANDS, *demo.COMMANDS, *schedule.COMMANDS]:
         main.add_command(command)
 
 

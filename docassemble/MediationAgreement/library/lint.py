@@ -17,6 +17,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from enum import Enum
@@ -181,7 +182,7 @@ class _Finding:
 class _Walker:
     """Visits one template's AST and records findings with template line numbers."""
 
-    def __init__(self, uses: Sequence[str], known_ids: set[str], check_uses: bool) -> None:
+    def __init__(self, uses: Sequence[str], known_ids: AbstractSet[str], check_uses: bool) -> None:
         self.uses = uses
         self.known_ids = known_ids
         self.check_uses = check_uses
@@ -342,7 +343,7 @@ def _chain_leaves(node: nodes.Node) -> Iterator[nodes.Node]:
 
 
 def _lint_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> None:
-    known = set(library.clauses)
+    known = library.clauses.keys()  # a live view: building a set here per clause made lint quadratic
     path = str(clause.source)
     for use in clause.uses:
         parts = use.split(".")
