@@ -5,13 +5,17 @@ from __future__ import annotations
 import click
 
 from docassemble.MediationAgreement.cli import main
+from docassemble.MediationAgreement.cli.app import COMMANDS
 
 from .conftest import run_cli
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     found: list[tuple[str, click.Command]] = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         found.append((f"{prefix}{name}", command))
         if isinstance(command, click.Group):
             found.extend(_commands(command, f"{prefix}{name} "))
@@ -37,3 +41,24 @@ def test_help_runs_for_every_command() -> None:
 def test_unknown_command_is_a_usage_error() -> None:
     result = run_cli("asemble")
     assert result.code == 2 and "No such command" in result.err
+
+
+def test_the_command_list_says_what_each_command_says_of_itself() -> None:
+    """``--help`` lists commands from COMMANDS without importing them; it must not drift from their help."""
+    for name, command in _commands(main):
+        if " " not in name:
+            assert COMMANDS[name][2] == command.get_short_help_str(limit=200), name
+
+
+def test_help_loads_no_command_module() -> None:
+    """The top-level --help imports neither the case model nor any command's libraries."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys; from docassemble.MediationAgreement.cli import run; run(['--help']);"
+        "heavy = [m for m in ('pydantic', 'typst', 'pypdf', 'sqlalchemy', 'docx', 'docassemble.MediationAgreement.case.model') if m in sys.modules];"
+        "print('LOADED', heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert "LOADED []" in out

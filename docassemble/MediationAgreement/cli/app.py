@@ -8,6 +8,7 @@ into one-line messages on stderr and the error's exit status (2 for bad input,
 
 from __future__ import annotations
 
+import importlib
 import sys
 from typing import Any
 
@@ -34,7 +35,53 @@ class GuardedGroup(click.Group):
             ctx.exit(exc.exit_code)
 
 
-@click.group(cls=GuardedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "assemble": ("core", "assemble_command", 'Assemble the agreement for CASE_FILE into PDF, DOCX and HTML.'),
+    "batch": ("batch", "batch_command", 'Assemble many case files (files or folders of them) in one process, over all cores.'),
+    "case": ("case", "case_group", 'Review rounds and e-signatures: open a case, issue drafts, comment, approve, sign, finalize.'),
+    "clauses": ("core", "clauses_command", 'List clauses: id, topic, version, source library (and whether each applies).'),
+    "coversheet": ("filing", "coversheet_command", 'Fill a court cover sheet for CASE_FILE from a mapping file.'),
+    "demo": ("demo", "demo_command", 'Run a whole review round on an example case: two drafts with a redline, approvals, three signatures, sealed PDF.'),
+    "dev-certificate": ("verify", "dev_certificate_command", 'Make a DEVELOPMENT-ONLY root CA and office seal certificate for trying out sealing.'),
+    "fields": ("filing", "fields_command", "List FORM_PDF's fillable fields: name, type, allowed values, page and position."),
+    "lint": ("core", "lint_command", 'Check every clause: shape, syntax, fields, references.'),
+    "packet": ("filing", "packet_command", 'Build the filing packet for CASE_FILE: cover sheet, agreement and attachments as separate files, merged into filing-packet.pdf with bookmarks, and a README.txt.'),
+    "preview": ("core", "preview_command", 'Render one clause for CASE (for staff editing a clause).'),
+    "schedule": ("schedule", "schedule_command", "Print each parent's overnights for CASE_FILE and write the year calendar (PDF) and each parent's .ics."),
+    "schema": ("core", "schema_command", "Print the case file's JSON Schema."),
+    "verify": ("verify", "verify_command", 'Check a sealed agreement PDF: seal, attached log, and (with --store) the case store.'),
+}
+"""Every command: name -> (module in this package, the command's name in it, its one-line help).
+
+The modules are imported only when their command runs (or ``--help`` asks for
+its options), so ``mediation-agreement --help`` does not load pydantic, Typst,
+pypdf or the case store.  The one-line help is kept here for the same reason;
+``tests/test_cli.py`` checks it against each command's own help text.
+"""
+
+
+class LazyGroup(GuardedGroup):
+    """A group whose commands are imported on first use, listed from :data:`COMMANDS` without importing them."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute, _help = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        width = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, click.utils.make_default_short_help(COMMANDS[name][2], width)) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="docassemble.MediationAgreement", prog_name="mediation-agreement")
 def main() -> None:
     """Assemble, review, sign and file mediated parenting agreements.
@@ -43,17 +90,6 @@ def main() -> None:
     formal written agreement in PDF, DOCX and HTML.  Run any command with
     --help for its options.
     """
-
-
-def _register() -> None:
-    """Attach every command.  Explicit, so nothing registers itself by import side effect."""
-    from . import batch, case, core, demo, filing, schedule, verify
-
-    for command in [*core.COMMANDS, *batch.COMMANDS, *verify.COMMANDS, *filing.COMMANDS, *case.COMMANDS, *demo.COMMANDS, *schedule.COMMANDS]:
-        main.add_command(command)
-
-
-_register()
 
 
 def run(argv: list[str] | None = None) -> int:

@@ -156,6 +156,3 @@ def batch_command(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, lib
     click.echo(f"batch: {len(files) - len(failed)} assembled, {len(failed)} failed, {elapsed:.1f} s, into {out_dir}", err=True)
     if failed:
         sys.exit(2)
-
-
-COMMANDS = [batch_command]

@@ -411,6 +411,3 @@ def tokens_command(case_id: str, issue_for: str | None, revoke_id: str | None, d
     now = utc_now()
     for t in tokens(store, case_id):
         click.echo(f"{t.token_id}  {state.name(t.party)}  {token_status(t, now)}")
-
-
-COMMANDS = [case_group]

@@ -118,6 +118,3 @@ def clauses_command(case_file: Path | None, libraries: tuple[Path, ...], no_defa
 def schema_command() -> None:
     """Print the case file's JSON Schema."""
     click.echo(json.dumps(Case.model_json_schema(), indent=2))
-
-
-COMMANDS = [assemble_command, lint_command, preview_command, clauses_command, schema_command]

@@ -287,6 +287,3 @@ def demo_command(out_dir: Path, case_file: Path | None, libraries: tuple[Path, .
     from .demo import run_demo
 
     run_demo(out_dir, case_file=case_file, libraries=library_stack(libraries, no_default_library), echo=click.echo)
-
-
-COMMANDS = [demo_command]

@@ -169,6 +169,3 @@ def packet_command(case_file: Path, agreement_path: Path, attach_paths: tuple[Pa
     files = build_packet(case, agreement, attachments, form=form_path, mapping=map_path, flatten=flatten)
     for path in write_all(out_dir, files):
         click.echo(str(path))
-
-
-COMMANDS = [fields_command, coversheet_command, packet_command]

@@ -84,6 +84,3 @@ def schedule_command(case_file: Path, year: int | None, out_dir: Path, ics_years
 def figures_range(first: int, years: int) -> tuple[date, date]:
     """First and last date the .ics files cover."""
     return date(first, 1, 1), date(first + years - 1, 12, 31)
-
-
-COMMANDS = [schedule_command]

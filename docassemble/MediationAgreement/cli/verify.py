@@ -124,6 +124,3 @@ def dev_certificate_command(out_dir: Path, office: str, days: int, passphrase_fi
     if passphrase:
         click.echo("export MEDIATION_SIGNING_KEY_PASSPHRASE=...   # the passphrase from your file")
     click.echo(f"# check a sealed agreement: mediation-agreement verify FILE.pdf --trust {folder}/ca.pem")
-
-
-COMMANDS = [verify_command, dev_certificate_command]
