@@ -451,9 +451,34 @@ class InterviewDriver:
         with self._context(), user_dict_context(self.user_dict):
             self.interview.assemble(self.user_dict, status)
             screen = self._describe(status)
+            self._render_fields(screen)
         self.last = screen
         self.history.append(screen.id)
         return screen
+
+    @staticmethod
+    def _render_fields(screen: Screen) -> None:
+        """Build each field's HTML input with docassemble's own formatter, as the page does.
+
+        Defaults, choices and limits reach the browser through ``input_for``; a default it
+        cannot format (``"None"`` in a currency field, say) is a server error page in a real
+        browser, so the harness fails on the same screen.
+        """
+        from docassemble.base.parse import from_safeid
+        from docassemble.base.standardformatter import input_for
+
+        status = screen.status
+        if status.question.question_type != "fields":
+            return
+        for f in getattr(status.question, "fields", []):
+            sub_fields = status.extras.get("sub_fields", {}).get(f.number)
+            for item in sub_fields if sub_fields is not None else [f]:
+                if not hasattr(item, "saveas") or not status.extras.get("ok", {}).get(item.number, True):
+                    continue  # as_html skips a item whose ``show if`` code is false
+                try:
+                    input_for(status, item)
+                except Exception as exc:  # noqa: BLE001 - any failure here is the page failing
+                    raise AssertionError(f"screen {screen.id!r}: docassemble cannot render the field for {from_safeid(field.saveas)!r}: {type(exc).__name__}: {exc}") from exc
 
     def _describe(self, status: Any) -> Screen:
         from docassemble.base.parse import from_safeid

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from docassemble.MediationAgreement.assembly.assemble import assemble
 from docassemble.MediationAgreement.assembly.document import to_plain_text
 from docassemble.MediationAgreement.case.model import load_case
-from docassemble.MediationAgreement.library.clauses import default_library_dir, load_library
+from docassemble.MediationAgreement.library.clauses import default_library_dir, load_case_library
 
 from .conftest import ROOT, example_cases, run_cli
 
@@ -37,11 +37,11 @@ def test_a_folder_of_cases_with_a_bad_one_among_them(tmp_path: Path) -> None:
     assert f"batch: {len(example_cases())} assembled, 1 failed" in result.err
     assert not (out / "broken").exists(), "a bad case leaves nothing behind"
 
-    library = load_library([default_library_dir()])
     for case_file in example_cases():
         folder = out / case_file.stem
         assert sorted(p.name for p in folder.iterdir()) == ["agreement.pdf", "agreement.txt"]
-        # The same agreement a single in-process assembly gives, and a PDF that reads back.
+        # The same agreement a single in-process assembly gives (with the case's state overlay), and a PDF that reads back.
+        library = load_case_library([default_library_dir()], load_case(case_file).court.state)
         expected_text = to_plain_text(assemble(load_case(case_file), library, draft=True))
         assert (folder / "agreement.txt").read_text(encoding="utf-8") == expected_text
         case = load_case(case_file)

@@ -1,7 +1,8 @@
 """Case files: the examples load, and every kind of bad input gets a precise message.
 
-Each folder under tests/cases/bad/ holds one broken ``case.yml`` and the exact
-message lines (``expected.txt``, paths relative to the folder) the CLI must print.
+Each folder under tests/cases/bad/ holds one broken ``case.yml`` (or ``case.json``)
+and the exact message lines (``expected.txt``, paths relative to the folder) the
+CLI must print.
 """
 
 from __future__ import annotations
@@ -19,10 +20,16 @@ from .conftest import ROOT, example_cases, run_cli
 BAD = sorted((ROOT / "tests" / "cases" / "bad").iterdir())
 
 
+def bad_case_file(folder: Path) -> Path:
+    """The folder's ``case.yml`` or ``case.json``."""
+    (found,) = [p for p in folder.iterdir() if p.stem == "case"]
+    return found
+
+
 @pytest.mark.parametrize("folder", BAD, ids=[p.name for p in BAD])
 def test_bad_case_is_refused_with_file_line_and_field(folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = run_cli("assemble", (folder / "case.yml").relative_to(ROOT), "--out", out, "--format", "txt")
+    result = run_cli("assemble", bad_case_file(folder).relative_to(ROOT), "--out", out, "--format", "txt")
     assert result.code == 2, result.err
     assert "Traceback" not in result.err
     expected = [f"error: {folder.relative_to(ROOT)}/{line}" for line in (folder / "expected.txt").read_text().splitlines()]

@@ -107,6 +107,10 @@ def items(first: str, another: str, count: int, *, ask_any: str | None = None) -
     return sequence + [first, another] * count if count else sequence
 
 
+GUIDELINE_STATES = {"WI", "WA", "NY"}
+"""States with a guideline file in guidelines/ (the interview offers to compute the amount there)."""
+
+
 def expected_sequence(path: Path) -> list[str]:
     """The question ids the mediator sees for this case, written out from its data."""
     data = case_data(path)
@@ -132,6 +136,8 @@ def expected_sequence(path: Path) -> list[str]:
         *items("holiday", "another holiday", len(pt.get("holidays", [])), ask_any="any holidays"),
         "exchanges",
         "any child support",
+        *(["support guideline"] if data.get("child_support") and data["court"]["state"] in GUIDELINE_STATES else []),
+        *(["support figures", "support worksheet"] if (data.get("child_support") or {}).get("guideline") else []),
         *(["child support", "health costs", "other costs", "tax dependency"] if data.get("child_support") else []),
         "moves and travel",
         "upbringing",
@@ -423,6 +429,7 @@ NOT_ASKED = {
     "excluded_clauses": "kept in the case file; the mediator picks wording with 'clause options'",
     "parenting_time.child_patterns": "per-child schedules are rare; set them in the case file and upload it",
     "choices": "set through the 'clause options' screens (case.choices[...] fields built from the library)",
+    "options": "schedules to compare come in a case file (as for `mediation-agreement options`); the 'compare options' screen shows them side by side and takes the one chosen",
 }
 
 
@@ -474,7 +481,9 @@ def model_leaves() -> dict[str, Any]:
 
 
 def test_every_field_of_the_case_model_is_asked() -> None:
-    asked = interview_fields()
+    from docassemble.MediationAgreement.da_adapter.support import FIGURE_PATHS
+
+    asked = {**interview_fields(), **{path: {"code": "income_fields(case)"} for path in FIGURE_PATHS}}
     missing = sorted(set(model_leaves()) - set(asked))
     assert not missing, f"case fields no interview screen asks (add them, or list them in NOT_ASKED with a reason): {missing}"
 
@@ -561,3 +570,81 @@ def test_a_blank_optional_number_posted_as_zero_is_not_an_answer() -> None:
     assert da_adapter.answers._blank_number(0, weeks) and da_adapter.answers._blank_number(0.0, weeks)
     assert not da_adapter.answers._blank_number(3, weeks)
     assert not da_adapter.answers._blank_number(0, Provisions.model_fields["new_partners_months"])  # 0 months is a real answer
+
+
+# --------------------------------------------------------------------------- child support by the guideline
+
+
+def test_the_worksheet_screen_shows_the_guideline_before_the_agreed_amount() -> None:
+    """The mediator sees what the guideline says (here the DCF 150.035 note's $375.00) before the parents' own terms."""
+    _driver, ids, screens = drive(EXAMPLES / "support-wi-shared.yml")
+    assert ids.index("support guideline") < ids.index("support figures") < ids.index("support worksheet") < ids.index("child support")
+    worksheet = next(s for s in screens if s.id == "support worksheet")
+    assert "$375.00 a month" in worksheet.subquestion_text and "Monthly income available for child support" in worksheet.subquestion_text
+    figures = next(s for s in screens if s.id == "support figures")
+    assert "case.child_support.guideline.parent_a.monthly_gross_income" in figures.variables
+    agreed = next(s for s in screens if s.id == "child support")
+    assert "case.child_support.guideline_amount" in agreed.hidden_variables, "no typed-in guideline amount when it is computed"
+
+
+def test_the_washington_figures_screen_asks_the_deductions_the_guideline_lists() -> None:
+    _driver, _ids, screens = drive(EXAMPLES / "long-distance-summer.yml")
+    figures = next(s for s in screens if s.id == "support figures")
+    assert "case.child_support.guideline.parent_b.deductions['fica']" in figures.variables
+    assert "case.child_support.guideline.parent_b.deductions['mandatory_pension']" in figures.variables
+
+
+def test_an_agreed_amount_other_than_the_guideline_needs_a_reason_on_that_screen() -> None:
+    data = case_data(EXAMPLES / "support-wi-shared.yml")
+    driver = h.InterviewDriver(MAIN)
+    answers = h.CaseFileAnswers(data, driver, extra={"start": {"start_from": "new"}})
+    while (screen := driver.screen()).id != "child support":
+        driver.answer(answers(screen))
+    given = answers(screen)
+    given["case.child_support.amount"] = 300
+    with pytest.raises(h.Rejected) as caught:
+        driver.answer(given)
+    assert caught.value.field == "case.child_support.deviation_reason"
+    assert "The guideline amount is 375.00 a month; 300.00 differs: give the reason for the difference" in caught.value.message
+    given["case.child_support.deviation_reason"] = "Father pays the children's school fees"
+    driver.answer(given)
+    assert driver.screen().id == "health costs"
+
+
+def test_a_figure_the_guideline_refuses_is_named_on_the_figures_screen() -> None:
+    data = case_data(EXAMPLES / "support-wi-shared.yml")
+    data["child_support"]["guideline"]["overnights"]["parent_b"] = 100
+    driver = h.InterviewDriver(MAIN)
+    answers = h.CaseFileAnswers(data, driver, extra={"start": {"start_from": "new"}})
+    while (screen := driver.screen()).id != "support figures":
+        driver.answer(answers(screen))
+    with pytest.raises(h.Rejected) as caught:
+        driver.answer(answers(screen))
+    assert "overnights add up to 319, not to a year" in caught.value.message
+
+
+def test_options_in_a_case_file_are_compared_and_the_chosen_one_becomes_the_schedule(tmp_path: Path) -> None:
+    data = case_data(EXAMPLES / "support-wi-shared.yml")
+    week = {**data["parenting_time"], "pattern": {"kind": "alternating_weeks", "anchor": "2026-11-30", "starts_with": "a"}}
+    data["options"] = [{"label": "Week on, week off", "parenting_time": week}, {"label": "As proposed", "parenting_time": data["parenting_time"]}]
+    data["child_support"]["guideline"].pop("overnights")  # the figures come from each schedule
+    data["child_support"]["amount"] = 184.93  # the guideline amount under week on, week off
+    path = tmp_path / "case.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    driver = h.InterviewDriver(MAIN)
+    driver.screen()
+    driver.answer({"start_from": "upload"})
+    driver.screen()
+    driver.answer({"case_upload": driver.uploaded("case_upload", path)})
+    screen = driver.screen()
+    assert screen.id == "compare options"
+    assert "Week on, week off" in screen.subquestion_text and "Father pays $184.93 a month" in screen.subquestion_text
+    assert screen.choices("schedule_option") == ["keep", "0", "1"]
+    driver.answer({"schedule_option": "0"})
+    assert driver.screen().id == "review answers"
+    driver.answer()
+    assert driver.screen().id == "draft"
+    assert driver.value("case.parenting_time.pattern.kind") == "alternating_weeks"
+    text = to_plain_text(driver.value("agreement"))
+    expected = to_plain_text(assemble_agreement(case_from_data({**data, "parenting_time": week})))
+    assert text == expected

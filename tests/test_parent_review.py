@@ -164,6 +164,23 @@ def test_an_empty_comment_is_refused_with_the_engines_message_on_the_field(tmp_p
     assert caught.value.field == "parent_comments[0].text"
 
 
+def test_a_typed_signature_must_be_the_parents_own_name(tmp_path: Path) -> None:
+    """Issue 13: the father's link typing the mother's name (or "Mickey Mouse") is refused on the field, in plain words."""
+    review = Round(tmp_path)
+    walk(review.driver("a"), {**NO_COMMENTS, **APPROVE}, until={"waiting for the other parent"})
+    b = review.driver("b")
+    walk(b, {**NO_COMMENTS, **APPROVE, "sign intent": {"sign_intent": True, "sign_method": "typed"}}, until={"typed signature"})
+    for wrong in ("Elena Marisol Ortega", "Mickey Mouse"):
+        with pytest.raises(h.Rejected) as caught:
+            b.answer({"typed_signature": wrong})
+        assert caught.value.message == "Type your full name exactly as it appears in the agreement: Daniel James Ortega"
+        assert caught.value.field == "typed_signature"
+    assert review.state().signatures == {}
+    b.answer({"typed_signature": "daniel  james ORTEGA"})
+    assert b.screen().id == "signed"
+    assert review.state().signatures["b"].method == "typed"
+
+
 def test_drawn_signature_is_recorded(tmp_path: Path) -> None:
     pytest.importorskip("PIL")
     from .signing_fixtures import signature_png

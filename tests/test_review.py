@@ -108,8 +108,12 @@ def start(store: CaseStore, case: Case) -> Round:
     return Round(opened.case_id, opened.tokens["a"].token, opened.tokens["b"].token, d1.sha256)
 
 
-def typed(party: str, name: str = "Signer Name"):  # noqa: ANN201
-    return capture_signature(party, method="typed", typed_name=name, intent_confirmed=True, consent_text=DEFAULT_CONSENT_TEXT)
+NAMES = {"a": "Alex Rivera", "b": "Sam Rivera", "mediator": "Dana Whitfield"}
+"""Each signer's legal name in tests/cases/minimal.yml: a typed signature must be that name."""
+
+
+def typed(party: str, name: str | None = None):  # noqa: ANN201
+    return capture_signature(party, method="typed", typed_name=name or NAMES[party], intent_confirmed=True, consent_text=DEFAULT_CONSENT_TEXT)
 
 
 def later(case: Case, hour: int = 17) -> Case:

@@ -19,6 +19,7 @@ from docassemble.MediationAgreement.cli import main
 from docassemble.MediationAgreement.errors import ConfigError, SignatureError
 from docassemble.MediationAgreement.signing.certificate import CompletionRecord, SealIdentity, render_certificate
 from docassemble.MediationAgreement.signing.seal import attach_certificate, build_executed_pdf, seal_pdf
+from docassemble.MediationAgreement.signing.signatures import sha256_hex
 from docassemble.MediationAgreement.signing.verify import VerifyReport, verify_pdf
 from docassemble.MediationAgreement.store import CaseStore, generate_key
 
@@ -246,11 +247,17 @@ def test_cli_compares_with_a_real_store(executed: Executed, tmp_path: Path, invo
     db = tmp_path / "cases.db"
     ticks = iter(dt.datetime(2026, 11, 21, 14, 0, tzinfo=dt.UTC) + dt.timedelta(minutes=i) for i in range(100))
     store = CaseStore(f"sqlite:///{db}", key, clock=lambda: next(ticks))
-    caps, sample_events = signed_case()
+    draft_pdf = b"%PDF-1.7 draft 1"
+    caps, sample_events = signed_case(draft_sha256=sha256_hex(draft_pdf))
     case_id = store.create_case("Rivera / Rivera", {"label": "Rivera / Rivera"})
+    names = {"parent_a": {"full_name": "Alex Rivera"}, "parent_b": {"full_name": "Sam Rivera"}, "mediator": {"full_name": "Dana Whitfield"}}
     with store.session(case_id, write=True) as session:
+        session.add_draft(1, sha256=sha256_hex(draft_pdf), case_data=names, document={}, pdf=draft_pdf, libraries={})
+        for party in ("a", "b"):  # parents sign with their own links, as review.sign records them
+            session.append("token_issued", "mediator", {"party": party, "token_id": f"tok-{party}", "expires_at": "2026-12-05T14:00:00Z"})
         for event in sample_events[1:]:
-            session.append(event.kind, event.actor, event.payload)
+            payload = dict(event.payload, token_id=f"tok-{event.actor}") if event.kind == "signed" and event.actor != "mediator" else event.payload
+            session.append(event.kind, event.actor, payload)
     events = store.events(case_id)
     store.close()
     pdf = build_executed_pdf(sample_agreement(draft=False), caps, events, executed.config)
@@ -261,19 +268,20 @@ def test_cli_compares_with_a_real_store(executed: Executed, tmp_path: Path, invo
     code, out, _ = invoke(*args)
     assert code == 0, out
     assert f"  ✓ store match: all {len(events)} sealed events match the store" in out
+    assert "  ✓ store signers: " in out
 
     with sqlite3.connect(db) as conn:
-        conn.execute("UPDATE ma_events SET kind = 'approved' WHERE seq = 3")
+        conn.execute("UPDATE ma_events SET kind = 'approved' WHERE seq = 5")
     code, out, _ = invoke(*args)
     assert code == 1
-    assert "  ✗ store match: event 3 (comment) differs from the store in kind" in out
+    assert "  ✗ store match: event 5 (comment) differs from the store in kind" in out
     assert "  ✗ store log: " in out
 
     with sqlite3.connect(db) as conn:
-        conn.execute("DELETE FROM ma_events WHERE seq = 3")
+        conn.execute("DELETE FROM ma_events WHERE seq = 5")
     code, out, _ = invoke(*args)
     assert code == 1
-    assert "  ✗ store match: event 3 (comment): the store has event 4 in its place" in out
+    assert "  ✗ store match: event 5 (comment): the store has event 6 in its place" in out
 
     code, _, err = invoke("verify", str(path), "--case", case_id)
     assert code == 2 and "need --store" in err

@@ -177,3 +177,33 @@ class VerificationFailed(MediationError):
 
 class ConfigError(MediationError):
     """Configuration is missing or wrong (encryption key, certificate, office settings)."""
+
+
+class GuidelineError(MediationError):
+    """A child support guideline file, its tables or the inputs given to it are wrong.
+
+    ``problems`` lists every finding (each a :class:`Problem` with file and
+    line); ``str(error)`` is one ``path:line: message`` per line.  A single
+    finding can be given as ``message`` with ``path``/``line`` as for any
+    :class:`MediationError`.
+    """
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        problems: list[Problem] | None = None,
+        path: str | Path | None = None,
+        line: int | None = None,
+        field_path: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        if problems is None:
+            problems = [Problem(message or "invalid guideline", path=str(path) if path is not None else None, line=line, field_path=field_path)]
+        self.problems = problems
+        first = problems[0] if problems else Problem("invalid guideline")
+        super().__init__(first.message, path=first.path, line=first.line, field_path=first.field_path, hint=hint)
+
+    def __str__(self) -> str:
+        text = "\n".join(str(p) for p in self.problems)
+        return f"{text} ({self.hint})" if self.hint else text

@@ -10,23 +10,24 @@ that every output format reads.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
-from jinja2 import TemplateError
-from jinja2.exceptions import SecurityError, UndefinedError
 from pydantic import BaseModel, ValidationError
 
 from ..case.model import Case
-from ..errors import AssemblyError, ClauseError, MediationError
-from ..library.clauses import Clause, ClauseLibrary, load_library
-from ..library.templating import case_context, sandbox_environment
+from ..errors import AssemblyError, ClauseError
+from ..library.bounded import Budget, bounded
+from ..library.clauses import Clause, ClauseLibrary, load_case_library
+from ..library.evaluation import EvaluationFailed, evaluate_expression, render_template
+from ..library.templating import case_context
+from ..support.case_support import support_terms
+from ..support.worksheet import worksheet_rows
 from ..wording.formats import longdate
 from .document import (
     AgreementDocument,
@@ -63,25 +64,16 @@ class Choice:
 # --------------------------------------------------------------------------- expressions
 
 
-@lru_cache(maxsize=4096)
-def _expression(source: str) -> Callable[..., Any]:
-    return sandbox_environment().compile_expression(source, undefined_to_none=False)
-
-
 def evaluate(clause: Clause, expression: str, context: Mapping[str, Any], *, what: str, line: int | None) -> Any:
-    """Evaluate a clause's ``when``/``select`` expression, errors naming clause, file and line."""
+    """Evaluate a clause's ``when``/``select`` expression, errors naming clause, file and line.
+
+    Every failure (an undefined name, a sandbox refusal, a limit, a division by
+    zero...) is a :class:`ClauseError`; never a traceback.
+    """
     try:
-        return _expression(expression)(**context)
-    except (TemplateError, ValueError, TypeError, AttributeError, KeyError, IndexError) as exc:
-        raise ClauseError(f"{what} `{expression}` failed: {_describe(exc)}", path=clause.source, line=line, clause_id=clause.id) from None
-
-
-def _describe(exc: BaseException) -> str:
-    if isinstance(exc, SecurityError):
-        return f"refused by the sandbox: {exc}"
-    if isinstance(exc, UndefinedError):
-        return f"{exc.message} (check the name against `mediation-agreement schema` and docs/clause-format.md)"
-    return str(exc) or exc.__class__.__name__
+        return evaluate_expression(expression, context)
+    except EvaluationFailed as exc:
+        raise ClauseError(f"{what} `{expression}` failed: {exc.description}", path=clause.source, line=line, clause_id=clause.id) from None
 
 
 # --------------------------------------------------------------------------- selection
@@ -106,9 +98,9 @@ def choose_alternative(clause: Clause, case: Case, context: Mapping[str, Any]) -
     return name
 
 
-def select_clauses(case: Case, library: ClauseLibrary) -> list[Selected]:
+def select_clauses(case: Case, library: ClauseLibrary, context: Mapping[str, Any] | None = None) -> list[Selected]:
     """The clauses that apply to this case, in outline order."""
-    context = case_context(case)
+    context = context if context is not None else case_context(case)
     chosen: list[Selected] = []
     excluded = set(case.excluded_clauses)
     unknown = excluded - set(library.clauses)
@@ -139,8 +131,13 @@ def offered_alternatives(clause: Clause, context: Mapping[str, Any]) -> list[Cho
     for alt in clause.alternatives.values():
         if alt.when is not None:
             try:
-                allowed = bool(_expression(alt.when)(**context))
-            except (TemplateError, ValueError, TypeError, AttributeError, KeyError):
+                allowed = bool(evaluate_expression(alt.when, context))
+            except EvaluationFailed as exc:
+                if exc.over_limit:  # not "undecided": the expression itself is at fault
+                    raise ClauseError(
+                        f"when `{alt.when}` failed: {exc.description}",
+                        path=clause.source, line=clause.line_of("alternatives", alt.name, "when"), clause_id=clause.id,
+                    ) from None
                 allowed = False
             if not allowed:
                 continue
@@ -205,27 +202,16 @@ def clause_numbers(selected: Sequence[Selected], library: ClauseLibrary) -> dict
     return _number(selected, library)[1]
 
 
-def _template_line(tb: TracebackType | None) -> int | None:
-    line = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == "<template>":
-            line = tb.tb_lineno
-        tb = tb.tb_next
-    return line
-
-
 def render_clause(item: Selected, context: Mapping[str, Any]) -> str:
-    """Render one clause's text in the sandbox; errors name the clause, file and line."""
+    """Render one clause's text in the sandbox; every failure is a ClauseError naming the clause, file and line."""
     clause = item.clause
     template = clause.compiled(item.alternative)
     try:
-        return template.render(**context)
-    except MediationError:
-        raise
-    except (TemplateError, ValueError, TypeError, AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
-        offset = _template_line(exc.__traceback__)
-        line = clause.text_start_line(item.alternative) + offset - 1 if offset else clause.text_start_line(item.alternative)
-        raise ClauseError(f"cannot render text: {_describe(exc)}", path=clause.source, line=line, clause_id=clause.id) from None
+        return render_template(template, context)
+    except EvaluationFailed as exc:
+        start = clause.text_start_line(item.alternative)
+        line = start + exc.line - 1 if exc.line else start
+        raise ClauseError(f"cannot render text: {exc.description}", path=clause.source, line=line, clause_id=clause.id) from None
 
 
 def text_to_blocks(text: str, tables: Mapping[str, Callable[[], Table]], *, clause: Clause) -> tuple[Block, ...]:
@@ -269,28 +255,71 @@ def _continues(line: str) -> bool:
     return line[:1].islower()
 
 
-def tables_for(case: Case) -> dict[str, Callable[[], Table]]:
+def tables_for(case: Case, context: Mapping[str, Any] | None = None) -> dict[str, Callable[[], Table]]:
+    """The tables clause text can place with ``[[table:name]]``, each built on first use from ``context``."""
+    names = context if context is not None else case_context(case)
+
     def holidays() -> Table:
-        summary = case_context(case)["schedule"]
+        summary = names["schedule"]
         return Table(tuple(summary.holiday_header), tuple(tuple(r) for r in summary.holiday_rows))
 
     def overnights() -> Table:
-        summary = case_context(case)["schedule"]
+        summary = names["schedule"]
         return Table(tuple(summary.overnight_header), tuple(tuple(r) for r in summary.overnight_rows))
 
-    return {"holidays": holidays, "overnights": overnights}
+    def support_worksheet() -> Table:
+        worksheet = names["support"].worksheet
+        if worksheet is None:
+            raise AssemblyError("[[table:support_worksheet]] needs child_support.guideline (the parents' incomes) in the case", field_path="child_support.guideline")
+        header = ("Line", f"{case.parent_a.short_name} (A)", f"{case.parent_b.short_name} (B)", "Combined")
+        return Table(header, tuple(worksheet_rows(worksheet)))
+
+    return {"holidays": holidays, "overnights": overnights, "support_worksheet": support_worksheet}
 
 
 # --------------------------------------------------------------------------- the whole agreement
 
+def _one_budget[**P, R](func: Callable[P, R]) -> Callable[P, R]:
+    """Run ``func`` on one fresh template budget: an agreement's steps, text and time (see library.bounded)."""
 
-def assemble(case: Case, library: ClauseLibrary, *, draft: bool = True, today: date | None = None) -> AgreementDocument:
-    """Assemble the agreement for ``case`` from ``library``."""
-    selected = select_clauses(case, library)
+    @functools.wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with bounded(Budget()):
+            return func(*args, **kwargs)
+
+    return run
+
+
+@_one_budget
+def assemble(
+    case: Case,
+    library: ClauseLibrary,
+    *,
+    draft: bool = True,
+    today: date | None = None,
+    guidelines: Sequence[Path] | None = None,
+) -> AgreementDocument:
+    """Assemble the agreement for ``case`` from ``library``.
+
+    The child support guideline worksheet (when the case gives incomes) is
+    computed first, from the guideline folders ``guidelines`` (the package's own
+    when ``None``), so a guideline problem is reported as itself.
+    """
+    terms = support_terms(case, guidelines)
+    resolver: list[Callable[[str], str]] = []
+
+    def ref(clause_id: str) -> str:
+        if not resolver:
+            raise ValueError(f"ref({clause_id!r}) names a section number, which is known only once the clauses are chosen")
+        return resolver[0](clause_id)
+
+    # One context for choosing and for rendering, so the schedule is computed once.
+    context = case_context(case, ref=ref, support=terms)
+    selected = select_clauses(case, library, context)
     numbered, numbers = _number(selected, library)
+    resolver.append(reference_resolver(numbers, library))
     headings = library.headings
-    context = case_context(case, ref=reference_resolver(numbers, library))
-    tables = tables_for(case)
+    tables = tables_for(case, context)
     sections = []
     for topic, section_no, items in numbered:
         clauses = []
@@ -313,9 +342,10 @@ def assemble_agreement(
     *,
     draft: bool = True,
     today: date | None = None,
+    state_overlay: bool = True,
 ) -> AgreementDocument:
-    """Load the libraries (the package's own when ``None``) and assemble."""
-    return assemble(case, load_library(libraries), draft=draft, today=today)
+    """Load the libraries (the package's own when ``None``, with the case's state overlay) and assemble."""
+    return assemble(case, load_case_library(libraries, case.court.state, state_overlay=state_overlay), draft=draft, today=today)
 
 
 def _frame(case: Case, sections: tuple[Section, ...], *, draft: bool, today: date | None, library: ClauseLibrary) -> AgreementDocument:

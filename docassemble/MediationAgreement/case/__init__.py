@@ -1,8 +1,9 @@
 """The case: everything a mediated parenting agreement needs, as typed data.
 
 Rooms: :mod:`.model` (the case and its parts, loading case files),
-:mod:`.schedule` (the parenting-time schedule as data), :mod:`.yamlsource`
-(YAML and JSON with every line remembered), :mod:`.validation` (pydantic's
+:mod:`.schedule` (the parenting-time schedule as data), :mod:`.limits` (the
+bound on every value), :mod:`.yamlsource` (YAML and JSON with every line
+remembered, and the limits on a file), :mod:`.validation` (pydantic's
 errors as messages with file, line and field), :mod:`.fields` (field paths
 for the interviews).
 """

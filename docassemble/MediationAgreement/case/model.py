@@ -13,9 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from ..errors import CaseFileError, CaseValidationError, Problem
+from .limits import ADDITIONAL_TERMS_CHARS, EMAIL_CHARS, ID_CHARS, MAX_CHILDREN, MAX_CHOICES, MAX_LIST, MAX_MILES, NAME_CHARS, TEXT_CHARS, Name
 from .schedule import ParentingTimeSchedule, Party, StrictModel
 from .validation import validation_problems
 from .yamlsource import LineMap, load_with_lines, parse_yaml
@@ -23,7 +24,7 @@ from .yamlsource import LineMap, load_with_lines, parse_yaml
 CASE_FORMAT = 1
 """Version of the case-file format written into every file as ``case_format``."""
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, description="US dollars, e.g. 412.50")]
+Money = Annotated[Decimal, Field(ge=0, lt=1_000_000_000, max_digits=12, decimal_places=2, description="US dollars, e.g. 412.50")]
 Percent = Annotated[int, Field(ge=0, le=100)]
 
 
@@ -31,9 +32,9 @@ class Address(StrictModel):
     """A postal address.  ``confidential: true`` keeps it out of everything the
     other parent or the court sees (only the mediator's own record holds it)."""
 
-    street: str
-    unit: str | None = None
-    city: str
+    street: str = Field(max_length=NAME_CHARS)
+    unit: str | None = Field(default=None, max_length=ID_CHARS)
+    city: str = Field(max_length=NAME_CHARS)
     state: str = Field(min_length=2, max_length=2, description="Two-letter state code")
     postal_code: str = Field(pattern=r"^\d{5}(-\d{4})?$")
     confidential: bool = False
@@ -49,17 +50,17 @@ class Parent(StrictModel):
     """One parent.  ``short_name`` is how the agreement refers to them after the
     first mention ("Mother", "Ms. Rivera", "Parent A")."""
 
-    full_name: str = Field(min_length=1)
-    short_name: str = Field(min_length=1)
+    full_name: str = Field(min_length=1, max_length=NAME_CHARS)
+    short_name: str = Field(min_length=1, max_length=NAME_CHARS)
     role: Literal["mother", "father", "parent"] = "parent"
     pronouns: Literal["she", "he", "they"] = "they"
-    email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = None
+    email: str | None = Field(default=None, max_length=EMAIL_CHARS, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+    phone: str | None = Field(default=None, max_length=ID_CHARS)
     address: Address | None = None
     represented_by_counsel: bool = False
-    attorney_name: str | None = None
-    attorney_bar_number: str | None = None
-    interpreter_language: str | None = None
+    attorney_name: str | None = Field(default=None, max_length=NAME_CHARS)
+    attorney_bar_number: str | None = Field(default=None, max_length=ID_CHARS)
+    interpreter_language: str | None = Field(default=None, max_length=NAME_CHARS)
 
     @model_validator(mode="after")
     def _counsel(self) -> Parent:
@@ -71,8 +72,8 @@ class Parent(StrictModel):
 class Child(StrictModel):
     """A child of the parties covered by the agreement."""
 
-    full_name: str = Field(min_length=1)
-    short_name: str | None = None
+    full_name: str = Field(min_length=1, max_length=NAME_CHARS)
+    short_name: str | None = Field(default=None, max_length=NAME_CHARS)
     date_of_birth: date
     pronouns: Literal["she", "he", "they"] = "they"
 
@@ -91,31 +92,31 @@ class Child(StrictModel):
 class Mediator(StrictModel):
     """The neutral mediator who prepared the agreement."""
 
-    full_name: str
-    organization: str
-    email: str | None = None
-    phone: str | None = None
-    credential: str | None = None
+    full_name: str = Field(max_length=NAME_CHARS)
+    organization: str = Field(max_length=NAME_CHARS)
+    email: str | None = Field(default=None, max_length=EMAIL_CHARS)
+    phone: str | None = Field(default=None, max_length=ID_CHARS)
+    credential: str | None = Field(default=None, max_length=NAME_CHARS)
 
 
 class Court(StrictModel):
     """Where the agreement would be filed."""
 
-    name: str = Field(description="e.g. 'Superior Court of Arizona'")
-    county: str
+    name: str = Field(max_length=NAME_CHARS, description="e.g. 'Superior Court of Arizona'")
+    county: str = Field(max_length=NAME_CHARS)
     state: str = Field(min_length=2, max_length=2)
-    case_number: str | None = None
-    judge: str | None = None
+    case_number: str | None = Field(default=None, max_length=ID_CHARS)
+    judge: str | None = Field(default=None, max_length=NAME_CHARS)
     petitioner: Party = "a"
-    related_cases: list[str] = Field(default_factory=list)
+    related_cases: list[Name] = Field(default_factory=list, max_length=MAX_LIST)
     iv_d: bool = Field(default=False, description="A IV-D child support enforcement case")
 
 
 class ProtectiveOrder(StrictModel):
     """An order of protection or restraining order in force between the parties."""
 
-    court: str
-    case_number: str | None = None
+    court: str = Field(max_length=NAME_CHARS)
+    case_number: str | None = Field(default=None, max_length=ID_CHARS)
     protected_party: Party
     expires: date | None = None
 
@@ -161,7 +162,7 @@ class Exchanges(StrictModel):
     method: Literal["curbside", "school", "exchange_center"]
     location: str | None = Field(default=None, description="Public place or exchange center name; never a confidential address")
     transport: Literal["receiving_parent", "delivering_parent", "shared"] = "receiving_parent"
-    third_party: str | None = Field(default=None, description="Adult who may do the exchange instead of a parent")
+    third_party: str | None = Field(default=None, max_length=NAME_CHARS, description="Adult who may do the exchange instead of a parent")
     wait_minutes: int = Field(default=30, ge=0, le=240)
 
     @model_validator(mode="after")
@@ -194,6 +195,46 @@ class HealthInsurance(StrictModel):
     dental_and_vision: bool = True
 
 
+class ParentIncome(StrictModel):
+    """One parent's monthly figures for the guideline worksheet (every amount is per month)."""
+
+    monthly_gross_income: Money
+    deductions: dict[str, Money] = Field(
+        default_factory=dict,
+        max_length=MAX_LIST,
+        description="Monthly deductions from gross income, by the names the guideline file lists (for a guideline that works on net income)",
+    )
+    other_children: int = Field(default=0, ge=0, le=20, description="Children of this parent not in this case whom the parent is legally bound to support")
+    health_insurance_premium: Money = Field(default=Decimal(0), description="The children's share of the health insurance premium this parent pays")
+    child_care: Money = Field(default=Decimal(0), description="Work-related child care this parent pays")
+    long_distance_transportation: Money = Field(default=Decimal(0), description="Long-distance transportation for parenting time this parent pays")
+
+
+class OvernightsOverride(StrictModel):
+    """Overnights for the worksheet given by hand instead of computed from the schedule, with the reason."""
+
+    parent_a: int = Field(ge=0, le=366)
+    parent_b: int = Field(ge=0, le=366)
+    reason: str = Field(min_length=1, max_length=2000)
+
+    @model_validator(mode="after")
+    def _year(self) -> OvernightsOverride:
+        total = self.parent_a + self.parent_b
+        if total not in (365, 366):
+            raise ValueError(f"overnights add up to {total}, not to a year (365, or 366 in a leap year)")
+        return self
+
+
+class GuidelineInputs(StrictModel):
+    """What the state's child support guideline is computed from (``mediation-agreement support``)."""
+
+    id: str = Field(min_length=1, max_length=100, pattern=r"^[a-z0-9][a-z0-9.\-]*$", description="The guideline's id, e.g. wa-rcw-26.19 (a folder in guidelines/)")
+    parent_a: ParentIncome
+    parent_b: ParentIncome
+    overnights: OvernightsOverride | None = Field(default=None, description="Leave out to use the schedule's own two-year average")
+    primary_residence: Party | None = Field(default=None, description="The parent the children mainly live with, where the overnights are equal")
+
+
 class ChildSupport(StrictModel):
     """The support order the parties propose."""
 
@@ -202,7 +243,8 @@ class ChildSupport(StrictModel):
     frequency: Literal["weekly", "biweekly", "semimonthly", "monthly"] = "monthly"
     start_date: date
     payment_method: Literal["income_withholding", "disbursement_unit", "direct"]
-    guideline_amount: Money | None = None
+    guideline: GuidelineInputs | None = Field(default=None, description="Incomes and costs: the guideline amount is then computed")
+    guideline_amount: Money | None = Field(default=None, description="Only for a state without a guideline file: the amount from a worksheet done elsewhere")
     deviation_reason: str | None = None
     health_insurance: HealthInsurance
     uninsured_medical: Split
@@ -214,6 +256,8 @@ class ChildSupport(StrictModel):
 
     @model_validator(mode="after")
     def _deviation(self) -> ChildSupport:
+        if self.guideline is not None and self.guideline_amount is not None:
+            raise ValueError("give either guideline (the amount is then computed) or guideline_amount, not both")
         if self.guideline_amount is not None and self.amount != self.guideline_amount and not self.deviation_reason:
             raise ValueError("amount differs from guideline_amount: give deviation_reason (courts require the reason for a deviation)")
         if self.tax_dependency == "alternate" and self.tax_even_years is None:
@@ -239,7 +283,7 @@ class Provisions(StrictModel):
     """Parenting-plan provisions beyond the schedule."""
 
     relocation_notice_days: int = Field(default=60, ge=0, le=365)
-    relocation_distance_miles: int = Field(default=50, ge=0)
+    relocation_distance_miles: int = Field(default=50, ge=0, le=MAX_MILES)
     right_of_first_refusal: bool = False
     right_of_first_refusal_hours: int = Field(default=4, ge=1, le=72)
     travel: Travel = Field(default_factory=Travel)
@@ -254,7 +298,7 @@ class Communication(StrictModel):
     """How the parents communicate about the children."""
 
     channel: Literal["app", "email", "text"]
-    app_name: str | None = None
+    app_name: str | None = Field(default=None, max_length=NAME_CHARS)
     response_hours: int = Field(default=48, ge=1, le=168)
     emergency_by_phone: bool = True
     child_calls: Literal["reasonable", "scheduled"] = "reasonable"
@@ -271,21 +315,28 @@ class Communication(StrictModel):
 
 class DisputeResolution(StrictModel):
     method: Literal["mediation", "parenting_coordinator", "court"]
-    provider: str | None = None
+    provider: str | None = Field(default=None, max_length=NAME_CHARS)
     review_months: int | None = Field(default=None, ge=1, le=60, description="Periodic review of the plan")
 
 
 class Office(StrictModel):
     """The mediation office's settings for this agreement."""
 
-    name: str
+    name: str = Field(max_length=NAME_CHARS)
     document_kind: Literal["memorandum", "stipulated_agreement"] = Field(
         default="stipulated_agreement",
         description="'memorandum': memorandum of understanding for review by counsel; 'stipulated_agreement': executed agreement for filing",
     )
     state_overnights: bool = True
     initials_each_page: bool = True
-    jurisdiction: str | None = Field(default=None, description="Overlay set the office uses, e.g. 'az-maricopa'")
+    jurisdiction: str | None = Field(default=None, max_length=ID_CHARS, description="Overlay set the office uses, e.g. 'az-maricopa'")
+
+
+class ScheduleOption(StrictModel):
+    """A parenting-time schedule the parents are weighing (``mediation-agreement options`` compares up to three)."""
+
+    label: str = Field(min_length=1, max_length=120, description="What the parents call it, e.g. 'Week on, week off'")
+    parenting_time: ParentingTimeSchedule
 
 
 class Case(StrictModel):
@@ -298,7 +349,7 @@ class Case(StrictModel):
     court: Court
     parent_a: Parent
     parent_b: Parent
-    children: list[Child] = Field(min_length=1)
+    children: list[Child] = Field(min_length=1, max_length=MAX_CHILDREN)
     safety: SafetyScreening = Field(default_factory=SafetyScreening)
     decision_making: DecisionMaking
     parenting_time: ParentingTimeSchedule
@@ -307,12 +358,38 @@ class Case(StrictModel):
     provisions: Provisions = Field(default_factory=Provisions)
     communication: Communication
     dispute_resolution: DisputeResolution
-    choices: dict[str, str] = Field(default_factory=dict, description="Clause id -> alternative chosen by the mediator")
-    excluded_clauses: list[str] = Field(default_factory=list)
-    additional_terms: list[str] = Field(default_factory=list)
+    choices: dict[Name, Name] = Field(default_factory=dict, max_length=MAX_CHOICES, description="Clause id -> alternative chosen by the mediator")
+    excluded_clauses: list[Name] = Field(default_factory=list, max_length=MAX_CHOICES)
+    additional_terms: list[str] = Field(default_factory=list, max_length=MAX_LIST, description=f"Each at most {TEXT_CHARS:,} characters, together at most {ADDITIONAL_TERMS_CHARS:,}")
+    options: list[ScheduleOption] = Field(default_factory=list, max_length=3, description="Schedules to compare before choosing one (not part of the agreement)")
+
+    @field_validator("additional_terms")
+    @classmethod
+    def _terms_fit(cls, value: list[str]) -> list[str]:
+        total = sum(len(term) for term in value)
+        if total > ADDITIONAL_TERMS_CHARS:
+            raise ValueError(f"additional terms add up to {total:,} characters; the limit is {ADDITIONAL_TERMS_CHARS:,}")
+        return value
+
+    _origin: tuple[str, LineMap] = PrivateAttr(default_factory=lambda: ("<case>", LineMap()))
+    """Where the case was read from, so checks made after loading can name the file and line."""
+
+    def __eq__(self, other: object) -> bool:
+        """Two cases are equal when their answers are; where each was read from does not count."""
+        return isinstance(other, Case) and self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
 
     def parent(self, party: Party) -> Parent:
         return self.parent_a if party == "a" else self.parent_b
+
+    def invalid(self, problems: list[tuple[str, str]]) -> CaseValidationError:
+        """An error for rules checked after loading (the guideline amount, say), pointing at the case file's lines."""
+        source, lines = self._origin
+        return CaseValidationError(
+            [Problem(message, path=source, line=lines.line_for(field_key(path)), field_path=path) for path, message in problems],
+            path=source,
+        )
 
     def other(self, party: Party) -> Parent:
         return self.parent_b if party == "a" else self.parent_a
@@ -342,18 +419,22 @@ def case_from_data(data: Any, *, source: str = "<case>", lines: LineMap | None =
         case = Case.model_validate(data)
     except ValidationError as exc:
         raise CaseValidationError(validation_problems(exc, Case, source, lines), path=source) from None
+    case._origin = (source, lines)
     cross = cross_field_problems(case)
     if cross:
-        problems = [
-            Problem(message, path=source, line=lines.line_for(tuple(_split_path(path))), field_path=path)
-            for path, message in cross
-        ]
-        raise CaseValidationError(problems, path=source)
+        raise case.invalid(cross)
     return case
 
 
-def _split_path(path: str) -> list[str]:
-    return path.split(".")
+def field_key(path: str) -> tuple[str | int, ...]:
+    """``children[0].name`` -> ``("children", 0, "name")``, the key the line map uses."""
+    key: list[str | int] = []
+    for part in path.split("."):
+        name, *indexes = part.split("[")
+        if name:
+            key.append(name)
+        key += [int(i.rstrip("]")) for i in indexes]
+    return tuple(key)
 
 
 def cross_field_problems(case: Case) -> list[tuple[str, str]]:
@@ -393,12 +474,16 @@ __all__ = [
     "DecisionMaking",
     "DisputeResolution",
     "Exchanges",
+    "GuidelineInputs",
     "HealthInsurance",
     "Mediator",
     "Office",
+    "OvernightsOverride",
     "Parent",
+    "ParentIncome",
     "ProtectiveOrder",
     "Provisions",
+    "ScheduleOption",
     "SafetyScreening",
     "Split",
     "Travel",

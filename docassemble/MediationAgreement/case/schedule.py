@@ -31,7 +31,9 @@ Example (YAML, inside a case file)::
 from __future__ import annotations
 
 import difflib
+import re
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Literal
@@ -39,6 +41,23 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import InitErrorDetails, PydanticCustomError
+
+from .limits import (
+    EARLIEST_DATE,
+    ID_CHARS,
+    LATEST_DATE,
+    MAX_CHILDREN,
+    MAX_HOLIDAY_DATES,
+    MAX_HOLIDAYS,
+    MAX_MILES,
+    MAX_NUMBER,
+    MAX_ONE_OFF_CHANGES,
+    MAX_SCHOOL_YEARS,
+    MAX_SUMMER_BLOCKS,
+    NAME_CHARS,
+    TEXT_CHARS,
+    Name,
+)
 
 Party = Literal["a", "b"]
 """A parent, by the letter used throughout the case file: ``a`` or ``b``."""
@@ -55,9 +74,39 @@ def other_party(party: Party) -> Party:
 
 
 class StrictModel(BaseModel):
-    """Base for every case-file model: unknown keys are errors (typos get caught)."""
+    """Base for every case-file model: unknown keys are errors (typos get caught), and
+    every value is bounded (see :mod:`.limits`): no string longer than 10,000
+    characters, dates from 1900 to 2200, numbers below a billion, wall-clock times
+    without a time zone.  A field may set a tighter limit of its own."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, validate_default=True, str_max_length=TEXT_CHARS)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _bounded(cls, value: Any) -> Any:
+        for each in value if isinstance(value, list) else [*value, *value.values()] if isinstance(value, dict) else (value,):
+            _check_bounds(each)
+        return value
+
+
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Control characters, surrogates and non-characters: no document format can hold them (DOCX and HTML are XML)."""
+
+
+def _check_bounds(value: Any) -> None:
+    """Refuse a date, number, time or text no case can mean (and the computations or renderers could not handle)."""
+    if isinstance(value, str):
+        bad = _UNPRINTABLE.search(value)
+        if bad:
+            raise ValueError(f"contains a control character (U+{ord(bad.group(0)):04X}) that cannot be printed")
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        if not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise ValueError(f"{value.isoformat()} is not a date a case can use ({EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()})")
+    elif isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        if abs(value) > MAX_NUMBER:
+            raise ValueError(f"the number is too large; the limit is {MAX_NUMBER:,}")
+    elif isinstance(value, time) and value.tzinfo is not None:
+        raise ValueError("give a time of day such as \"18:00\", without a time zone (the schedule's time_zone applies)")
 
 
 def _invalid(title: str, loc: tuple[str | int, ...], message: str, value: Any) -> ValidationError:
@@ -289,7 +338,7 @@ class ChildPattern(StrictModel):
     Holidays, summer and one-off changes still apply unless they name other children.
     """
 
-    child: str = Field(min_length=1)
+    child: str = Field(min_length=1, max_length=NAME_CHARS)
     pattern: RegularPattern
 
 
@@ -367,9 +416,9 @@ class Summer(StrictModel):
 
     arrangement: Literal["regular", "alternating_weeks", "blocks", "split"] = "regular"
     weeks_each: int | None = Field(default=None, ge=1, le=8)
-    blocks: list[SummerBlock] = Field(default_factory=list)
+    blocks: list[SummerBlock] = Field(default_factory=list, max_length=MAX_SUMMER_BLOCKS)
     even_years: Party | None = Field(default=None, description="Parent with the first week/block/half in even years")
-    notice_by: str | None = Field(default=None, description="e.g. 'April 1' each year")
+    notice_by: str | None = Field(default=None, max_length=NAME_CHARS, description="e.g. 'April 1' each year")
 
     @model_validator(mode="after")
     def _blocks(self) -> Summer:
@@ -448,14 +497,14 @@ class HolidayRule(StrictModel):
     """
 
     holiday: HolidayName
-    label: str | None = None
+    label: str | None = Field(default=None, max_length=NAME_CHARS)
     month: int | None = Field(default=None, ge=1, le=12, description="for custom holidays and parent birthdays")
     day: int | None = Field(default=None, ge=1, le=31, description="for custom holidays and parent birthdays")
-    dates: list[date] = Field(default_factory=list, description="custom holidays whose date moves (e.g. Eid, Lunar New Year): each year's date")
+    dates: list[date] = Field(default_factory=list, max_length=MAX_HOLIDAY_DATES, description="custom holidays whose date moves (e.g. Eid, Lunar New Year): each year's date")
     assignment: Literal["alternate", "fixed", "split", "with_weekend"] = "alternate"
     even_years: Party | None = None
     parent: Party | None = None
-    split_after_days: int | None = Field(default=None, ge=1)
+    split_after_days: int | None = Field(default=None, ge=1, le=60)
     split_date: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="MM-DD, e.g. 12-26")
     split_time: time | None = None
     start_offset_days: int = Field(default=0, ge=0, le=14)
@@ -464,7 +513,7 @@ class HolidayRule(StrictModel):
     end_time: time = time(18, 0)
     attach_to_weekend: bool = False
     school_break: bool = Field(default=False, description="thanksgiving: use the school calendar's Thanksgiving break dates")
-    children: list[str] = Field(default_factory=list, description="Only these children (short or first names); default: all")
+    children: list[Name] = Field(default_factory=list, max_length=MAX_CHILDREN, description="Only these children (short or first names); default: all")
 
     @model_validator(mode="after")
     def _assigned(self) -> HolidayRule:
@@ -510,8 +559,8 @@ class OneOffChange(StrictModel):
     end: date
     start_time: time | None = None
     end_time: time | None = None
-    reason: str | None = None
-    children: list[str] = Field(default_factory=list, description="Only these children (short or first names); default: all")
+    reason: str | None = Field(default=None, max_length=TEXT_CHARS)
+    children: list[Name] = Field(default_factory=list, max_length=MAX_CHILDREN, description="Only these children (short or first names); default: all")
 
     @model_validator(mode="after")
     def _ordered(self) -> OneOffChange:
@@ -526,17 +575,17 @@ class ParentingTimeSchedule(StrictModel):
     pattern: RegularPattern
     exchange_day: Weekday | None = None
     exchange_time: time = time(18, 0)
-    time_zone: str = "America/Phoenix"
-    school_years: list[SchoolYear] = Field(default_factory=list)
+    time_zone: str = Field(default="America/Phoenix", max_length=ID_CHARS)
+    school_years: list[SchoolYear] = Field(default_factory=list, max_length=MAX_SCHOOL_YEARS)
     summer: Summer = Field(default_factory=Summer)
-    holidays: list[HolidayRule] = Field(default_factory=list)
-    one_off_changes: list[OneOffChange] = Field(default_factory=list)
-    child_patterns: list[ChildPattern] = Field(default_factory=list, description="Children who follow a different regular pattern")
+    holidays: list[HolidayRule] = Field(default_factory=list, max_length=MAX_HOLIDAYS)
+    one_off_changes: list[OneOffChange] = Field(default_factory=list, max_length=MAX_ONE_OFF_CHANGES)
+    child_patterns: list[ChildPattern] = Field(default_factory=list, max_length=MAX_CHILDREN, description="Children who follow a different regular pattern")
     supervised: bool = False
-    supervisor: str | None = Field(default=None, description="Who supervises parenting time, when supervised")
+    supervisor: str | None = Field(default=None, max_length=NAME_CHARS, description="Who supervises parenting time, when supervised")
     supervised_parent: Party | None = None
     long_distance: bool = False
-    distance_miles: int | None = Field(default=None, ge=0)
+    distance_miles: int | None = Field(default=None, ge=0, le=MAX_MILES)
 
     @field_validator("time_zone")
     @classmethod

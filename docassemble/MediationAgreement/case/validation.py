@@ -15,24 +15,39 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Problem
 from .yamlsource import LineMap, dotted
 
+MAX_PROBLEMS = 20
+"""Problems reported for one file; a file with more gets a last line saying how many were left out."""
+
+MAX_KEY_CHARS = 60
+"""A key longer than this is shortened in messages (a bad file cannot make the report itself huge)."""
+
 
 def validation_problems(exc: ValidationError, model: type[BaseModel], source: str, lines: LineMap) -> list[Problem]:
     """Turn pydantic's errors into :class:`Problem` s with line, field path and a did-you-mean."""
     problems = []
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False, include_input=False, include_context=False)
+    for err in errors[:MAX_PROBLEMS]:
         loc = tuple(err["loc"])
         message = err["msg"]
         if err["type"] == "extra_forbidden":
             parent_loc, key = loc[:-1], str(loc[-1])
             known = field_names_at(model, parent_loc)
-            guess = difflib.get_close_matches(key, known, n=1)
-            message = f"unknown field '{key}'" + (f"; did you mean '{guess[0]}'?" if guess else "")
+            guess = difflib.get_close_matches(key, known, n=1) if len(key) <= MAX_KEY_CHARS else []
+            message = f"unknown field '{_short(key)}'" + (f"; did you mean '{guess[0]}'?" if guess else "")
         elif err["type"] == "missing":
             message = "required field is missing"
         elif message.startswith("Value error, "):
             message = message[len("Value error, "):]
-        problems.append(Problem(message, path=source, line=lines.line_for(loc), field_path=dotted(loc) or None))
-    return sorted(problems, key=lambda p: (p.line or 0))
+        shown = tuple(_short(part) if isinstance(part, str) else part for part in loc)
+        problems.append(Problem(message, path=source, line=lines.line_for(loc), field_path=dotted(shown) or None))
+    problems.sort(key=lambda p: (p.line or 0))
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(Problem(f"{len(errors) - MAX_PROBLEMS:,} more problem(s) not shown", path=source))
+    return problems
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_KEY_CHARS else f"{text[:MAX_KEY_CHARS]}…"
 
 
 def field_names_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:

@@ -44,11 +44,14 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "demo": ("demo", "demo_command", 'Run a whole review round on an example case: two drafts with a redline, approvals, three signatures, sealed PDF.'),
     "dev-certificate": ("verify", "dev_certificate_command", 'Make a DEVELOPMENT-ONLY root CA and office seal certificate for trying out sealing.'),
     "fields": ("filing", "fields_command", "List FORM_PDF's fillable fields: name, type, allowed values, page and position."),
+    "guidelines": ("support", "guidelines_command", "Check and list the child support guidelines: id, state, method, dates in force, source."),
     "lint": ("core", "lint_command", 'Check every clause: shape, syntax, fields, references.'),
+    "options": ("support", "options_command", "Compare up to three parenting-time schedules (OPTION_FILES, or the case's options: list): overnights, holidays, guideline support."),
     "packet": ("filing", "packet_command", 'Build the filing packet for CASE_FILE: cover sheet, agreement and attachments as separate files, merged into filing-packet.pdf with bookmarks, and a README.txt.'),
     "preview": ("core", "preview_command", 'Render one clause for CASE (for staff editing a clause).'),
     "schedule": ("schedule", "schedule_command", "Print each parent's overnights for CASE_FILE and write the year calendar (PDF) and each parent's .ics."),
     "schema": ("core", "schema_command", "Print the case file's JSON Schema."),
+    "support": ("support", "support_command", "Print the child support guideline worksheet for CASE_FILE: each line, the payer and the monthly amount."),
     "verify": ("verify", "verify_command", 'Check a sealed agreement PDF: seal, attached log, and (with --store) the case store.'),
 }
 """Every command: name -> (module in this package, the command's name in it, its one-line help).

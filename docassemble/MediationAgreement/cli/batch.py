@@ -23,7 +23,7 @@ import click
 from ..errors import CaseFileError, MediationError
 from ..outputs import write_all
 from ..render.formats import FORMATS
-from .core import library_option, library_stack, no_default_option
+from .core import library_option, library_stack, no_default_option, state_overlay_option
 
 CASE_SUFFIXES = (".yml", ".yaml", ".json")
 
@@ -66,19 +66,38 @@ def output_folders(files: Sequence[Path], out_dir: Path) -> dict[Path, Path]:
 # --------------------------------------------------------------------------- work done in each worker
 
 _worker_library: object | None = None
-_worker_settings: tuple[list[Path], bool, tuple[str, ...]] | None = None
+_worker_settings: tuple[list[Path], bool, tuple[str, ...], bool] | None = None
+_worker_state_libraries: dict[tuple[Path, ...], object] = {}
 
 
-def _start_worker(libraries: list[Path], draft: bool, formats: tuple[str, ...]) -> None:
+def _start_worker(libraries: list[Path], draft: bool, formats: tuple[str, ...], state_overlay: bool = True) -> None:
     """Load (and so compile) the clause library once per worker process."""
     global _worker_library, _worker_settings
     from ..library.clauses import load_library
 
-    _worker_settings = (libraries, draft, formats)
+    _worker_settings = (libraries, draft, formats, state_overlay)
+    _worker_state_libraries.clear()
     try:
         _worker_library = load_library(libraries)
     except MediationError as exc:  # reported per case, so every case says why
         _worker_library = exc
+
+
+def _library_for(state: str) -> object:
+    """The worker's library with ``state``'s overlay (loaded once per state and worker)."""
+    from ..library.clauses import load_library, with_state_overlay
+
+    assert _worker_settings is not None
+    libraries, _draft, _formats, state_overlay = _worker_settings
+    stack = tuple(with_state_overlay(libraries, state, enabled=state_overlay))
+    if isinstance(_worker_library, MediationError) or stack == tuple(Path(p) for p in libraries):
+        return _worker_library
+    if stack not in _worker_state_libraries:
+        try:
+            _worker_state_libraries[stack] = load_library(stack)
+        except MediationError as exc:
+            _worker_state_libraries[stack] = exc
+    return _worker_state_libraries[stack]
 
 
 def assemble_one(case_file: Path) -> BatchResult:
@@ -88,14 +107,17 @@ def assemble_one(case_file: Path) -> BatchResult:
     from ..render.formats import render_outputs
 
     assert _worker_settings is not None, "call _start_worker first"
-    _libraries, draft, formats = _worker_settings
+    _libraries, draft, formats, _state_overlay = _worker_settings
     started = time.perf_counter()
     result = BatchResult(case_file)
     try:
         if isinstance(_worker_library, MediationError):
             raise _worker_library
         case = load_case(case_file)
-        doc = assemble(case, _worker_library, draft=draft)  # type: ignore[arg-type]
+        library = _library_for(case.court.state)
+        if isinstance(library, MediationError):
+            raise library
+        doc = assemble(case, library, draft=draft)  # type: ignore[arg-type]
         result.files = render_outputs(doc, formats)
     except MediationError as exc:
         result.errors = str(exc).splitlines() or [exc.__class__.__name__]
@@ -105,9 +127,11 @@ def assemble_one(case_file: Path) -> BatchResult:
     return result
 
 
-def run_batch(files: Sequence[Path], libraries: list[Path], *, draft: bool, formats: Sequence[str], jobs: int) -> Iterator[BatchResult]:
-    """Results in the order the cases finish; ``jobs=1`` works in this process."""
-    settings = (libraries, draft, tuple(formats))
+def run_batch(files: Sequence[Path], libraries: list[Path], *, draft: bool, formats: Sequence[str], jobs: int, state_overlay: bool = True) -> Iterator[BatchResult]:
+    """Results in the order the cases finish; ``jobs=1`` works in this process.
+
+    Each case gets its state's overlay over ``libraries`` unless ``state_overlay`` is false."""
+    settings = (libraries, draft, tuple(formats), state_overlay)
     if jobs <= 1 or len(files) <= 1:
         _start_worker(*settings)
         for path in files:
@@ -126,7 +150,8 @@ def run_batch(files: Sequence[Path], libraries: list[Path], *, draft: bool, form
 @no_default_option
 @click.option("--draft/--final", default=True, help="Draft (marked 'DRAFT — not for signature', the default) or final for signing.")
 @click.option("--format", "formats", default="pdf,docx,html", show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
-def batch_command(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str) -> None:
+@state_overlay_option
+def batch_command(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str, no_state_overlay: bool) -> None:
     """Assemble many case files (files or folders of them) in one process, over all cores."""
     from ..errors import RenderError
 
@@ -142,7 +167,7 @@ def batch_command(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, lib
     started = time.perf_counter()
     failed: list[BatchResult] = []
     with click.progressbar(length=len(files), label=f"{len(files)} case(s) on {workers} worker(s)", file=sys.stderr) as bar:
-        for result in run_batch(files, library_stack(libraries, no_default_library), draft=draft, formats=wanted, jobs=workers):
+        for result in run_batch(files, library_stack(libraries, no_default_library), draft=draft, formats=wanted, jobs=workers, state_overlay=not no_state_overlay):
             if result.errors:
                 failed.append(result)
             else:

@@ -46,7 +46,7 @@ from ..review import (
 )
 from ..review.report import state_lines, token_status
 from ..store import DEFAULT_URL, KEY_FILE_ENV, URL_ENV, CaseStore, StoreSettings, generate_key, iso_z, utc_now
-from .core import library_stack
+from .core import library_stack, state_overlay_option
 
 TOKEN_ENV = "MEDIATION_TOKEN"
 
@@ -202,11 +202,12 @@ def show_command(case_id: str, token: str | None, out_dir: Path | None, write_ca
 @click.option("--library", "libraries", multiple=True, type=click.Path(path_type=Path), help="Clause library folder laid over the package's own (repeatable).")
 @click.option("--no-default-library", is_flag=True, help="Use only the --library folders.")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder for the draft (PDF, HTML) and, from draft 2 on, the redline.")
+@state_overlay_option
 @store_options
-def draft_command(case_id: str, case_file: Path | None, libraries: tuple[Path, ...], no_default_library: bool, out_dir: Path, store: CaseStore) -> None:
+def draft_command(case_id: str, case_file: Path | None, libraries: tuple[Path, ...], no_default_library: bool, out_dir: Path, no_state_overlay: bool, store: CaseStore) -> None:
     """Mediator: issue the next draft (N+1), with a redline against draft N."""
     case = load_case(case_file) if case_file else None
-    version = issue_draft(store, case_id, case=case, libraries=library_stack(libraries, no_default_library))
+    version = issue_draft(store, case_id, case=case, libraries=library_stack(libraries, no_default_library), state_overlay=not no_state_overlay)
     click.echo(f"issued draft {version.number} of case {case_id}, sha256 {version.sha256}")
     if version.number > 1:
         click.echo(f"approvals of draft {version.number - 1} no longer count: both parents approve draft {version.number}")
@@ -370,6 +371,10 @@ def log_command(case_id: str, store: CaseStore) -> None:
         raise VerificationFailed(f"the event log of case '{case_id}' has been altered ({len(problems)} problem(s))")
     head = events[-1].hash if events else "-"
     click.echo(f"chain: intact, {len(events)} events, head {head}")
+    if store.mac_protected:
+        click.echo("chain: every event and the head carry the store's MAC (HMAC-SHA256 under a key derived from the store key)")
+    else:
+        click.echo("chain: NOT MAC-protected (development store without a key): events cut off the end of the log cannot be detected")
 
 
 def _summary(kind: str, p: dict[str, Any]) -> str:

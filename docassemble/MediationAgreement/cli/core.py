@@ -11,11 +11,13 @@ from ..assembly.assemble import Selected, assemble, clause_numbers, reference_re
 from ..assembly.document import block_text
 from ..case.model import Case, load_case
 from ..errors import LibraryError, LintFailed
-from ..library.clauses import load_library
+from ..library.clauses import load_case_library
 from ..library.lint import lint_library
 from ..library.templating import case_context
 from ..outputs import write_all
 from ..render.formats import FORMATS, render_outputs
+from ..support.case_support import guideline_dirs
+from .support import guidelines_option
 
 library_option = click.option(
     "--library",
@@ -29,6 +31,15 @@ no_default_option = click.option(
     "--no-default-library",
     is_flag=True,
     help="Do not start from the package's own clause library (use only the --library folders).",
+)
+
+
+state_overlay_option = click.option(
+    "--no-state-overlay",
+    "no_state_overlay",
+    is_flag=True,
+    help="Do not lay the package's overlay for the case's court.state (clauses/overlays/<state>/) "
+    "between its own library and the --library folders.",
 )
 
 
@@ -46,11 +57,13 @@ def library_stack(libraries: tuple[Path, ...], no_default: bool) -> list[Path]:
 @no_default_option
 @click.option("--draft/--final", default=True, help="Draft (marked 'DRAFT — not for signature', the default) or final for signing.")
 @click.option("--format", "formats", default="pdf,docx,html", show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
-def assemble_command(case_file: Path, out_dir: Path, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str) -> None:
+@guidelines_option
+@state_overlay_option
+def assemble_command(case_file: Path, out_dir: Path, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str, guideline_folders: tuple[Path, ...], no_state_overlay: bool) -> None:
     """Assemble the agreement for CASE_FILE into PDF, DOCX and HTML."""
     case = load_case(case_file)
-    library = load_library(library_stack(libraries, no_default_library))
-    doc = assemble(case, library, draft=draft)
+    library = load_case_library(library_stack(libraries, no_default_library), case.court.state, state_overlay=not no_state_overlay)
+    doc = assemble(case, library, draft=draft, guidelines=guideline_dirs(guideline_folders))
     files = render_outputs(doc, [f.strip() for f in formats.split(",") if f.strip()])
     for path in write_all(out_dir, files):
         click.echo(str(path))
@@ -59,9 +72,17 @@ def assemble_command(case_file: Path, out_dir: Path, libraries: tuple[Path, ...]
 @click.command("lint")
 @library_option
 @no_default_option
-def lint_command(libraries: tuple[Path, ...], no_default_library: bool) -> None:
-    """Check every clause: shape, syntax, fields, references. Exit 1 on findings."""
-    report = lint_library(library_stack(libraries, no_default_library))
+@click.option(
+    "--case",
+    "case_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Run every clause against this case file (repeatable; default: the example cases in examples/cases/).",
+)
+@click.option("--no-state-overlay", "no_state_overlay", is_flag=True, help="Do not also check the package's state overlays (clauses/overlays/).")
+def lint_command(libraries: tuple[Path, ...], no_default_library: bool, case_files: tuple[Path, ...], no_state_overlay: bool) -> None:
+    """Check every clause: shape, syntax, fields, references. Then run each against example cases. Exit 1 on findings."""
+    report = lint_library(library_stack(libraries, no_default_library), cases=list(case_files) or None, state_overlays=not no_state_overlay)
     if report:
         raise LintFailed(report)
     count, stacked = report.clauses_checked, report.libraries_checked
@@ -74,10 +95,11 @@ def lint_command(libraries: tuple[Path, ...], no_default_library: bool) -> None:
 @library_option
 @no_default_option
 @click.option("--alternative", help="Render this alternative instead of the one the case selects.")
-def preview_command(clause_id: str, case_file: Path, libraries: tuple[Path, ...], no_default_library: bool, alternative: str | None) -> None:
+@state_overlay_option
+def preview_command(clause_id: str, case_file: Path, libraries: tuple[Path, ...], no_default_library: bool, alternative: str | None, no_state_overlay: bool) -> None:
     """Render one clause for CASE (for staff editing a clause)."""
     case = load_case(case_file)
-    library = load_library(library_stack(libraries, no_default_library))
+    library = load_case_library(library_stack(libraries, no_default_library), case.court.state, state_overlay=not no_state_overlay)
     clause = library.get(clause_id)
     chosen_list = select_clauses(case, library)
     selected = {s.clause.id: s for s in chosen_list}
@@ -94,15 +116,23 @@ def preview_command(clause_id: str, case_file: Path, libraries: tuple[Path, ...]
 
 
 @click.command("clauses")
-@click.option("--case", "case_file", type=click.Path(path_type=Path), help="Also say whether each clause applies to this case.")
+@click.option("--case", "case_file", type=click.Path(path_type=Path), help="Also say whether each clause applies to this case (and use its state's overlay).")
 @library_option
 @no_default_option
-def clauses_command(case_file: Path | None, libraries: tuple[Path, ...], no_default_library: bool) -> None:
-    """List clauses: id, topic, version, source library (and whether each applies)."""
-    library = load_library(library_stack(libraries, no_default_library))
+@click.option("--state", "state", help="Lay this state's overlay (e.g. AZ) without a case; with --case, the case's court.state is used.")
+@state_overlay_option
+def clauses_command(case_file: Path | None, libraries: tuple[Path, ...], no_default_library: bool, state: str | None, no_state_overlay: bool) -> None:
+    """List clauses: id, topic, version, source library (and whether each applies).
+
+    LIBRARY is the library that supplied the clause: ``base``, the state overlay
+    (``state-overlay-az``) or an office overlay's name.
+    """
+    case = load_case(case_file) if case_file is not None else None
+    state = case.court.state if case is not None else state
+    library = load_case_library(library_stack(libraries, no_default_library), state, state_overlay=not no_state_overlay)
     applies: dict[str, str | None] | None = None
-    if case_file is not None:
-        applies = {s.clause.id: s.alternative for s in select_clauses(load_case(case_file), library)}
+    if case is not None:
+        applies = {s.clause.id: s.alternative for s in select_clauses(case, library)}
     rows = [("ID", "TOPIC", "VER", "LIBRARY") + (("APPLIES",) if applies is not None else ())]
     for clause in library.ordered():
         row = (clause.id, clause.topic, str(clause.version), clause.library)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..errors import ConfigError, SignatureError, VerificationFailed
+from ..review import SignerFacts
 from ..signing.devcert import write_development_certificates
 from ..signing.verify import VerifyReport, check_against_store, verify_pdf
 from ..store import LogEvent
@@ -55,19 +56,21 @@ def verify_command(pdf_file: Path, trust: tuple[Path, ...], store_url: str | Non
     except SignatureError as exc:
         raise SignatureError(exc.message, path=pdf_file) from None
     if store_url and report.record is not None:
-        events, audit = _store_events(store_url, store_key_file, case_id or report.record.case_id)
-        check_against_store(report, events, store_audit=audit)
+        events, audit, facts = _store_events(store_url, store_key_file, case_id or report.record.case_id, report.record.draft_sha256)
+        check_against_store(report, events, store_audit=audit, legal_names=facts.names, signer_problems=facts.problems)
     _print(report, pdf_file, as_json=as_json)
     if not report.ok:
         raise VerificationFailed(f"{pdf_file}: check(s) failed: {', '.join(c.name for c in report.failures())}")
 
 
-def _store_events(url: str, key_file: Path | None, case_id: str) -> tuple[list[LogEvent], list[str]]:
+def _store_events(url: str, key_file: Path | None, case_id: str, draft_sha256: str) -> tuple[list[LogEvent], list[str], SignerFacts]:
+    """The case's events, the store's audit of them (MACs included) and who the signed draft names."""
+    from ..review import signer_facts
     from ..store import open_store
 
     store = open_store(url, key_file=key_file, create=False)
     try:
-        return list(store.events(case_id)), store.audit(case_id)
+        return list(store.events(case_id)), store.audit(case_id), signer_facts(store, case_id, draft_sha256)
     finally:
         store.close()
 

@@ -9,6 +9,8 @@ case data and engine results into files, choices and messages:
 * :mod:`.mediator_round`: the review round from the mediator's side (send a
   draft to the parents, follow it, sign as the mediator, seal);
 * :mod:`.parent`: a parent's review (``parent_review.yml``);
+* :mod:`.support`: the child support screens (the guideline, each parent's
+  figures, the worksheet, the agreed terms);
 * :mod:`.server`: the server configuration (clause libraries, the case
   store, the office seal, who may run review rounds).
 """
@@ -65,6 +67,21 @@ from .parent import (
     section_choices,
 )
 from .server import configured_libraries
+from .support import (
+    apply_schedule_option,
+    check_agreed_support,
+    check_support_figures,
+    guideline_choices,
+    guideline_monthly,
+    guideline_offered,
+    guideline_payer,
+    guideline_used,
+    income_fields,
+    options_html,
+    schedule_option_choices,
+    schedule_options_offered,
+    worksheet_html,
+)
 
 __all__ = [
     "CaseAnswers",
@@ -72,11 +89,14 @@ __all__ = [
     "ParentLink",
     "ReviewRound",
     "answers_to_data",
+    "apply_schedule_option",
     "both_parents_approved",
     "case_file_download",
     "case_file_text",
+    "check_agreed_support",
     "check_answers",
     "check_case",
+    "check_support_figures",
     "clause_choice_fields",
     "configured_libraries",
     "consent_for",
@@ -87,6 +107,12 @@ __all__ = [
     "executed_agreement_file",
     "executed_pdf_file",
     "field_path",
+    "guideline_choices",
+    "guideline_monthly",
+    "guideline_offered",
+    "guideline_payer",
+    "guideline_used",
+    "income_fields",
     "link_moved_on",
     "load_case_upload",
     "may_run_round",
@@ -96,6 +122,7 @@ __all__ = [
     "offered_choices",
     "offers",
     "open_parent_link",
+    "options_html",
     "parent_choices",
     "parent_link_status",
     "post_comment",
@@ -105,10 +132,13 @@ __all__ = [
     "round_state",
     "round_view",
     "safety_finding",
+    "schedule_option_choices",
+    "schedule_options_offered",
     "seal_executed_agreement",
     "section_choices",
     "section_of",
     "send_draft_for_review",
     "summary",
     "topic_heading",
+    "worksheet_html",
 ]

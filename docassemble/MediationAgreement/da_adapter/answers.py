@@ -64,6 +64,7 @@ from ..case.fields import safety_finding as case_finding
 from ..case.model import Case, case_from_data, dump_case, parse_case_text
 from ..errors import CaseValidationError, MediationError
 from ..library.clauses import ClauseLibrary
+from ..support.case_support import support_terms
 from .server import clause_library, plain
 
 FLAG_PREFIX = "has_"
@@ -225,6 +226,9 @@ def _fill(obj: DAObject, model_obj: BaseModel) -> None:
             if optional:
                 setattr(obj, FLAG_PREFIX + name, value is not None)
             if value is not None:
+                if name not in vars(obj):  # a model inside a list item (an option's schedule) is built when filled
+                    obj.initializeAttribute(name, _ANSWER_CLASSES.get(sub.__name__, DAObject))
+                    _build(getattr(obj, name), sub)
                 _fill(getattr(obj, name), value)
             continue
         target = getattr(obj, name, None) if name in vars(obj) else None
@@ -285,7 +289,9 @@ def check_answers(answers: DAObject, *sections: str) -> bool:
 def check_case(answers: DAObject) -> Case:
     """The whole case, validated by the engine (the review screen's ``validation code``)."""
     try:
-        return case_from_data(answers_to_data(answers), source="interview answers")
+        case = case_from_data(answers_to_data(answers), source="interview answers")
+        support_terms(case)  # an agreed amount that differs from the guideline's needs its reason
+        return case
     except CaseValidationError as exc:
         first = exc.problems[0]
         validation_error(plain(f"{first.field_path}: {first.message}" if first.field_path else first.message))
@@ -306,7 +312,7 @@ def offered_choices(answers: DAObject, path: str, **labels: str) -> list[dict[st
     not offered.
     """
     data = answers_to_data(answers)
-    library = clause_library()
+    library = clause_library(_court_state(data))
     alternatives = _library_alternatives(library, path, data)
     allowed = allowed_values(path)
     if alternatives:
@@ -347,6 +353,13 @@ def safety_finding(answers: DAObject) -> bool:
     return case_finding(answers_to_data(answers))
 
 
+def _court_state(data: Mapping[str, Any]) -> str | None:
+    """The answered ``court.state`` (its overlay supplies the library's choices), if answered yet."""
+    court = data.get("court")
+    state = court.get("state") if isinstance(court, Mapping) else None
+    return state if isinstance(state, str) else None
+
+
 def topic_heading(topic: str) -> str:
     """The agreement's heading for a topic (the libraries may rename it)."""
     return clause_library().headings.get(topic, topic.replace("_", " ").capitalize())
@@ -371,7 +384,7 @@ def clause_choice_fields(answers: DAObject, topic: str) -> list[dict[str, Any]]:
     """
     data = answers_to_data(answers)
     fields = []
-    for clause in clause_library().ordered():
+    for clause in clause_library(_court_state(data)).ordered():
         if clause.topic != topic or not clause.alternatives or clause.select is not None:
             continue
         choices = clause_alternatives(clause, data)
@@ -390,15 +403,19 @@ def clause_choice_fields(answers: DAObject, topic: str) -> list[dict[str, Any]]:
 
 
 def model_default(path: str) -> Any:
-    """The case model's default for ``path``, for a field's ``default:`` (the model owns defaults)."""
-    return _answer_value(field_default(path))
+    """The case model's default for ``path``, for a field's ``default:`` (the model owns defaults).
+
+    "" when the model has none: ``default:`` is Mako text, and ``None`` would print as "None".
+    """
+    value = field_default(path)
+    return "" if value is None else _answer_value(value)
 
 
 def draft_agreement(answers: DAObject, *, draft: bool = True) -> AgreementDocument:
     """The agreement, assembled by the engine exactly as ``mediation-agreement assemble`` does."""
     case = check_case(answers)
     try:
-        return assemble(case, clause_library(), draft=draft)
+        return assemble(case, clause_library(case.court.state), draft=draft)
     except MediationError as exc:
         validation_error(plain(str(exc)))
         raise

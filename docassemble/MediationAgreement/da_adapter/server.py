@@ -5,6 +5,10 @@ clause libraries, of an interview's ``metadata``) names:
 
 * ``libraries``: the ordered clause libraries (folders, or references such as
   ``docassemble.MaricopaOverlay:data/sources/clauses``);
+* ``state overlay``: ``false`` to leave out the package's overlay for the
+  case's ``court.state`` (``clauses/overlays/<state>/``), which is otherwise
+  laid right after the package's library, before the libraries above; like
+  ``libraries``, an interview's ``metadata`` may set it;
 * ``store url``, ``store key`` / ``store key file``: the review rounds' case
   store (unset values come from ``MEDIATION_STORE_URL`` /
   ``MEDIATION_STORE_KEY`` / ``MEDIATION_STORE_KEY_FILE``, as for the CLI);
@@ -29,7 +33,7 @@ from typing import Any
 from docassemble.base.util import all_variables, get_config
 
 from ..errors import ConfigError, MediationError
-from ..library.clauses import ClauseLibrary, default_library_dir, load_library
+from ..library.clauses import ClauseLibrary, default_library_dir, load_library, with_state_overlay
 
 CONFIG_KEY = "mediation agreement"
 DEFAULT_ROUND_PRIVILEGES = ("admin", "advocate")
@@ -50,16 +54,19 @@ def plain(message: str) -> str:
 # --------------------------------------------------------------------------- clause libraries
 
 
-def configured_libraries() -> list[Path]:
-    """The ordered clause libraries: interview metadata, else server configuration, else the package's own."""
-    entries: Any = None
+def _metadata_settings() -> Mapping[str, Any]:
+    """The ``mediation agreement`` section of the running interview's ``metadata`` (empty when absent)."""
     try:
         metadata = all_variables(special="metadata") or {}
     except (AttributeError, KeyError, TypeError):
         metadata = {}
     in_metadata = metadata.get(CONFIG_KEY) if isinstance(metadata, Mapping) else None
-    if isinstance(in_metadata, Mapping):
-        entries = in_metadata.get("libraries")
+    return in_metadata if isinstance(in_metadata, Mapping) else {}
+
+
+def configured_libraries() -> list[Path]:
+    """The ordered clause libraries: interview metadata, else server configuration, else the package's own."""
+    entries: Any = _metadata_settings().get("libraries")
     if not entries:
         entries = server_settings().get("libraries")
     if not entries:
@@ -81,15 +88,28 @@ def resolve_library(entry: str) -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / rest
 
 
+def state_overlay_enabled() -> bool:
+    """``state overlay`` from the interview metadata, else the server configuration; on by default."""
+    for settings in (_metadata_settings(), server_settings()):
+        value = settings.get("state overlay")
+        if value is not None:
+            if isinstance(value, str):
+                return value.strip().lower() not in ("false", "no", "off", "0")
+            return bool(value)
+    return True
+
+
 _LIBRARY_CACHE: dict[tuple[str, ...], ClauseLibrary] = {}
+_LIBRARY_CACHE_SIZE = 16  # the configured stack with each state's overlay
 
 
-def clause_library() -> ClauseLibrary:
-    """The clause library the server is configured with, read once per server process."""
-    dirs = configured_libraries()
+def clause_library(state: str | None = None) -> ClauseLibrary:
+    """The configured clause library, with the overlay for ``state`` (a case's ``court.state``); each stack read once per process."""
+    dirs = with_state_overlay(configured_libraries(), state, enabled=state_overlay_enabled())
     key = tuple(str(d) for d in dirs)
     if key not in _LIBRARY_CACHE:
-        _LIBRARY_CACHE.clear()
+        if len(_LIBRARY_CACHE) >= _LIBRARY_CACHE_SIZE:
+            _LIBRARY_CACHE.clear()
         _LIBRARY_CACHE[key] = load_library(dirs)
     return _LIBRARY_CACHE[key]
 

@@ -2,12 +2,14 @@
 
 Rooms: :mod:`.clauses` (clause files, libraries laid one over another),
 :mod:`.templating` (the Jinja2 sandbox and the names clause text can use),
+:mod:`.bounded` (the sandbox's limits: sizes, steps, time, documented names only),
+:mod:`.evaluation` (running clause text and expressions, every failure a message),
 :mod:`.lint` (static checks of a library, ``path:line: message``).
 """
 
 from __future__ import annotations
 
-from .clauses import Clause, ClauseLibrary, default_library_dir, load_library
+from .clauses import Clause, ClauseLibrary, default_library_dir, load_case_library, load_library, state_overlays, with_state_overlay
 from .lint import lint_library
 from .templating import CONTEXT_NAMES, case_context, sandbox_environment
 
@@ -18,6 +20,9 @@ __all__ = [
     "case_context",
     "default_library_dir",
     "lint_library",
+    "load_case_library",
     "load_library",
     "sandbox_environment",
+    "state_overlays",
+    "with_state_overlay",
 ]

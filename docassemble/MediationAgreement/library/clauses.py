@@ -5,10 +5,15 @@ combined in order (the package's base library first, then a court's, then an
 office's): a clause with an id already seen *replaces* it, a new id is
 *added*, and ``disable: true`` *removes* it.  The file format is documented in
 ``docs/clause-format.md``.
+
+The package's library carries state overlays in ``overlays/<state>/`` (each a
+library of its own, skipped when the base is read); :func:`with_state_overlay`
+lays the case's one right after the base, before any office overlay.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -57,6 +62,9 @@ DEFAULT_HEADINGS: dict[str, str] = {
 }
 
 LIBRARY_FILE = "library.yml"
+LIBRARY_KEYS = frozenset({"name", "description", "headings", "state", "replaces_required"})
+STATE_OVERLAYS = "overlays"
+"""The package library's folder of state overlays: ``clauses/overlays/<state>/`` (``az``, ``or``, ``wa``)."""
 
 
 def default_library_dir() -> Path:
@@ -214,6 +222,14 @@ class LibraryInfo:
     path: Path
     description: str | None = None
     headings: dict[str, str] = field(default_factory=dict)
+    state: str | None = None
+    """The two-letter state a state overlay is for (``state:`` in library.yml)."""
+    replaces_required: tuple[tuple[str, int | None], ...] = ()
+    """(clause id, line in library.yml): ids this overlay must replace (``lint`` checks)."""
+
+    @property
+    def meta_path(self) -> Path:
+        return self.path / LIBRARY_FILE
 
 
 @dataclass
@@ -225,6 +241,8 @@ class ClauseLibrary:
     disabled: dict[str, Path] = field(default_factory=dict)
     replaced: dict[str, list[Path]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    defined: dict[Path, set[str]] = field(default_factory=dict)
+    """Library folder -> the clause ids its own files define or disable."""
 
     @property
     def headings(self) -> dict[str, str]:
@@ -273,7 +291,12 @@ def load_library(dirs: Sequence[str | Path] | None = None, *, strict: bool = Tru
             raise LibraryError("clause library must be a folder", path=folder)
         info = _library_info(folder, library, strict)
         library.libraries.append(info)
-        paths = [p for p in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml")) if not (p.name == LIBRARY_FILE and p.parent == folder)]
+        nested = _nested_libraries(folder)
+        paths = [
+            p
+            for p in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml"))
+            if not (p.name == LIBRARY_FILE and p.parent == folder) and not any(root in p.parents for root in nested)
+        ]
         jobs = [(p, info.name) for p in paths]
         items = list(pool.map(_read_or_error, jobs, chunksize=64)) if pool is not None else [_read_or_error(j) for j in jobs]
         for path, item in zip(paths, items):
@@ -294,17 +317,35 @@ def _library_info(folder: Path, library: ClauseLibrary, strict: bool) -> Library
     meta_path = folder / LIBRARY_FILE
     if not meta_path.exists():
         return LibraryInfo(name=folder.name, path=folder)
-    data, _lines = load_with_lines(meta_path, error=LibraryError)
+    data, lines = load_with_lines(meta_path, error=LibraryError)
     if not isinstance(data, dict):
         raise LibraryError("library.yml must be a mapping with 'name'", path=meta_path, line=1)
-    unknown = set(data) - {"name", "description", "headings"}
+    unknown = set(data) - LIBRARY_KEYS
     if unknown:
         raise LibraryError(f"unknown key(s) in library.yml: {', '.join(sorted(unknown))}", path=meta_path)
     headings = data.get("headings") or {}
     bad = [t for t in headings if t not in TOPICS]
     if bad:
         raise LibraryError(f"headings for unknown topic(s): {', '.join(bad)}", path=meta_path)
-    return LibraryInfo(name=str(data.get("name") or folder.name), path=folder, description=data.get("description"), headings=dict(headings))
+    state = data.get("state")
+    if state is not None and not (isinstance(state, str) and re.fullmatch(r"[A-Za-z]{2}", state)):
+        raise LibraryError("state: must be a two-letter state code, e.g. AZ", path=meta_path, line=lines.line_for(("state",)))
+    required = data.get("replaces_required") or []
+    if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+        raise LibraryError("replaces_required: must be a list of clause ids", path=meta_path, line=lines.line_for(("replaces_required",)))
+    return LibraryInfo(
+        name=str(data.get("name") or folder.name),
+        path=folder,
+        description=data.get("description"),
+        headings=dict(headings),
+        state=state.upper() if state else None,
+        replaces_required=tuple((cid, lines.line_for(("replaces_required", i))) for i, cid in enumerate(required)),
+    )
+
+
+def _nested_libraries(folder: Path) -> list[Path]:
+    """Sub-folders with their own library.yml: separate libraries, not part of this one (``overlays/az``)."""
+    return [meta.parent for meta in folder.rglob(LIBRARY_FILE) if meta.parent != folder]
 
 
 def read_clause_file(path: Path, library_name: str) -> Clause | str:
@@ -357,6 +398,7 @@ def _merge(library: ClauseLibrary, path: Path, item: Clause | str, info: Library
             raise LibraryError("overlay disables a clause that no earlier library defines", path=path, line=1, clause_id=item)
         del library.clauses[item]
         library.disabled[item] = path
+        library.defined.setdefault(info.path, set()).add(item)
         return
     if item.id in library.clauses:
         previous = library.clauses[item.id]
@@ -367,12 +409,52 @@ def _merge(library: ClauseLibrary, path: Path, item: Clause | str, info: Library
             )
         library.replaced.setdefault(item.id, []).append(previous.source)
     library.clauses[item.id] = item
+    library.defined.setdefault(info.path, set()).add(item.id)
 
 
 def library_dirs(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> list[Path]:
     """The base library followed by overlays, as the CLI and interviews pass them."""
     dirs = [default_library_dir()] if include_default else []
     return dirs + [Path(p) for p in extra]
+
+
+# --------------------------------------------------------------------------- state overlays
+
+
+def state_overlays() -> dict[str, Path]:
+    """The package's state overlays by state code: ``{'AZ': .../clauses/overlays/az, ...}``."""
+    root = default_library_dir() / STATE_OVERLAYS
+    if not root.is_dir():
+        return {}
+    return {p.name.upper(): p for p in sorted(root.iterdir()) if (p / LIBRARY_FILE).is_file()}
+
+
+def state_overlay_dir(state: str | None) -> Path | None:
+    """The package's overlay for a two-letter state code (``court.state``), if it ships one."""
+    return state_overlays().get(state.strip().upper()) if state else None
+
+
+def with_state_overlay(dirs: Sequence[str | Path] | None, state: str | None, *, enabled: bool = True) -> list[Path]:
+    """``dirs`` (the package's own library when ``None``) with the state's overlay laid right after the base.
+
+    The overlay goes after the package's base library and before any office
+    overlay, and only when the stack holds the package's base library (not with
+    ``--no-default-library``), the state has an overlay, ``enabled`` is true and
+    the overlay is not already in the stack (an explicit ``--library`` keeps its place).
+    """
+    folders = [Path(d) for d in dirs] if dirs else [default_library_dir()]
+    overlay = state_overlay_dir(state) if enabled else None
+    if overlay is None or any(_same_folder(overlay, d) for d in folders):
+        return folders
+    base = next((i for i, d in enumerate(folders) if _same_folder(d, default_library_dir())), None)
+    if base is None:
+        return folders
+    return folders[: base + 1] + [overlay] + folders[base + 1 :]
+
+
+def load_case_library(dirs: Sequence[str | Path] | None, state: str | None, *, state_overlay: bool = True) -> ClauseLibrary:
+    """:func:`load_library` for a case in ``state``: the stack with that state's overlay (see :func:`with_state_overlay`)."""
+    return load_library(with_state_overlay(dirs, state, enabled=state_overlay))
 
 
 

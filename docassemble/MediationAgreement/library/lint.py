@@ -6,6 +6,13 @@ model (and against the clause's ``uses:`` list), ``when``/``select``
 expressions, duplicate ids, overlays disabling unknown ids, cross-references to
 unknown clauses, forbidden attributes, unknown filters and tables, and
 alternatives that can never be selected.  Every finding is ``path:line: message``.
+
+Then each clause without such a finding is *evaluated* against example cases
+(``examples/cases/*.yml``, or the cases given): its ``when``, ``select`` and
+alternatives' ``when``, and each text the case could use that computes
+anything (see :func:`plain`), rendered in the bounded sandbox (:mod:`.bounded`)
+on a budget of its own.  So a text that would blow up, loop for ever or fail
+is found here, not while assembling.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import os
 import re
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -28,13 +35,16 @@ from typing import Any, Literal, get_args, get_origin
 from jinja2 import TemplateSyntaxError, nodes
 from pydantic import BaseModel
 
-from ..case.model import Case
+from ..case.model import Case, load_case
 from ..case.validation import _unwrap
-from ..errors import LintReport, Problem
-from .clauses import Clause, ClauseLibrary, load_library
-from .templating import CONTEXT_NAMES, sandbox_environment
+from ..errors import LintReport, MediationError, Problem
+from .bounded import Budget, bounded, refused_model_attribute
+from .clauses import Clause, ClauseLibrary, load_library, with_state_overlay
+from .clauses import state_overlays as shipped_state_overlays
+from .evaluation import EvaluationFailed, evaluate_expression, render_template
+from .templating import CONTEXT_NAMES, case_context, sandbox_environment
 
-KNOWN_TABLES = frozenset({"holidays", "overnights"})
+KNOWN_TABLES = frozenset({"holidays", "overnights", "support_worksheet"})
 _DIRECTIVE_ANYWHERE = re.compile(r"\[\[table:([^\]]*)\]\]")
 
 
@@ -50,11 +60,83 @@ PARALLEL_THRESHOLD = 400
 """Libraries with more clauses than this are checked on every core (the checks are independent)."""
 
 _SHARED: ClauseLibrary | None = None  # the library a forked worker checks (inherited, not pickled)
+_SHARED_CASES: list[_Example] = []  # the example cases clauses run against, likewise
+
+EXAMPLE_CASES = Path(__file__).resolve().parents[3] / "examples" / "cases"
+"""The example cases clauses are evaluated against (present in a source checkout)."""
 
 
-def lint_library(dirs: Sequence[str | Path] | None = None, *, workers: int | None = None) -> LintReport:
-    """Lint the library stack; the report is empty when all is well."""
+def example_case_files() -> list[Path]:
+    """``examples/cases/*.yml`` when the package runs from a checkout, else none."""
+    return sorted(EXAMPLE_CASES.glob("*.yml")) if EXAMPLE_CASES.is_dir() else []
+
+
+def lint_library(
+    dirs: Sequence[str | Path] | None = None,
+    *,
+    workers: int | None = None,
+    cases: Sequence[str | Path] | None = None,
+    state_overlays: bool = True,
+) -> LintReport:
+    """Lint the library stack; the report is empty when all is well.
+
+    ``cases`` are the case files each clause is evaluated against (default:
+    :func:`example_case_files`; an empty list evaluates nothing).  When the
+    stack holds the package's library, each of its state overlays is linted
+    too, laid where a case from that state gets it (``state_overlays=False``:
+    not).  Every library's ``replaces_required`` list is checked: each id must
+    be replaced (or disabled) by a file of that library.
+    """
+    stacks = [with_state_overlay(dirs, None)]
+    if state_overlays:
+        for code in sorted(shipped_state_overlays()):
+            stack = with_state_overlay(dirs, code)
+            if stack != stacks[0]:
+                stacks.append(stack)
     report = LintReport()
+    seen: set[str] = set()
+    sources: set[Path] = set()
+    folders: set[Path] = set()
+    for stack in stacks:
+        found, library = _lint_stack(stack, workers=workers, cases=cases)
+        for problem in [*found.problems, *_missing_replacements(library)]:
+            if str(problem) not in seen:  # the base's findings come once, not once per state
+                seen.add(str(problem))
+                report.problems.append(problem)
+        sources.update(c.source for c in library.clauses.values())
+        folders.update(info.path.resolve() for info in library.libraries)
+    report.clauses_checked, report.libraries_checked = len(sources), len(folders)
+    return report
+
+
+def _missing_replacements(library: ClauseLibrary) -> list[Problem]:
+    """``replaces_required`` in a library.yml: each id must be replaced by a file of that library."""
+    problems: list[Problem] = []
+    earlier: set[str] = set()
+    for info in library.libraries:
+        own = library.defined.get(info.path, set())
+        for clause_id, line in info.replaces_required:
+            if clause_id not in own:
+                problems.append(Problem(
+                    f"library '{info.name}' must replace clause '{clause_id}' (replaces_required), but none of its files has that id",
+                    path=str(info.meta_path), line=line,
+                ))
+            elif clause_id not in earlier:
+                problems.append(Problem(
+                    f"library '{info.name}': replaces_required names '{clause_id}', which no earlier library defines",
+                    path=str(info.meta_path), line=line,
+                ))
+        earlier |= own
+    return problems
+
+
+def _lint_stack(
+    dirs: Sequence[str | Path] | None, *, workers: int | None, cases: Sequence[str | Path] | None
+) -> tuple[LintReport, ClauseLibrary]:
+    """Lint one stack: (the findings, the library as loaded)."""
+    global _SHARED_CASES
+    report = LintReport()
+    case_files = [Path(c) for c in (example_case_files() if cases is None else cases)]
     workers = workers or os.cpu_count() or 1
     parallel = workers > 1 and "fork" in multiprocessing.get_all_start_methods() and _file_count(dirs) > PARALLEL_THRESHOLD
     if parallel:
@@ -65,6 +147,15 @@ def lint_library(dirs: Sequence[str | Path] | None = None, *, workers: int | Non
     report.problems.extend(library.problems)
     ids = [clause.id for clause in library.ordered()]
     report.clauses_checked, report.libraries_checked = len(ids), len(library.libraries)
+    _SHARED_CASES = _case_contexts(case_files, library)
+    try:
+        _lint_all(library, ids, report, parallel, workers)
+    finally:
+        _SHARED_CASES = []
+    return report, library
+
+
+def _lint_all(library: ClauseLibrary, ids: list[str], report: LintReport, parallel: bool, workers: int) -> None:
     if parallel:
         global _SHARED
         _SHARED = library  # forked workers inherit it; a new pool so they see the merged library
@@ -79,7 +170,6 @@ def lint_library(dirs: Sequence[str | Path] | None = None, *, workers: int | Non
     else:
         for cid in ids:
             _lint_clause(library.clauses[cid], library, report)
-    return report
 
 
 def _file_count(dirs: Sequence[str | Path] | None) -> int:
@@ -132,13 +222,19 @@ def _resolve(parts: tuple[str | int, ...]) -> tuple[Any, str | None]:
                 current = current.model_fields[part].annotation
                 walked += f".{part}"
                 continue
-            if hasattr(current, part):  # a property or method of the model
+            if isinstance(part, str) and hasattr(current, part) and refused_model_attribute(current, part):
+                return None, _refused(f"{walked}.{part}")
+            if hasattr(current, part):  # a documented property or method of the model
                 return OPAQUE, None
             guess = difflib.get_close_matches(part, list(current.model_fields), n=1)
             hint = f"; did you mean '{walked}.{guess[0]}'?" if guess else ""
             return None, f"unknown field '{walked}.{part}'{hint}"
         return OPAQUE, None
     return current, None
+
+
+def _refused(path: str) -> str:
+    return f"'{path}' cannot be used in clause text: only the case's fields and the methods in docs/clause-format.md can"
 
 
 def literal_values(annotation: Any) -> set[str] | None:
@@ -188,6 +284,7 @@ class _Walker:
         self.check_uses = check_uses
         self.findings: list[_Finding] = []
         self.refs: list[tuple[str, int]] = []
+        self.printed = True  # False for a `when`/`select` expression: its value is tested, not printed
 
     def visit(self, node: nodes.Node, scope: dict[str, Any]) -> None:
         if isinstance(node, nodes.For):
@@ -245,12 +342,44 @@ class _Walker:
                     self.findings.append(_Finding(f"cross-reference to unknown clause '{target}'{hint}", node.lineno))
             else:
                 self.findings.append(_Finding("ref() needs a clause id in quotes", node.lineno))
+        if isinstance(node, nodes.Output) and self.printed:
+            for child in node.nodes:
+                record = self._record(child, scope)
+                if record:
+                    self.findings.append(_Finding(f"prints the whole record '{record}'; print the fields you mean (docs/clause-format.md)", child.lineno))
         if isinstance(node, nodes.TemplateData):
             for match in _DIRECTIVE_ANYWHERE.finditer(node.data):
                 if match.group(1) not in KNOWN_TABLES:
                     self.findings.append(_Finding(f"unknown table '[[table:{match.group(1)}]]' (known: {', '.join(sorted(KNOWN_TABLES))})", node.lineno))
         for child in node.iter_child_nodes():
             self.visit(child, scope)
+
+    def _record(self, node: nodes.Node, scope: dict[str, Any]) -> str | None:
+        """The path printed when ``node`` is a whole record of the case (or a list of them)."""
+        parts, root = _chain_parts(node)
+        if parts is None or root is None:
+            return None
+        annotation: Any
+        if root in _RECORD_NAMES:
+            path = [] if root == "case" else [root]
+            annotation, error = resolve([*path, *parts])
+            if error:
+                return None
+        elif isinstance(scope.get(root), tuple) and scope[root][0] == "model":
+            annotation = scope[root][1]
+            for part in parts:
+                inner = _unwrap(annotation)
+                if not (isinstance(inner, type) and issubclass(inner, BaseModel) and part in inner.model_fields):
+                    return None
+                annotation = inner.model_fields[part].annotation
+        else:
+            return None
+        inner = _unwrap(annotation)
+        if get_origin(inner) in (list, tuple) and get_args(inner):
+            inner = _unwrap(get_args(inner)[0])
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return root + "".join(f".{p}" if isinstance(p, str) else f"[{p}]" for p in parts)
+        return None
 
     def _element_type(self, iterable: nodes.Node, scope: dict[str, Any]) -> Any:
         parts, root = _chain_parts(iterable)
@@ -288,12 +417,16 @@ class _Walker:
                     if part in inner.model_fields:
                         annotation = inner.model_fields[part].annotation
                         continue
-                    if not hasattr(inner, part):
+                    if isinstance(part, str) and hasattr(inner, part) and refused_model_attribute(inner, part):
+                        self.findings.append(_Finding(_refused(f"{root}.{part}"), node.lineno))
+                    elif not hasattr(inner, part):
                         guess = difflib.get_close_matches(str(part), list(inner.model_fields), n=1)
                         hint = f"; did you mean '{root}.{guess[0]}'?" if guess else ""
                         self.findings.append(_Finding(f"unknown field '{root}.{part}'{hint}", node.lineno))
                 break
 
+
+_RECORD_NAMES = frozenset({"case", "court", "mediator", "office"})  # shortcuts for case.<name>
 
 _JINJA_GLOBALS = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace", "true", "false", "none", "True", "False", "None"})
 
@@ -343,6 +476,13 @@ def _chain_leaves(node: nodes.Node) -> Iterator[nodes.Node]:
 
 
 def _lint_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> None:
+    before = len(report.problems)
+    _check_clause(clause, library, report)
+    if len(report.problems) == before:  # only a clause that passes the static checks is run
+        _evaluate_clause(clause, _SHARED_CASES, report)
+
+
+def _check_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> None:
     known = library.clauses.keys()  # a live view: building a set here per clause made lint quadratic
     path = str(clause.source)
     for use in clause.uses:
@@ -354,7 +494,7 @@ def _lint_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> 
         if error:
             report.add(f"clause '{clause.id}': uses: {error}", path=path, line=clause.line_of("uses"))
 
-    def check(source: str, base_line: int, what: str) -> None:
+    def check(source: str, base_line: int, what: str, *, printed: bool = True) -> None:
         try:
             ast = _parse(source)
         except TemplateSyntaxError as exc:
@@ -362,12 +502,13 @@ def _lint_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> 
             report.add(f"clause '{clause.id}': {what}: syntax error: {message}", path=path, line=base_line + (exc.lineno or 1) - 1)
             return
         walker = _Walker(clause.uses, known, check_uses=True)
+        walker.printed = printed
         walker.visit(ast, {})
         for finding in walker.findings:
             report.add(f"clause '{clause.id}': {what}: {finding.message}", path=path, line=base_line + finding.lineno - 1)
 
     def check_expression(expression: str, line: int | None, what: str) -> None:
-        check("{{ " + expression + " }}", line or 1, what)
+        check("{{ " + expression + " }}", line or 1, what, printed=False)
 
     if clause.when:
         check_expression(clause.when, clause.line_of("when"), "when")
@@ -396,3 +537,162 @@ def _lint_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> 
             path=path,
             line=clause.line_of("alternatives"),
         )
+
+
+# --------------------------------------------------------------------------- evaluation against example cases
+
+
+@dataclass
+class _Example:
+    """A case clauses are run against: its file name, the names clause text sees, and the
+    value (or failure) of each expression already evaluated (libraries repeat their `when`s)."""
+
+    name: str
+    context: Mapping[str, Any]
+    values: dict[str, tuple[Any, str | None]]
+
+    def evaluate(self, source: str) -> tuple[Any, str | None]:
+        """(value, None) or (None, what went wrong)."""
+        if source not in self.values:
+            try:
+                self.values[source] = (evaluate_expression(source, self.context), None)
+            except EvaluationFailed as exc:
+                self.values[source] = (None, exc.description)
+        return self.values[source]
+
+
+def _case_contexts(files: Sequence[Path], library: ClauseLibrary) -> list[_Example]:
+    """The case files to run clauses against; ``ref()`` gives a stand-in section number."""
+    known = library.clauses.keys()
+
+    def ref(clause_id: str) -> str:
+        if clause_id not in known:
+            raise ValueError(f"ref('{clause_id}'): it is not in the library")
+        return "Section 1.1"
+
+    return [_Example(path.name, case_context(load_case(path), ref=ref), {}) for path in files]
+
+
+@lru_cache(maxsize=8192)
+def _template(source: str) -> Any:
+    """A text compiled once, from the syntax tree the static checks already parsed."""
+    return sandbox_environment().from_string(_parse(source))
+
+
+def _evaluate_clause(clause: Clause, cases: Sequence[_Example], report: LintReport) -> None:
+    """Run the clause for each case, each on a fresh budget; report the first failure."""
+    for case in cases:
+        with bounded(Budget()):
+            try:
+                failure = _first_failure(clause, case)
+            except MediationError:
+                continue  # the case itself is at fault (its schedule, its guideline), not this clause
+        if failure is not None:
+            what, line, description = failure
+            report.add(f"clause '{clause.id}': {what}: {description} (evaluated with {case.name})", path=str(clause.source), line=line)
+            return
+
+
+def _first_failure(clause: Clause, case: _Example) -> tuple[str, int | None, str] | None:
+    """What the case would run of the clause: (what, file line, description) of the first failure."""
+
+    def holds(source: str, what: str, *key: str) -> tuple[Any, tuple[str, int | None, str] | None]:
+        value, failed = case.evaluate(source)
+        return value, (what, clause.line_of(*key), failed) if failed is not None else None
+
+    if clause.when:
+        value, failure = holds(clause.when, "when", "when")
+        if failure or not value:
+            return failure
+    names: list[str | None] = [None]
+    if clause.alternatives:
+        names = list(clause.alternatives)  # without select, the mediator may choose any of them
+        if clause.select:
+            value, failure = holds(clause.select, "select", "select")
+            if failure:
+                return failure
+            value = getattr(value, "value", value)
+            names = [str(value)] if value is not None and str(value) in clause.alternatives else []
+    for name in names:
+        what = "text"
+        source = clause.text
+        if name is not None:
+            alt = clause.alternatives[name]
+            what, source = f"alternative '{name}' text", alt.text
+            if alt.when:
+                value, failure = holds(alt.when, f"alternative '{name}' when", "alternatives", name, "when")
+                if failure or not value:
+                    if failure:
+                        return failure
+                    continue
+        assert source is not None
+        if _plain_text(source):
+            continue
+        try:
+            render_template(lambda source=source: _template(source), case.context)
+        except EvaluationFailed as exc:
+            start = clause.text_start_line(name)
+            return what, start + exc.line - 1 if exc.line else start, exc.description
+    return None
+
+
+# Texts that only print the case through the documented helpers cannot go over a limit, so
+# lint does not spend time compiling and running them (a library of thousands of such clauses
+# lints almost as fast as without evaluation).  Any other text is run against the example cases.
+_PLAIN_NODES = frozenset({
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.Const, nodes.Name, nodes.Getattr, nodes.Getitem,
+    nodes.If, nodes.CondExpr, nodes.And, nodes.Or, nodes.Not, nodes.Compare, nodes.Operand, nodes.Test,
+    nodes.Tuple, nodes.List, nodes.Assign, nodes.Concat, nodes.For, nodes.Filter, nodes.Call,
+})
+_PLAIN_FILTERS = frozenset({
+    "money", "longdate", "clock", "words", "join_and", "capfirst",
+    "abs", "capitalize", "count", "d", "default", "e", "escape", "first", "float", "int", "join", "last", "length",
+    "list", "lower", "max", "min", "reverse", "round", "sort", "string", "striptags", "title", "trim", "unique", "upper", "wordcount",
+})
+_PLAIN_CALLS = frozenset({"ref", "party", "other"})
+_PLAIN_METHODS = frozenset({"verb", "parent", "other", "one_line", "percent", "endswith", "startswith", "get", "lower", "upper", "strip", "title", "capitalize"})
+_PLAIN_LITERALS = 10_000
+
+
+@lru_cache(maxsize=8192)
+def _plain_text(source: str) -> bool:
+    return plain(_parse(source))
+
+
+def plain(ast: nodes.Template) -> bool:
+    """True for a text that only prints: fields, the documented helpers, filters with constant
+    arguments, ``if``, loops (not nested) over what it reads, and under 10,000 characters of its own."""
+    literal = 0
+
+    def ok(node: nodes.Node, loops: int) -> bool:
+        nonlocal literal
+        kind = type(node)
+        if kind not in _PLAIN_NODES:
+            return False
+        if kind is nodes.TemplateData:
+            literal += len(node.data)  # type: ignore[attr-defined]
+            return literal <= _PLAIN_LITERALS
+        if kind is nodes.Const:
+            value = node.value  # type: ignore[attr-defined]
+            literal += len(value) if isinstance(value, str) else 0
+            return literal <= _PLAIN_LITERALS
+        if kind is nodes.For:
+            if loops or node.recursive:  # type: ignore[attr-defined]
+                return False
+            loops += 1
+        elif kind is nodes.Filter or kind is nodes.Call:
+            if node.kwargs or node.dyn_args or node.dyn_kwargs:  # type: ignore[attr-defined]
+                return False
+            if kind is nodes.Filter:
+                if node.name not in _PLAIN_FILTERS or not all(type(arg) is nodes.Const for arg in node.args):  # type: ignore[attr-defined]
+                    return False
+            else:
+                target = node.node  # type: ignore[attr-defined]
+                if not ((type(target) is nodes.Name and target.name in _PLAIN_CALLS) or (type(target) is nodes.Getattr and target.attr in _PLAIN_METHODS)):
+                    return False
+        for child in node.iter_child_nodes():
+            if not ok(child, loops):
+                return False
+        return True
+
+    return ok(ast, 0)

@@ -1,9 +1,11 @@
 """The sandbox clause text runs in, and the names it can use.
 
-Clause text is data written by staff, so it is rendered by Jinja2's
-:class:`~jinja2.sandbox.SandboxedEnvironment` with :class:`~jinja2.StrictUndefined`:
-a misspelt name is an error, never a blank, and ``{{ ''.__class__ }}``-style
-access is refused.  :func:`case_context` builds the names documented in
+Clause text is data written by staff, so it is rendered by Jinja2's sandbox
+with :class:`~jinja2.StrictUndefined`: a misspelt name is an error, never a
+blank, and ``{{ ''.__class__ }}``-style access is refused.  The sandbox is
+:class:`.bounded.BoundedSandbox`: texts, lists and numbers, loop iterations,
+calls and time are limited, and only documented names of the case model can be
+used.  :func:`case_context` builds the names documented in
 ``docs/clause-format.md`` (``case``, ``a``, ``b``, ``kids``, ``party()``...).
 """
 
@@ -14,19 +16,19 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 
 from ..wording.formats import FILTERS
 from ..wording.people import ChildrenView, ChildView, PersonView
+from .bounded import BoundedSandbox
 
 if TYPE_CHECKING:
     from ..case.model import Case, Child, Parent
 
 
 @cache
-def sandbox_environment() -> SandboxedEnvironment:
+def sandbox_environment() -> BoundedSandbox:
     """The one Jinja2 environment every clause, mapping and `when` is rendered in."""
-    env = SandboxedEnvironment(
+    env = BoundedSandbox(
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -92,8 +94,30 @@ class _LazySchedule:
         return getattr(self._summary, name)
 
 
-def case_context(case: Case, *, ref: Callable[[str], str] | None = None) -> dict[str, Any]:
-    """The names clause text, ``when`` conditions and form mappings can use."""
+class _LazySupport:
+    """``support`` in clause text when no one computed it first: the guideline terms, computed on first use."""
+
+    def __init__(self, case: Case) -> None:
+        self._case = case
+        self._terms: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._terms is None:
+            from ..support.case_support import support_terms
+
+            self._terms = support_terms(self._case)
+        return getattr(self._terms, name)
+
+
+def case_context(case: Case, *, ref: Callable[[str], str] | None = None, support: Any = None) -> dict[str, Any]:
+    """The names clause text, ``when`` conditions and form mappings can use.
+
+    ``support`` is the case's :class:`~..support.case_support.SupportTerms` when
+    the caller computed them (assembly does, so that a guideline problem is
+    reported as itself); otherwise they are computed when clause text first asks.
+    """
     safe = redacted(case)
 
     def party(letter: str) -> PersonView:
@@ -118,11 +142,12 @@ def case_context(case: Case, *, ref: Callable[[str], str] | None = None) -> dict
         "court": safe.court,
         "office": safe.office,
         "schedule": _LazySchedule(case),
+        "support": support if support is not None else _LazySupport(case),
         "ref": ref or no_ref,
     }
 
 
 CONTEXT_NAMES = frozenset(
-    {"case", "a", "b", "party", "other", "kids", "mediator", "court", "office", "schedule", "ref"}
+    {"case", "a", "b", "party", "other", "kids", "mediator", "court", "office", "schedule", "support", "ref"}
 )
 """Names always defined in clause text (``lint`` checks every other name is local)."""

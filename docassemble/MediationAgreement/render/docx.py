@@ -56,12 +56,23 @@ INK = RGBColor(0x14, 0x14, 0x14)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
+CORE_PROPERTY_CHARS = 255
+"""python-docx refuses a core property (author, title...) longer than this."""
+
+
 def render_docx(doc: AgreementDocument) -> bytes:
     """Build the agreement as a ``.docx`` file and return its bytes.
 
     The same document always gives the same bytes.  Raises
     :class:`RenderError` if python-docx cannot write the file.
     """
+    try:
+        return _render_docx(doc)
+    except ValueError as exc:  # python-docx: text XML cannot hold (control characters), a value too long
+        raise RenderError(f"cannot write the DOCX: {str(exc).splitlines()[0][:200]}") from None
+
+
+def _render_docx(doc: AgreementDocument) -> bytes:
     word = new_document()
     _page_setup(word)
     _core_properties(word, doc)
@@ -120,13 +131,13 @@ def _page_setup(word: Document) -> None:
 def _core_properties(word: Document, doc: AgreementDocument) -> None:
     when = datetime.fromtimestamp(pdf_timestamp(doc), tz=UTC).replace(tzinfo=None)
     props = word.core_properties
-    props.title = doc.title
-    props.subject = doc.subtitle
-    props.author = doc.metadata.get("office", "")
+    props.title = doc.title[:CORE_PROPERTY_CHARS]
+    props.subject = doc.subtitle[:CORE_PROPERTY_CHARS]
+    props.author = doc.metadata.get("office", "")[:CORE_PROPERTY_CHARS]
     props.last_modified_by = ""
     props.comments = ""
     props.keywords = "draft" if doc.draft else ""
-    props.category = doc.metadata.get("document_kind", "")
+    props.category = doc.metadata.get("document_kind", "")[:CORE_PROPERTY_CHARS]
     props.revision = 1
     props.created = when
     props.modified = when

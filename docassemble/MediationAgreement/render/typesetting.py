@@ -35,6 +35,15 @@ PDF_STANDARD = "a-2b"
 _SOURCE_LINE = re.compile(r"__typst_py_bytes__\.typ:(\d+):\d+")
 _LOCK = threading.Lock()
 
+LONGEST_RUN = 1000
+"""Characters without a space after which :func:`breakable` offers a line break.
+
+Typst stops with a panic (not an error) when one unbreakable run of text is
+longer than 65,535 bytes; the case model already refuses such values, and
+this keeps every layout safe whatever data it is given."""
+
+_RUN = re.compile(r"\S+")
+
 
 @lru_cache(maxsize=16)
 def template_source(name: str) -> bytes:
@@ -73,6 +82,7 @@ def typeset(
     ``what`` names the document in error messages ("the agreement").  Raises
     :class:`RenderError` naming the layout line when Typst reports one.
     """
+    inputs = {key: breakable(value) for key, value in inputs.items()}
     encoded = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":")) for key, value in inputs.items()}
     layout = source if source is not None else template_source(template)
     compiler = _compiler(tuple(str(Path(p)) for p in font_paths))
@@ -91,9 +101,37 @@ def typeset(
             )
     except typst.TypstError as exc:
         raise _error(exc, template, what) from None
+    except BaseException as exc:  # a Rust panic inside Typst arrives as pyo3's PanicException (a BaseException)
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise RenderError(f"Typst failed while typesetting {what}: {str(exc)[:200]}", path=f"templates/{template}") from None
     if not isinstance(pdf, bytes):  # one output file, not a list of pages
         raise RenderError(f"Typst returned {type(pdf).__name__}, expected PDF bytes", path=f"templates/{template}")
     return pdf
+
+
+def breakable(value: Any) -> Any:
+    """``value`` with a zero-width space after every :data:`LONGEST_RUN` characters of any longer run without a space.
+
+    Strings inside dicts and lists are changed too (keys are not); anything
+    else is returned as it is.  Text with no such run is returned unchanged.
+    """
+    if isinstance(value, str):
+        if len(value) <= LONGEST_RUN:
+            return value
+        return _RUN.sub(_break_run, value)
+    if isinstance(value, Mapping):
+        return {key: breakable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [breakable(item) for item in value]
+    return value
+
+
+def _break_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    if len(run) <= LONGEST_RUN:
+        return run
+    return "\u200b".join(run[i : i + LONGEST_RUN] for i in range(0, len(run), LONGEST_RUN))
 
 
 def _error(exc: typst.TypstError, template: str, what: str) -> RenderError:

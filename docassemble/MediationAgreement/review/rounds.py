@@ -39,6 +39,7 @@ Example (what ``mediation-agreement demo`` does)::
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -63,6 +64,8 @@ from .state import (
     IssuedToken,
     OpenedCase,
     Viewer,
+    legal_names,
+    replay_tokens,
 )
 from .state import replay as _replay
 
@@ -130,7 +133,7 @@ def link_status(store: CaseStore, case_id: str, token: str) -> LinkStatus:
         with store.session(case_id) as session:
             party, token_id = _authenticate(session, token, action="read the case", allow_spent=True)
             state = _replay(session, party)
-            spent = any(t.token_id == token_id and t.spent_at is not None for t in session.tokens())
+            spent = replay_tokens(session.events())[token_id].spent_at is not None
     except MediationError as exc:
         return LinkStatus("problem", exc.message + (f" ({exc.hint})" if exc.hint else ""))
     if state.finalized:
@@ -221,7 +224,7 @@ def _issue_token(session: CaseSession, party: str, days: int) -> IssuedToken:
     expires = now + timedelta(days=days)
     token_id = digest[:12]
     session.add_token(digest, TokenRecord(token_id, session.case_id, party, now, expires))
-    session.append("token_issued", "mediator", {"party": party, "token_id": token_id, "expires_at": iso_z(expires)})
+    session.append("token_issued", "mediator", {"party": party, "token_id": token_id, "token_sha256": digest, "expires_at": iso_z(expires)})
     return IssuedToken(party, token_id, token, expires)
 
 
@@ -236,20 +239,19 @@ def issue_token(store: CaseStore, case_id: str, party: str, *, days: int = DEFAU
 def revoke_token(store: CaseStore, case_id: str, token_id: str, *, reason: str = "revoked by the mediator") -> TokenRecord:
     """Revoke a link by its id (as ``case tokens`` lists it)."""
     with _writing(store, case_id) as session:
-        match = [t for t in session.tokens() if t.token_id == token_id]
-        if not match:
+        record = replay_tokens(session.events()).get(token_id)
+        if record is None:
             raise StoreError(f"case '{case_id}' has no token '{token_id}'", hint=f"`mediation-agreement case tokens {case_id}` lists them")
-        record = match[0]
         if record.revoked_at is not None:
             raise StoreError(f"token '{token_id}' was already revoked on {iso_z(record.revoked_at)}")
-        session.mark_token(token_id, revoked=True)
-        session.append("token_revoked", "mediator", {"party": record.party, "token_id": token_id, "reason": reason})
-        return replace(record, revoked_at=session.store.clock().replace(microsecond=0))
+        event = session.append("token_revoked", "mediator", {"party": record.party, "token_id": token_id, "reason": reason})
+        return replace(record, revoked_at=event.at)
 
 
 def tokens(store: CaseStore, case_id: str) -> list[TokenRecord]:
+    """The case's links in the order they were issued, each as its log says (see :func:`.state.replay_tokens`)."""
     with store.session(case_id) as session:
-        return session.tokens()
+        return list(replay_tokens(session.events()).values())
 
 
 def _authenticate(session: CaseSession, token: str, *, action: str, allow_spent: bool = False) -> tuple[str, str]:
@@ -260,16 +262,16 @@ def _authenticate(session: CaseSession, token: str, *, action: str, allow_spent:
     """
     if not isinstance(token, str) or not token.strip():
         raise StoreError(f"a link token is needed to {action}")
-    record = session.token_by_hash(_token_hash(token))
+    digest = _token_hash(token)
+    record = _token_in_log(session, digest)
     if record is None:
+        indexed = session.token_by_hash(digest)  # the index only tells which case a link is for
+        if indexed is not None and indexed.case_id != session.case_id:
+            raise StoreError(f"this link belongs to a different case, not '{session.case_id}'; nothing was changed")
         raise StoreError(f"this link is not valid for case '{session.case_id}': unknown token; nothing was changed", hint="check the link, or ask the mediator for a new one")
-    if record.case_id != session.case_id:
-        raise StoreError(f"this link belongs to a different case, not '{session.case_id}'; nothing was changed")
     now = session.store.clock()
-    revoked_in_log = any(e.kind == "token_revoked" and e.payload.get("token_id") == record.token_id for e in session.events())
-    if record.revoked_at is not None or revoked_in_log:
-        when = f" on {iso_z(record.revoked_at)}" if record.revoked_at else ""
-        raise StoreError(f"this link was revoked{when}; nothing was changed", hint="ask the mediator for a new link")
+    if record.revoked_at is not None:
+        raise StoreError(f"this link was revoked on {iso_z(record.revoked_at)}; nothing was changed", hint="ask the mediator for a new link")
     if record.spent_at is not None and not allow_spent:
         raise StoreError(
             f"this link was already used to sign on {iso_z(record.spent_at)} and cannot be used again; nothing was changed",
@@ -278,6 +280,20 @@ def _authenticate(session: CaseSession, token: str, *, action: str, allow_spent:
     if now >= record.expires_at:
         raise StoreError(f"this link expired on {iso_z(record.expires_at)}; nothing was changed", hint="ask the mediator for a new link")
     return record.party, record.token_id
+
+
+def _token_in_log(session: CaseSession, digest: str) -> TokenRecord | None:
+    """The link whose SHA-256 is ``digest``, as the case's log records it (None if the log never issued it).
+
+    Its id is the first 12 hex digits of the hash; links issued since schema 2
+    also have the full hash in their ``token_issued`` event, which must match.
+    """
+    record = replay_tokens(session.events()).get(digest[:12])
+    if record is None or record.party not in PARTIES:
+        return None
+    if record.token_sha256 is not None and not hmac.compare_digest(record.token_sha256, digest):
+        return None
+    return record
 
 
 @contextmanager
@@ -324,22 +340,24 @@ def issue_draft(
     case: Case | None = None,
     libraries: Sequence[str | Path] | None = None,
     render: Renderer | None = None,
+    state_overlay: bool = True,
 ) -> DraftVersion:
     """Assemble, render and store the next draft.
 
     ``case`` replaces the stored answers (the mediator's revision); without it
     the latest answers are used.  ``libraries`` are clause-library folders (the
-    package's own when ``None``); ``render`` turns the document into the bytes
+    package's own when ``None``), with the case's state overlay laid after the
+    package's library unless ``state_overlay`` is false; ``render`` turns the document into the bytes
     parents read and whose SHA-256 approvals bind to (PDF by default).
     Refused when the case is finalized or the new draft would be identical to
     the current one.
     """
     from ..assembly.assemble import assemble
-    from ..library.clauses import load_library
+    from ..library.clauses import load_case_library
 
     if case is None:
         case = current_case(store, case_id)
-    library = load_library(list(libraries) if libraries else None)
+    library = load_case_library(list(libraries) if libraries else None, case.court.state, state_overlay=state_overlay)
     doc = assemble(case, library, draft=True)
     if render is None:
         from ..render.pdf import render_pdf
@@ -535,8 +553,18 @@ def sign(
 
     Parents sign with their token (``capture.party`` must be the token's
     party) once both parents have approved the current draft; the mediator
-    (``token=None``) signs after both parents.  The parent's token is spent.
+    (``token=None``) signs after both parents.  The parent's token is spent
+    (the ``signed`` event names it).
+
+    The signer is bound to their legal name as of this draft — the parent's
+    (or mediator's) ``full_name`` in the draft's case answers: a typed
+    signature must be that name (ignoring case, accents and extra spaces;
+    otherwise a :class:`SignatureError` on ``typed_name`` says which name to
+    type), and the event records it as ``signer_name`` for drawn signatures
+    too.
     """
+    from ..signing.signatures import bind_signer_name
+
     with _writing(store, case_id) as session:
         if token is not None:
             party, token_id = _authenticate(session, token, action="sign")
@@ -561,14 +589,15 @@ def sign(
             unsigned = [p for p in PARTIES if p not in state.signatures]
             if unsigned:
                 raise StoreError(f"the mediator signs after both parents: waiting for {' and '.join(state.name(p) for p in unsigned)}; nothing was changed")
+        legal = legal_names(session.draft(current.number).case_data).get(party)
+        if legal is None:
+            raise StoreError(f"draft {current.number} gives no full name for {state.name(party)}, so nobody can sign for them; nothing was changed")
+        capture = bind_signer_name(capture, legal)
         payload = capture.to_event_payload(current.sha256, client)
         payload["draft"] = current.number
         if token_id:
-            payload["token_id"] = token_id
-        event = session.append("signed", party, payload)
-        if token_id:
-            session.mark_token(token_id, spent=True)
-        return event
+            payload["token_id"] = token_id  # spends the link (see replay_tokens)
+        return session.append("signed", party, payload)
 
 
 def finalize(
@@ -625,6 +654,49 @@ def finalize(
         )
         session.set_status("final")
         return final, False
+
+
+@dataclass(frozen=True)
+class SignerFacts:
+    """What the store says about who signed a draft, for ``verify --store``.
+
+    ``names``: each signer's legal name (party -> ``full_name``) in the case
+    answers of the draft with that SHA-256; ``problems``: the stored answers
+    no longer match the log, or a parent signed with a link that is not theirs.
+    """
+
+    draft: int | None
+    names: dict[str, str]
+    problems: list[str]
+
+
+def signer_facts(store: CaseStore, case_id: str, draft_sha256: str) -> SignerFacts:
+    """The legal names behind a signed draft, and how each parent's signature was made (see :class:`SignerFacts`)."""
+    with store.session(case_id) as session:
+        events = session.events()
+        issued = [e for e in events if e.kind == "draft_issued" and e.payload.get("sha256") == draft_sha256]
+        if not issued:
+            return SignerFacts(None, {}, [f"the store's log issued no draft with SHA-256 {draft_sha256[:12]}…"])
+        number = int(issued[-1].payload["draft"])
+        try:
+            record = session.draft(number)
+        except MediationError as exc:
+            return SignerFacts(number, {}, [exc.message])
+        problems: list[str] = []
+        logged = issued[-1].payload.get("case_sha256")
+        if logged and sha256_hex(canonical_json(record.case_data)) != logged:
+            problems.append(f"the stored case answers of draft {number} do not match the log (case_sha256): the names cannot be trusted")
+        links = replay_tokens(events)
+        for e in events:
+            if e.kind != "signed" or e.payload.get("draft_sha256") != draft_sha256 or e.actor not in PARTIES:
+                continue
+            token_id = e.payload.get("token_id")
+            link = links.get(str(token_id)) if token_id else None
+            if link is None:
+                problems.append(f"event {e.seq}: parent {e.actor.upper()}'s signature names no link issued in this case")
+            elif link.party != e.actor:
+                problems.append(f"event {e.seq}: recorded as parent {e.actor.upper()}'s signature but made with parent {link.party.upper()}'s link")
+        return SignerFacts(number, legal_names(record.case_data), problems)
 
 
 def stored_final(store: CaseStore, case_id: str) -> FinalRecord | None:

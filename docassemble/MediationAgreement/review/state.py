@@ -8,12 +8,13 @@ those events into a :class:`CaseState`.  Actions live in :mod:`.review`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
 from ..assembly.document import AgreementDocument
-from ..store import CaseSession, DraftRecord, LogEvent
+from ..errors import StoreError
+from ..store import CaseSession, DraftRecord, LogEvent, TokenRecord, parse_iso_z
 from .redline import document_from_data
 
 __all__ = [
@@ -29,7 +30,9 @@ __all__ = [
     "Party",
     "SignatureSummary",
     "Viewer",
+    "legal_names",
     "replay",
+    "replay_tokens",
 ]
 
 Party = Literal["a", "b"]
@@ -218,6 +221,48 @@ class _LogFold:
                 self.comments.append(Comment(e.seq, int(p["draft"]), str(p["section"]), p.get("clause_id"), e.actor, private, str(p["text"]), e.at))
         elif e.kind == "finalized":
             self.finalized = dict(p)
+
+
+def replay_tokens(events: list[LogEvent]) -> dict[str, TokenRecord]:
+    """Every link token of a case, by token id, as its log says: issued (party, expiry,
+    SHA-256), revoked, spent by a signature.
+
+    This is the authority on a link; the store's token table is only an index
+    from a token's hash to its case, so editing a row there (clearing a spent
+    or revoked mark, moving an expiry) changes nothing.
+    """
+    out: dict[str, TokenRecord] = {}
+    for e in events:
+        p = e.payload
+        if "_unreadable" in p:
+            continue
+        token_id = p.get("token_id")
+        if not isinstance(token_id, str):
+            continue
+        if e.kind == "token_issued" and token_id not in out:
+            try:
+                expires = parse_iso_z(str(p["expires_at"]))
+            except (KeyError, StoreError):
+                continue  # an issue event without a readable expiry makes no usable link
+            digest = p.get("token_sha256")
+            out[token_id] = TokenRecord(token_id, e.case_id, str(p.get("party")), e.at, expires, token_sha256=str(digest) if digest else None)
+        elif e.kind == "token_revoked" and token_id in out and out[token_id].revoked_at is None:
+            out[token_id] = replace(out[token_id], revoked_at=e.at)
+        elif e.kind == "signed" and token_id in out and out[token_id].spent_at is None:
+            out[token_id] = replace(out[token_id], spent_at=e.at)
+    return out
+
+
+def legal_names(case_data: dict[str, Any]) -> dict[str, str]:
+    """Each signer's legal name in a draft's case answers: the parents' and the mediator's
+    ``full_name`` (what the signature lines print under the line)."""
+    names: dict[str, str] = {}
+    for party, key in (("a", "parent_a"), ("b", "parent_b"), ("mediator", "mediator")):
+        person = case_data.get(key)
+        name = person.get("full_name") if isinstance(person, dict) else None
+        if isinstance(name, str) and name.strip():
+            names[party] = " ".join(name.split())
+    return names
 
 
 def replay(session: CaseSession, viewer: str) -> CaseState:

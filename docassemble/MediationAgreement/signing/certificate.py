@@ -2,7 +2,8 @@
 
 An executed agreement ends with a Certificate of Completion: the document
 title, the SHA-256 of the version everyone signed, each signer (role, printed
-name, method, consent-text hash, time, IP address and device when recorded),
+name, method, what they typed or the name a drawn signature was made for,
+consent-text hash, time, IP address and device when recorded),
 the case's whole event log (number, kind, actor, time, hash) and the final
 hash of the chain.  The same facts travel inside the PDF as the attachment
 ``mediation-record.json`` (:class:`CompletionRecord`), which
@@ -30,7 +31,7 @@ from ..assembly.document import AgreementDocument, SignatureLine
 from ..errors import SignatureError
 from ..render.typesetting import typeset
 from ..store import LogEvent, canonical_json, iso_z, payload_sha256
-from .signatures import SignatureCapture, is_signature_payload
+from .signatures import SignatureCapture, is_signature_payload, names_match
 
 __all__ = [
     "RECORD_FORMAT",
@@ -65,7 +66,14 @@ class SealIdentity:
 
 @dataclass(frozen=True)
 class SignerEntry:
-    """One signer as the certificate lists them."""
+    """One signer as the certificate lists them.
+
+    ``party`` is the party letter (``a``, ``b``, ``mediator``) and
+    ``legal_name`` their legal name as of the signed draft (what the case
+    answers give and the signature line prints), so ``verify`` can check each
+    signature against it from the PDF alone.  Records sealed before this field
+    existed lack it (``None``); ``printed_name`` stands in.
+    """
 
     party: str
     role: str
@@ -80,6 +88,12 @@ class SignerEntry:
     ip: str | None
     user_agent: str | None
     event_seq: int
+    legal_name: str | None = None
+
+    @property
+    def signed_for(self) -> str:
+        """The legal name this signature was made for."""
+        return self.legal_name or self.printed_name
 
 
 @dataclass(frozen=True)
@@ -161,8 +175,10 @@ def completion_record(
     """Match every signature line with its capture and its log event, and build the record.
 
     Raises :class:`SignatureError` when a line is unsigned, a capture has no
-    matching event in the log, the signers signed different versions, or the
-    log's hash chain is broken.
+    matching event in the log, a signature was made for someone other than
+    the person printed under its line (a typed name, or the recorded
+    ``signer_name``, that is not that name), the signers signed different
+    versions, or the log's hash chain is broken.
     """
     from ..store import verify_chain
 
@@ -190,6 +206,7 @@ def completion_record(
                 field_path=f"signatures.{line.party}",
             )
         event = matching[-1]
+        _check_name_on_line(line, capture)
         drafts[line.party] = str(event.payload.get("draft_sha256"))
         signers.append(_signer_entry(line, capture, event))
     if len(set(drafts.values())) != 1:
@@ -208,6 +225,14 @@ def completion_record(
     )
 
 
+def _check_name_on_line(line: SignatureLine, capture: SignatureCapture) -> None:
+    where = f"signatures.{line.party}"
+    if capture.signer_name is not None and not names_match(capture.signer_name, line.printed_name):
+        raise SignatureError(f"was made for {capture.signer_name}, but the signature line is for {line.printed_name}", field_path=where)
+    if capture.method == "typed" and not names_match(capture.typed_name, line.printed_name):
+        raise SignatureError(f"the typed name {capture.typed_name!r} is not {line.printed_name}, the name printed under the signature line", field_path=where)
+
+
 def _signer_entry(line: SignatureLine, capture: SignatureCapture, event: LogEvent) -> SignerEntry:
     client = event.payload.get("client") or {}
     return SignerEntry(
@@ -223,6 +248,7 @@ def _signer_entry(line: SignatureLine, capture: SignatureCapture, event: LogEven
         ip=client.get("ip"),
         user_agent=client.get("user_agent"),
         event_seq=event.seq,
+        legal_name=line.printed_name,  # the party's name in the signed draft (_check_name_on_line held the signature to it)
     )
 
 
@@ -303,6 +329,9 @@ def certificate_data(record: CompletionRecord, signatures: Mapping[str, Signatur
                 "intent": s.intent,
                 "event_seq": s.event_seq,
                 "typed_name": s.typed_name,
+                # What was typed, or for a drawn signature the legal name it was made for.
+                "name_label": "Typed" if s.method == "typed" else "Signed for",
+                "name_text": (s.typed_name or "") if s.method == "typed" else s.signed_for,
                 "image_png": _display_image(signatures[s.party]),
             }
             for s in record.signers

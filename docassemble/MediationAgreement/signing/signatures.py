@@ -35,7 +35,7 @@ import re
 import struct
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
@@ -51,9 +51,12 @@ __all__ = [
     "SignatureCapture",
     "SignatureMethod",
     "SigningConfig",
+    "bind_signer_name",
     "capture_signature",
     "check_signature_png",
     "is_signature_payload",
+    "name_key",
+    "names_match",
     "sha256_hex",
     "trimmed_signature_png",
 ]
@@ -101,7 +104,10 @@ class SignatureCapture:
 
     ``consent_sha256`` is the SHA-256 of ``consent_text`` exactly as shown to
     the signer (UTF-8, no normalisation); ``intent`` is the statement they
-    confirmed.  Build one with :func:`capture_signature`, which validates.
+    confirmed.  ``signer_name`` is the legal name the signature is made for
+    (the name printed under the signature line), once known: a typed
+    signature must match it (:func:`names_match`).  Build one with
+    :func:`capture_signature`, which validates.
     """
 
     party: Party
@@ -111,6 +117,7 @@ class SignatureCapture:
     consent_text: str
     consent_sha256: str
     intent: str
+    signer_name: str | None = None
 
     @property
     def image_sha256(self) -> str | None:
@@ -125,10 +132,12 @@ class SignatureCapture:
         server (recorded as given: a self-hosted server can be wrong about them).
         The time of signing is the log event's own time, not part of the payload.
         The image travels base64-encoded so the executed PDF can be rebuilt.
+        ``signer_name`` is recorded when known (it always is for signatures
+        made through :func:`.review.sign`).
         """
         if not isinstance(draft_sha256, str) or not _SHA256_HEX.fullmatch(draft_sha256):
             raise SignatureError("must be 64 lower-case hex digits (SHA-256 of the signed draft)", field_path="draft_sha256")
-        return {
+        payload = {
             "format": SIGNATURE_PAYLOAD_FORMAT,
             "party": self.party,
             "method": self.method,
@@ -141,6 +150,9 @@ class SignatureCapture:
             "image_png_b64": base64.b64encode(self.image_png).decode("ascii") if self.image_png is not None else None,
             "client": _check_client(client),
         }
+        if self.signer_name is not None:
+            payload["signer_name"] = self.signer_name
+        return payload
 
     @classmethod
     def from_event_payload(cls, payload: Mapping[str, Any]) -> SignatureCapture:
@@ -166,6 +178,7 @@ class SignatureCapture:
             intent_confirmed=True,
             consent_text=str(payload.get("consent_text") or ""),
             intent_statement=str(payload.get("intent") or ""),
+            signer_name=payload.get("signer_name"),
         )
         if capture.consent_sha256 != payload.get("consent_sha256"):
             raise SignatureError("does not match the recorded consent text", field_path="consent_sha256")
@@ -182,6 +195,7 @@ class SignatureCapture:
             and payload.get("typed_name") == self.typed_name
             and payload.get("consent_sha256") == self.consent_sha256
             and payload.get("image_sha256") == self.image_sha256
+            and payload.get("signer_name") == self.signer_name
         )
 
 
@@ -199,16 +213,20 @@ def capture_signature(
     intent_confirmed: bool,
     consent_text: str,
     intent_statement: str = DEFAULT_INTENT_STATEMENT,
+    signer_name: str | None = None,
 ) -> SignatureCapture:
     """Check one signature as it arrives from the interview and return it.
 
     ``method='drawn'`` needs ``image_png``: a real PNG, at most
     :data:`MAX_IMAGE_BYTES` and :data:`MAX_IMAGE_WIDTH` x :data:`MAX_IMAGE_HEIGHT`,
     with visible strokes (not blank, not fully transparent, not one flat
-    colour).  ``method='typed'`` needs ``typed_name``.  Either way the signer
-    must have confirmed ``intent_statement`` (``intent_confirmed=True``) after
-    being shown ``consent_text``.  Errors are :class:`SignatureError` naming the
-    field.
+    colour).  ``method='typed'`` needs ``typed_name``, and when ``signer_name``
+    (the signer's legal name, as the agreement prints it) is given, the typed
+    name must be that name (:func:`names_match`).  :func:`.review.sign` binds
+    every signature to the legal name in the case whether or not it is given
+    here.  Either way the signer must have confirmed ``intent_statement``
+    (``intent_confirmed=True``) after being shown ``consent_text``.  Errors are
+    :class:`SignatureError` naming the field.
     """
     if party not in get_args(Party):
         raise SignatureError(f"unknown party {party!r}; expected one of: a, b, mediator", field_path="party")
@@ -230,7 +248,7 @@ def capture_signature(
             raise SignatureError("must be empty for a typed signature", field_path="image_png")
         if name is None:
             raise SignatureError("is missing: a typed signature needs the name the signer typed", field_path="typed_name")
-    return SignatureCapture(
+    capture = SignatureCapture(
         party=cast(Party, party),
         method=cast(SignatureMethod, method),
         image_png=bytes(image_png) if image_png is not None else None,
@@ -239,6 +257,42 @@ def capture_signature(
         consent_sha256=sha256_hex(consent_text),
         intent=intent_statement,
     )
+    return bind_signer_name(capture, signer_name) if signer_name is not None else capture
+
+
+def name_key(name: str) -> str:
+    """A name as names are compared: accents dropped (NFKD, combining marks removed),
+    case folded, runs of spaces made one.  ``"  José  GARCÍA "`` -> ``"jose garcia"``."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def names_match(typed: str | None, legal: str | None) -> bool:
+    """Whether ``typed`` is the name ``legal``, ignoring case, accents and extra spaces."""
+    return isinstance(typed, str) and isinstance(legal, str) and bool(name_key(legal)) and name_key(typed) == name_key(legal)
+
+
+def bind_signer_name(capture: SignatureCapture, legal_name: str) -> SignatureCapture:
+    """``capture`` made for the signer whose legal name is ``legal_name`` (the name
+    printed under their signature line, from the case answers).
+
+    A typed signature must be that name — compared with :func:`names_match` —
+    or a :class:`SignatureError` on ``typed_name`` tells the signer, in plain
+    words, which name to type.  A capture already bound to another name is
+    refused (``signer_name``).  The returned capture records ``signer_name``.
+    """
+    legal = " ".join(legal_name.split()) if isinstance(legal_name, str) else ""
+    if not legal:
+        raise SignatureError("is empty: the signer's legal name is needed to sign", field_path="signer_name")
+    if capture.signer_name is not None and not names_match(capture.signer_name, legal):
+        raise SignatureError(
+            f"This signature was made for {capture.signer_name}, but this signature line is for {legal}.",
+            field_path="signer_name",
+        )
+    if capture.method == "typed" and not names_match(capture.typed_name, legal):
+        raise SignatureError(f"Type your full name exactly as it appears in the agreement: {legal}", field_path="typed_name")
+    return replace(capture, signer_name=legal)
 
 
 def check_signature_png(data: bytes) -> tuple[int, int]:

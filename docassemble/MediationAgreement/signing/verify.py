@@ -17,10 +17,17 @@ Checks, in order (each a :class:`Check` with a stable ``name``):
 ``timestamp``  the RFC 3161 timestamp, if the seal has one (PAdES B-T);
 ``record``     ``mediation-record.json`` is attached and well-formed;
 ``log chain``  the attached log's hash chain is intact (same rules as :func:`.store.verify_chain`);
-``signers``    each listed signer matches the signature event it cites;
-``store log``  (with store events) the store's own chain is intact;
+``signers``    each listed signer matches the signature event it cites, and each
+               signature was made for that signer: a typed name, the recorded
+               ``signer_name`` and the printed name are the party's legal name as
+               the record gives it (compared ignoring case, accents and spaces);
+``store log``  (with store events) the store's own chain is intact (with the store's
+               audit: also its MACs, so a log cut short is caught);
 ``store match``(with store events) the sealed log is exactly the store's log, up to the
-               events recorded after sealing; the first differing event is named.
+               events recorded after sealing; the first differing event is named;
+``store signers`` (with the legal names from the store's case answers) each
+               signature was made for the party's legal name in the signed draft,
+               and each parent signed with their own link.
 
 Every check runs even after one fails (except that nothing can be checked in a
 file that does not parse), so a report shows everything that is wrong.
@@ -30,15 +37,15 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..errors import ConfigError, SignatureError
 from ..store import LogEvent, verify_chain
-from .certificate import RECORD_NAME, CompletionRecord, record_event_problems
-from .signatures import is_signature_payload
+from .certificate import RECORD_NAME, CompletionRecord, SignerEntry, record_event_problems
+from .signatures import is_signature_payload, names_match
 
 __all__ = ["Check", "VerifyReport", "check_against_store", "load_trust_roots", "read_record", "verify_pdf"]
 
@@ -119,6 +126,8 @@ def verify_pdf(
     *,
     trust_roots: Sequence[TrustRoot | Any] | None = None,
     store_audit: Sequence[str] | None = None,
+    legal_names: Mapping[str, str] | None = None,
+    signer_problems: Sequence[str] = (),
 ) -> VerifyReport:
     """Check an executed agreement (see the module docstring for the checks).
 
@@ -126,7 +135,10 @@ def verify_pdf(
     the CA certificates (paths, PEM/DER bytes or certificate objects) the
     office seal should chain to; ``store_audit`` the store's own findings
     (:meth:`.store.CaseStore.audit`, which also notices deleted trailing events),
-    used instead of :func:`.store.verify_chain` for the ``store log`` check.  Raises :class:`SignatureError` only when
+    used instead of :func:`.store.verify_chain` for the ``store log`` check;
+    ``legal_names`` (party -> legal name in the store's case answers of the
+    signed draft, see :func:`.review.signer_facts`) and ``signer_problems`` add
+    the ``store signers`` check.  Raises :class:`SignatureError` only when
     ``pdf`` is not a PDF at all, and :class:`ConfigError` for an unreadable
     trust root; everything else is a failed check in the report.
     """
@@ -148,7 +160,7 @@ def verify_pdf(
     _check_seal(report, signatures, roots)
     _check_record(report, reader)
     if events is not None:
-        check_against_store(report, events, store_audit=store_audit)
+        check_against_store(report, events, store_audit=store_audit, legal_names=legal_names, signer_problems=signer_problems)
     return report
 
 
@@ -302,8 +314,30 @@ def _signer_problems(record: CompletionRecord) -> list[str]:
             wrong.append("actor")
         if s.consent_sha256 not in record.consents:
             wrong.append("consent text")
+        if payload.get("typed_name") != s.typed_name:
+            wrong.append("typed name")
         if wrong:
             problems.append(f"{s.printed_name}: event {s.event_seq} disagrees on {', '.join(wrong)}")
+        problems.extend(_name_problems(s, payload, s.signed_for, "in the record"))
+    return problems
+
+
+def _who(party: str) -> str:
+    return {"a": "parent A", "b": "parent B", "mediator": "the mediator"}.get(party, f"party {party!r}")
+
+
+def _name_problems(s: SignerEntry, payload: Mapping[str, Any], legal: str, source: str) -> list[str]:
+    """A signature made for someone other than the party whose event it is: the typed
+    name, the recorded ``signer_name`` or the printed name is not ``legal``."""
+    problems: list[str] = []
+    label = f"{s.printed_name}: event {s.event_seq}"
+    if payload.get("method") == "typed" and not names_match(payload.get("typed_name"), legal):
+        problems.append(f"{label} was signed with the typed name {payload.get('typed_name')!r}, which is not the name of {_who(s.party)} {source} ({legal})")
+    signer_name = payload.get("signer_name")
+    if signer_name is not None and not names_match(signer_name, legal):
+        problems.append(f"{label} was signed for {signer_name!r}, who is not {_who(s.party)} {source} ({legal})")
+    if not names_match(s.printed_name, legal):
+        problems.append(f"{label}: the name printed under the signature line is not the name of {_who(s.party)} {source} ({legal})")
     return problems
 
 
@@ -313,14 +347,44 @@ def _signer_problems(record: CompletionRecord) -> list[str]:
 _COMPARED = ("seq", "case_id", "kind", "actor", "at", "payload_sha256", "prev_hash", "hash")
 
 
-def check_against_store(report: VerifyReport, events: Sequence[LogEvent], *, store_audit: Sequence[str] | None = None) -> VerifyReport:
-    """Add the ``store log`` and ``store match`` checks to a report from :func:`verify_pdf`.
+def check_against_store(
+    report: VerifyReport,
+    events: Sequence[LogEvent],
+    *,
+    store_audit: Sequence[str] | None = None,
+    legal_names: Mapping[str, str] | None = None,
+    signer_problems: Sequence[str] = (),
+) -> VerifyReport:
+    """Add the ``store log`` and ``store match`` checks to a report from :func:`verify_pdf`,
+    and ``store signers`` when ``legal_names`` are given.
 
     Nothing is added when the PDF carried no readable record (that already failed).
     """
     if report.record is not None:
         _check_store(report, report.record, list(events), store_audit)
+        if legal_names is not None:
+            _check_store_signers(report, report.record, list(events), legal_names, signer_problems)
     return report
+
+
+def _check_store_signers(report: VerifyReport, record: CompletionRecord, events: list[LogEvent], legal_names: Mapping[str, str], signer_problems: Sequence[str]) -> None:
+    problems = list(signer_problems)
+    by_seq = {e.seq: e for e in events}
+    for s in record.signers:
+        legal = legal_names.get(s.party)
+        if not legal:
+            problems.append(f"{s.printed_name}: the store's case answers give no name for {_who(s.party)}")
+            continue
+        event = by_seq.get(s.event_seq)
+        payload = event.payload if event is not None and is_signature_payload(event.payload) else {}
+        if s.legal_name is not None and not names_match(s.legal_name, legal):
+            problems.append(f"{s.printed_name}: the record names {_who(s.party)} {s.legal_name!r}, the store's case answers {legal!r}")
+        problems.extend(_name_problems(s, payload, legal, "in the store's case answers"))
+    report._add(
+        "store signers",
+        not problems,
+        problems[0] if problems else "each signature was made for the legal name in the case answers of the signed draft: " + ", ".join(legal_names.get(s.party, "?") for s in record.signers),
+    )
 
 
 def _check_store(report: VerifyReport, record: CompletionRecord, events: list[LogEvent], store_audit: Sequence[str] | None) -> None:

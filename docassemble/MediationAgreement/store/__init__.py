@@ -1,17 +1,33 @@
-"""The case store: cases, immutable drafts and a hash-chained, encrypted event log.
+"""The case store: cases, immutable drafts and a hash-chained, MAC-protected, encrypted event log.
 
-Rooms: :mod:`.case_store` (opening a store, cases, sessions), :mod:`.session`
-(one case inside one transaction), :mod:`.event_log` (the hash chain),
-:mod:`.keys` (AES-256-GCM at rest), :mod:`.database` (the SQL schema and
-engines), :mod:`.records` (what is read back).  The store knows nothing of
+Rooms: :mod:`.case_store` (opening a store, upgrading an old one, cases,
+sessions), :mod:`.session` (one case inside one transaction), :mod:`.event_log`
+(the hash chain and its MAC chain), :mod:`.keys` (AES-256-GCM at rest, the
+MAC key), :mod:`.database` (the SQL schema and engines), :mod:`.records`
+(what is read back).  The store knows nothing of
 agreements; :mod:`..review` gives its events meaning.
 """
 
 from __future__ import annotations
 
 from .case_store import DEFAULT_URL, KEY_FILE_ENV, URL_ENV, CaseStore, StoreSettings, open_store
-from .event_log import ACTORS, ZERO_HASH, LogEvent, canonical_json, event_hash, iso_z, parse_iso_z, payload_sha256, sha256_hex, utc_now, verify_chain
-from .keys import KEY_ENV, FieldCipher, generate_key, parse_key
+from .event_log import (
+    ACTORS,
+    ZERO_HASH,
+    LogEvent,
+    canonical_json,
+    event_hash,
+    event_mac,
+    head_mac,
+    iso_z,
+    mac_problems,
+    parse_iso_z,
+    payload_sha256,
+    sha256_hex,
+    utc_now,
+    verify_chain,
+)
+from .keys import KEY_ENV, FieldCipher, derive_log_mac_key, generate_key, parse_key
 from .records import CaseRecord, DraftRecord, FinalRecord, TokenRecord
 from .session import CaseSession
 
@@ -32,9 +48,13 @@ __all__ = [
     "URL_ENV",
     "ZERO_HASH",
     "canonical_json",
+    "derive_log_mac_key",
     "event_hash",
+    "event_mac",
     "generate_key",
+    "head_mac",
     "iso_z",
+    "mac_problems",
     "open_store",
     "parse_iso_z",
     "parse_key",

@@ -20,6 +20,23 @@ Hash of an event (shared with ``verify.py`` and the Certificate of Completion)::
 (ASCII escapes, no NaN) encoded as UTF-8; the first event's ``prev_hash`` is 64
 zeros.
 
+The MAC chain (schema 2): anyone can recompute those hashes, so someone who can
+write to the database could delete the last events and point the case's head
+at the new last one.  So each event also carries
+``HMAC-SHA256(K, canonical_json({"purpose": "event", "case_id", "seq", "hash",
+"prev_mac"}))`` and the case row ``HMAC-SHA256(K, canonical_json({"purpose":
+"head", "case_id", "seq", "hash", "mac", "status"}))`` of its head, where ``K``
+is derived from the store key with HKDF-SHA256 and never stored
+(:func:`.keys.derive_log_mac_key`).  :meth:`CaseStore.audit` checks both; a
+development store opened without a key has no ``K`` and no MACs, so a log cut
+short there cannot be detected.
+
+Upgrading: a version-1 store (no MAC columns) is upgraded the first time it is
+opened with its key: in one transaction, under the store's write lock, the MAC
+columns are added and every case whose log verifies (:meth:`.CaseSession.chain_audit`)
+gets its MAC chain and head MAC.  A case whose log was already broken is left
+without MACs, so its audit keeps reporting it.
+
 Encryption at rest: names, addresses, incomes, comments and documents (the case
 answers, the rendered drafts, event payloads, signature images, the executed
 PDF and the case label) are sealed with AES-256-GCM under the key from
@@ -67,19 +84,22 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, StoreError
-from .database import first_line, make_engine, redact_url, schema_tables, sqlite_path
+from .database import SCHEMA_V1_TO_V2, first_line, make_engine, redact_url, schema_tables, sqlite_path
 from .event_log import (
     ZERO_HASH,
     Actor,
     LogEvent,
+    head_mac,
     iso_z,
     utc_now,
 )
-from .keys import KEY_CHECK, KEY_ENV, FieldCipher, parse_key
+from .keys import KEY_CHECK, KEY_ENV, FieldCipher, derive_log_mac_key, parse_key
 from .records import CaseRecord, TokenRecord
 from .session import CaseSession, case_record_from_row
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+"""2: the event log's MAC chain (``ma_events.mac``, ``ma_cases.head_mac``); a version-1 store is upgraded on opening."""
+UPGRADABLE = ("1",)
 DEFAULT_URL = "sqlite:///mediation-cases.db"
 URL_ENV = "MEDIATION_STORE_URL"
 KEY_FILE_ENV = "MEDIATION_STORE_KEY_FILE"
@@ -100,8 +120,13 @@ class CaseStore:
 
     :meth:`events` returns the events as stored and does **not** raise when a
     row was altered: call :func:`verify_chain` (or :meth:`audit`, which adds
-    the head check and undecryptable payloads) to find out.  Writes refuse to
-    append to a chain that no longer verifies.
+    the head check, undecryptable payloads and the MAC chain) to find out.
+    Writes refuse to append to a chain that no longer verifies.
+
+    ``mac_key`` is derived from the store key (HKDF); a development store
+    without a key has none, and its log is not MAC-protected
+    (:attr:`mac_protected`).  Opening a version-1 store upgrades it (see the
+    module docstring); :attr:`upgraded` then lists what happened.
     """
 
     def __init__(
@@ -120,15 +145,19 @@ class CaseStore:
         _refuse_before_connecting(url, raw_key, allow_plaintext=allow_plaintext, create=create)
         self._engine = make_engine(url)
         self.tables = schema_tables()
+        self.upgraded: dict[str, list[str]] | None = None
         try:
-            self.cipher = self._open_or_create(raw_key, allow_plaintext=allow_plaintext, create=create)
+            self.cipher, schema = self._open_or_create(raw_key, allow_plaintext=allow_plaintext, create=create)
+            self.mac_key: bytes | None = derive_log_mac_key(raw_key) if self.cipher.encrypted and raw_key is not None else None
+            if schema in UPGRADABLE:
+                self.upgraded = self._upgrade_from_v1()
         except BaseException:
             self._engine.dispose()
             raise
 
     # ----------------------------------------------------------------- opening
 
-    def _open_or_create(self, key: bytes | None, *, allow_plaintext: bool, create: bool) -> FieldCipher:
+    def _open_or_create(self, key: bytes | None, *, allow_plaintext: bool, create: bool) -> tuple[FieldCipher, str]:
         from sqlalchemy import inspect, select
         from sqlalchemy.exc import SQLAlchemyError
 
@@ -157,21 +186,22 @@ class CaseStore:
                             {"key": "schema", "value": SCHEMA_VERSION.encode()},
                             {"key": "encryption", "value": b"aes-256-gcm" if key else b"none"},
                             {"key": "key_check", "value": cipher.seal(KEY_CHECK, "meta:key_check")},
+                            {"key": "log_mac", "value": b"hmac-sha256" if key else b"none"},
                         ],
                     )
             except SQLAlchemyError as exc:
                 raise StoreError(f"cannot create the case store at {self.display_url}: {first_line(exc)}") from None
-            return cipher
-        schema = meta.get("schema", b"?").decode()
-        if schema != SCHEMA_VERSION:
-            raise StoreError(f"case store at {self.display_url} has schema version {schema}; this version reads {SCHEMA_VERSION}")
+            return cipher, SCHEMA_VERSION
+        schema = bytes(meta.get("schema", b"?")).decode()
+        if schema != SCHEMA_VERSION and schema not in UPGRADABLE:
+            raise StoreError(f"case store at {self.display_url} has schema version {schema}; this version reads {SCHEMA_VERSION} (and upgrades {', '.join(UPGRADABLE)})")
         if meta.get("encryption") == b"none":
             if not allow_plaintext:
                 raise ConfigError(
                     f"the case store at {self.display_url} was created without encryption (development only)",
                     hint="pass --dev-plaintext to open it",
                 )
-            return FieldCipher(None)
+            return FieldCipher(None), schema
         if key is None:
             raise ConfigError(
                 f"the case store at {self.display_url} is encrypted and no key was given",
@@ -184,11 +214,40 @@ class CaseStore:
             ok = False
         if not ok:
             raise ConfigError(f"wrong encryption key: the key given does not open the case store at {self.display_url}", hint=f"check {KEY_ENV}")
-        return cipher
+        return cipher, schema
+
+    def _upgrade_from_v1(self) -> dict[str, list[str]]:
+        """Schema 1 -> 2, once, under the store's write lock: add the MAC columns and seal
+        the head of every case whose log verifies.  Returns the case ids ``sealed`` and
+        ``not_sealed`` (logs already broken, or no key in a development store)."""
+        from sqlalchemy import select
+
+        meta = self.tables.meta
+        done: dict[str, list[str]] = {"sealed": [], "not_sealed": []}
+        with self._transaction(write=True) as conn:
+            query = select(meta.c.value).where(meta.c.key == "schema")
+            if conn.dialect.name != "sqlite":
+                query = query.with_for_update()  # two processes opening the old store at once: one upgrades
+            if bytes(conn.execute(query).scalar_one()).decode() not in UPGRADABLE:
+                return done
+            for ddl in SCHEMA_V1_TO_V2:
+                conn.exec_driver_sql(ddl)
+            case_ids = [row[0] for row in conn.execute(select(self.tables.cases.c.case_id).order_by(self.tables.cases.c.case_id))]
+            for case_id in case_ids:
+                sealed = CaseSession(self, conn, case_id, write=True).seal_log()
+                done["sealed" if sealed else "not_sealed"].append(case_id)
+            conn.execute(meta.update().where(meta.c.key == "schema").values(value=SCHEMA_VERSION.encode()))
+            conn.execute(meta.insert().values(key="log_mac", value=b"hmac-sha256" if self.mac_key else b"none"))
+        return done
 
     @property
     def encrypted(self) -> bool:
         return self.cipher.encrypted
+
+    @property
+    def mac_protected(self) -> bool:
+        """Whether the event log carries MACs under a key outside the database (not in a development store)."""
+        return self.mac_key is not None
 
     @property
     def dialect(self) -> str:
@@ -221,6 +280,7 @@ class CaseStore:
                     label=self.cipher.seal(label.encode("utf-8"), f"case:{case_id}:label"),
                     head_seq=0,
                     head_hash=ZERO_HASH,
+                    head_mac=head_mac(self.mac_key, case_id=case_id, seq=0, event_hash=ZERO_HASH, mac=ZERO_HASH, status="open") if self.mac_key else None,
                 )
             )
             yield CaseSession(self, conn, case_id, write=True)
@@ -249,7 +309,8 @@ class CaseStore:
 
     def audit(self, case_id: str) -> list[str]:
         """Every problem with the case's log: :func:`verify_chain` plus the head check
-        (deleted trailing events) and payloads that no longer decrypt."""
+        (deleted trailing events), payloads that no longer decrypt, and (with a key)
+        the MAC chain and the head's MAC (a log cut short with its head rewritten)."""
         with self.session(case_id) as s:
             return s.audit()
 
@@ -278,7 +339,7 @@ class CaseStore:
             raise StoreError(f"case store error at {self.display_url}; nothing was changed: {first_line(exc)}") from None
 
     def token_lookup(self, token_hash: str) -> TokenRecord | None:
-        """The token with this SHA-256, whichever case it belongs to."""
+        """The index row for this token SHA-256, whichever case it belongs to (the link's state is in that case's log)."""
         with self._transaction(write=False) as conn:
             return CaseSession(self, conn, "", write=False, check_case=False).token_by_hash(token_hash)
 

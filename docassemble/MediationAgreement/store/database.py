@@ -44,6 +44,7 @@ def schema_tables() -> StoreTables:
         Column("label", LargeBinary, nullable=False),
         Column("head_seq", Integer, nullable=False),
         Column("head_hash", String(64), nullable=False),
+        Column("head_mac", String(64)),  # schema 2: HMAC of the head (event_log.head_mac); NULL without a key
     )
     events = Table(
         "ma_events",
@@ -56,6 +57,7 @@ def schema_tables() -> StoreTables:
         Column("payload", LargeBinary, nullable=False),
         Column("prev_hash", String(64), nullable=False),
         Column("hash", String(64), nullable=False),
+        Column("mac", String(64)),  # schema 2: HMAC chain (event_log.event_mac); NULL without a key
     )
     drafts = Table(
         "ma_drafts",
@@ -69,6 +71,9 @@ def schema_tables() -> StoreTables:
         Column("pdf", LargeBinary, nullable=False),
         Column("libraries", Text, nullable=False),
     )
+    # An index only (token hash -> case, party): whether a link is spent, revoked or
+    # expired is replayed from the MAC-protected log.  revoked_at/spent_at are no
+    # longer written (schema 1 wrote them; nothing reads them).
     tokens = Table(
         "ma_tokens",
         md,
@@ -99,6 +104,13 @@ def schema_tables() -> StoreTables:
         Column("pdf", LargeBinary, nullable=False),
     )
     return StoreTables(md, meta, cases, events, drafts, tokens, blobs, finals)
+
+
+SCHEMA_V1_TO_V2 = (
+    "ALTER TABLE ma_events ADD COLUMN mac VARCHAR(64)",
+    "ALTER TABLE ma_cases ADD COLUMN head_mac VARCHAR(64)",
+)
+"""The DDL that upgrades a version-1 store's tables (the MAC columns); see :meth:`.case_store.CaseStore`."""
 
 
 def redact_url(url: str) -> str:

@@ -1,13 +1,25 @@
-"""The case's append-only event log: canonical JSON, the event hash and the chain check.
+"""The case's append-only event log: canonical JSON, the event hash, the chain check and its MACs.
 
 Pure functions and one frozen record, no database: ``verify.py`` and the
 Certificate of Completion check a log with the same rules the store writes it
 by.  The hash formula is documented in :mod:`.store`.
+
+Two chains run through a case's log.  The public one is SHA-256
+(:func:`event_hash`): anyone can recompute it, which is why the sealed PDF can
+carry it, and why on its own it cannot stop someone with write access to the
+database from cutting off the last events and pointing the case's head at the
+new last one.  The second is an HMAC-SHA256 chain (:func:`event_mac`,
+:func:`head_mac`) under a key derived from the store key
+(:func:`.keys.derive_log_mac_key`) that never enters the database: each event
+carries a MAC over its hash and the MAC before it, and the case row carries a
+MAC over its head (last sequence number, hash, MAC and status).  Without the
+key nobody can make a head MAC for a shortened or rewritten log.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -104,6 +116,8 @@ class LogEvent:
     payload: dict[str, Any]
     prev_hash: str
     hash: str
+    mac: str | None = None
+    """The event's HMAC (:func:`event_mac`) as stored; ``None`` in a store without a key."""
 
     @property
     def payload_sha256(self) -> str:
@@ -161,4 +175,56 @@ def verify_chain(events: list[LogEvent]) -> list[str]:
             problems.append(f"{label}: stored hash does not match the event's content (the event was edited)")
         previous_hash = event.hash
         expected_seq = event.seq + 1
+    return problems
+
+
+# --------------------------------------------------------------------------- the MAC chain (needs the store's MAC key)
+
+
+def _mac(key: bytes, fields: dict[str, Any]) -> str:
+    return hmac.new(key, canonical_json(fields), hashlib.sha256).hexdigest()
+
+
+def event_mac(key: bytes, *, case_id: str, seq: int, event_hash: str, prev_mac: str) -> str:
+    """HMAC-SHA256 of one event: over its hash (which covers everything else) and the
+    MAC of the event before it (:data:`ZERO_HASH` for the first)."""
+    return _mac(key, {"purpose": "event", "case_id": case_id, "seq": seq, "hash": event_hash, "prev_mac": prev_mac})
+
+
+def head_mac(key: bytes, *, case_id: str, seq: int, event_hash: str, mac: str, status: str) -> str:
+    """HMAC-SHA256 of a case's head: the last event's number, hash and MAC and the case's
+    status.  Its ``purpose`` differs from :func:`event_mac`'s, so no event MAC stored in
+    the log can be copied into the head."""
+    return _mac(key, {"purpose": "head", "case_id": case_id, "seq": seq, "hash": event_hash, "mac": mac, "status": status})
+
+
+def mac_problems(events: list[LogEvent], key: bytes, *, case_id: str, head_seq: int, head_hash: str, head_status: str, stored_head_mac: str | None) -> list[str]:
+    """Every event whose MAC is missing or wrong, and whether the case's head carries the right MAC.
+
+    Run after :func:`verify_chain` and the head check: those say *what* changed;
+    this says whether whoever changed it held the store key.  A log cut short
+    with its head rewritten passes both of those, but not this.
+    """
+    problems: list[str] = []
+    missing: list[int] = []
+    previous = ZERO_HASH
+    for event in events:
+        if event.mac is None:
+            missing.append(event.seq)
+        elif not hmac.compare_digest(event.mac, event_mac(key, case_id=case_id, seq=event.seq, event_hash=event.hash, prev_mac=previous)):
+            problems.append(f"event {event.seq} ({event.kind}): its MAC does not match: the event was written or rewritten without the store key")
+        previous = event.mac or ""
+    if missing:
+        numbers = ", ".join(str(n) for n in missing[:5]) + (", …" if len(missing) > 5 else "")
+        problems.insert(0, f"event(s) {numbers} carry no MAC: written without the store key (or the log was not intact when the store was upgraded)")
+    last_mac = events[-1].mac if events else ZERO_HASH
+    if stored_head_mac is None:
+        problems.append("the head of the log carries no MAC: it was written without the store key (or the log was not intact when the store was upgraded)")
+    elif last_mac is None or not hmac.compare_digest(
+        stored_head_mac, head_mac(key, case_id=case_id, seq=head_seq, event_hash=head_hash, mac=last_mac, status=head_status)
+    ):
+        problems.append(
+            f"the head of the log (event {head_seq}, status '{head_status}') does not carry the store's MAC: "
+            "the log was cut short, or its head or status rewritten, by someone without the store key"
+        )
     return problems

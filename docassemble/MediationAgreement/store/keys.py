@@ -19,6 +19,8 @@ from ..errors import ConfigError, StoreError
 
 KEY_ENV = "MEDIATION_STORE_KEY"
 KEY_CHECK = b"docassemble.MediationAgreement case store key check"
+LOG_MAC_INFO = b"docassemble.MediationAgreement event-log HMAC-SHA256 v1"
+"""HKDF ``info``: the log's MAC key is derived from the store key, never stored."""
 _PLAIN = b"\x00"
 _SEALED = b"\x01"
 
@@ -47,6 +49,18 @@ def parse_key(value: str | bytes, *, source: str = KEY_ENV) -> bytes:
             hint="make one with `mediation-agreement case keygen`",
         )
     return raw
+
+
+def derive_log_mac_key(key: bytes) -> bytes:
+    """The key of the event log's HMAC chain: HKDF-SHA256 of the store key (``info`` :data:`LOG_MAC_INFO`).
+
+    A separate key, so the MACs and the AES-GCM encryption never share one; it is
+    derived each time the store is opened and never written anywhere.
+    """
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    return bytes(HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=LOG_MAC_INFO).derive(key))
 
 
 class FieldCipher:

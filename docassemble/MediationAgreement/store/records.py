@@ -23,6 +23,7 @@ class CaseRecord:
     created_at: datetime
     head_seq: int
     head_hash: str
+    head_mac: str | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,12 @@ class DraftRecord:
 
 @dataclass(frozen=True)
 class TokenRecord:
-    """A party's access token; only its SHA-256 is stored, ``token_id`` is a short public name."""
+    """A party's access token; only its SHA-256 is stored, ``token_id`` is a short public name.
+
+    What counts is replayed from the log (``review.state.replay_tokens``):
+    the ``token_issued`` event (party, expiry, ``token_sha256``), a
+    ``token_revoked`` event, a ``signed`` event that spent it.
+    """
 
     token_id: str
     case_id: str
@@ -51,6 +57,8 @@ class TokenRecord:
     expires_at: datetime
     revoked_at: datetime | None = None
     spent_at: datetime | None = None
+    token_sha256: str | None = None
+    """The token's full SHA-256 as its ``token_issued`` event records it (None for links issued before schema 2)."""
 
 
 @dataclass(frozen=True)

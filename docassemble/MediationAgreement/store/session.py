@@ -3,6 +3,11 @@
 A :class:`CaseSession` is opened by :meth:`.store.CaseStore.session`; with
 ``write=True`` it holds the case's lock for its whole life, so the checks made
 before an append and the append itself cannot interleave with another writer.
+
+Every append extends both chains of the log (see :mod:`.event_log`): the
+event's SHA-256 hash and, when the store has a key, its HMAC; the case row's
+head (sequence number, hash, MAC and status) is rewritten with its own MAC in
+the same transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import StoreError
-from .event_log import ACTORS, ZERO_HASH, LogEvent, canonical_json, event_hash, iso_z, parse_iso_z, sha256_hex, verify_chain
+from .event_log import ACTORS, ZERO_HASH, LogEvent, canonical_json, event_hash, event_mac, head_mac, iso_z, mac_problems, parse_iso_z, sha256_hex, verify_chain
 from .keys import FieldCipher
 from .records import CaseRecord, DraftRecord, FinalRecord, TokenRecord
 
@@ -26,6 +31,7 @@ class StoreHandle(Protocol):
 
     tables: StoreTables
     cipher: FieldCipher
+    mac_key: bytes | None
     clock: Callable[[], datetime]
 
 
@@ -38,6 +44,7 @@ def case_record_from_row(cipher: FieldCipher, row: Any) -> CaseRecord:
         created_at=parse_iso_z(row.created_at),
         head_seq=row.head_seq,
         head_hash=row.head_hash,
+        head_mac=getattr(row, "head_mac", None),
     )
 
 
@@ -109,14 +116,34 @@ class CaseSession:
                         payload=payload,
                         prev_hash=row.prev_hash,
                         hash=row.hash,
+                        mac=row.mac,
                     )
                 )
             self._events = events
         return list(self._events)
 
     def audit(self) -> list[str]:
+        """Every problem with the log: :meth:`chain_audit`, then (with a key) the MAC chain and the head's MAC."""
         if self._audit is not None:
             return list(self._audit)
+        problems = self.chain_audit()
+        key = self.store.mac_key
+        if key is not None:
+            problems += mac_problems(
+                self.events(),
+                key,
+                case_id=self.case_id,
+                head_seq=self.record.head_seq,
+                head_hash=self.record.head_hash,
+                head_status=self.record.status,
+                stored_head_mac=self.record.head_mac,
+            )
+        self._audit = problems
+        return list(problems)
+
+    def chain_audit(self) -> list[str]:
+        """The public checks, which need no key: payloads that no longer decrypt,
+        :func:`verify_chain`, and the head the case row records against the log's last event."""
         events = self.events()
         problems = list(self._unreadable) + verify_chain(events)
         last_seq = events[-1].seq if events else 0
@@ -127,8 +154,7 @@ class CaseSession:
             problems.append(f"the log has events after event {self.record.head_seq}, the last one the case records: events were inserted")
         elif self.record.head_hash != last_hash:
             problems.append(f"the hash of event {last_seq} differs from the one the case records: the last event was altered")
-        self._audit = problems
-        return list(problems)
+        return problems
 
     def require_intact(self) -> None:
         """Refuse to go on if the log no longer verifies (nothing is appended to a broken chain)."""
@@ -158,6 +184,9 @@ class CaseSession:
         prev = events[-1].hash if events else ZERO_HASH
         at = self._now()
         digest = event_hash(seq=seq, case_id=self.case_id, kind=kind, actor=actor, at=at, prev_hash=prev, payload=payload)
+        key = self.store.mac_key
+        prev_mac = (events[-1].mac or "") if events else ZERO_HASH
+        mac = event_mac(key, case_id=self.case_id, seq=seq, event_hash=digest, prev_mac=prev_mac) if key else None
         self.conn.execute(
             self.store.tables.events.insert().values(
                 case_id=self.case_id,
@@ -168,10 +197,11 @@ class CaseSession:
                 payload=self.cipher.seal(body, f"event:{self.case_id}:{seq}"),
                 prev_hash=prev,
                 hash=digest,
+                mac=mac,
             )
         )
-        self._update_case(head_seq=seq, head_hash=digest)
-        event = LogEvent(seq, self.case_id, kind, actor, at, json.loads(body), prev, digest)
+        self._update_case(head_seq=seq, head_hash=digest, head_mac=self._head_mac(seq, digest, mac, self.record.status))
+        event = LogEvent(seq, self.case_id, kind, actor, at, json.loads(body), prev, digest, mac)
         assert self._events is not None
         self._events.append(event)
         self._audit = None
@@ -182,9 +212,41 @@ class CaseSession:
         self.conn.execute(t.update().where(t.c.case_id == self.case_id).values(**values))
         self.record = case_record_from_row(self.store.cipher, self.conn.execute(t.select().where(t.c.case_id == self.case_id)).one())
 
+    def _head_mac(self, seq: int, digest: str, mac: str | None, status: str) -> str | None:
+        key = self.store.mac_key
+        if key is None:
+            return None
+        return head_mac(key, case_id=self.case_id, seq=seq, event_hash=digest, mac=mac or "", status=status)
+
     def set_status(self, status: str) -> None:
         self._require_write()
-        self._update_case(status=status)
+        events = self.events()
+        last_mac = events[-1].mac if events else ZERO_HASH
+        self._update_case(status=status, head_mac=self._head_mac(self.record.head_seq, self.record.head_hash, last_mac, status))
+
+    def seal_log(self) -> bool:
+        """Give a log written without MACs (a version-1 store) its MAC chain and head MAC.
+
+        Only a log that passes :meth:`chain_audit` is sealed (sealing a broken
+        one would make its damage look authorised); returns whether it was.
+        Used once, when a version-1 store is upgraded.
+        """
+        self._require_write()
+        key = self.store.mac_key
+        if key is None or self.chain_audit():
+            return False
+        t = self.store.tables.events
+        previous = ZERO_HASH
+        sealed = []
+        for event in self.events():
+            mac = event_mac(key, case_id=self.case_id, seq=event.seq, event_hash=event.hash, prev_mac=previous)
+            self.conn.execute(t.update().where(t.c.case_id == self.case_id, t.c.seq == event.seq).values(mac=mac))
+            sealed.append(LogEvent(event.seq, event.case_id, event.kind, event.actor, event.at, event.payload, event.prev_hash, event.hash, mac))
+            previous = mac
+        self._events = sealed
+        self._update_case(head_mac=self._head_mac(self.record.head_seq, self.record.head_hash, previous, self.record.status))
+        self._audit = None
+        return True
 
     # ----------------------------------------------------------------- drafts
 
@@ -253,6 +315,7 @@ class CaseSession:
         )
 
     def token_by_hash(self, token_hash: str) -> TokenRecord | None:
+        """The index row for a token's SHA-256 (case and party; its state is in the log, not here)."""
         from sqlalchemy import select
 
         t = self.store.tables.tokens
@@ -260,21 +323,12 @@ class CaseSession:
         return _token_record(row) if row is not None else None
 
     def tokens(self) -> list[TokenRecord]:
+        """The case's index rows (hash -> token id, party); ``review.tokens`` gives each link's state, from the log."""
         from sqlalchemy import select
 
         t = self.store.tables.tokens
         rows = self.conn.execute(select(t).where(t.c.case_id == self.case_id).order_by(t.c.issued_at, t.c.token_id)).all()
         return [_token_record(r) for r in rows]
-
-    def mark_token(self, token_id: str, *, revoked: bool = False, spent: bool = False) -> None:
-        self._require_write()
-        t = self.store.tables.tokens
-        values: dict[str, str] = {}
-        if revoked:
-            values["revoked_at"] = iso_z(self._now())
-        if spent:
-            values["spent_at"] = iso_z(self._now())
-        self.conn.execute(t.update().where(t.c.case_id == self.case_id, t.c.token_id == token_id).values(**values))
 
     # ----------------------------------------------------------------- blobs and the final
 
@@ -330,14 +384,13 @@ class CaseSession:
 
 
 def _token_record(row: Any) -> TokenRecord:
+    """An index row.  Its revoked/spent columns (written by schema 1) are not read: the log decides."""
     return TokenRecord(
         token_id=row.token_id,
         case_id=row.case_id,
         party=row.party,
         issued_at=parse_iso_z(row.issued_at),
         expires_at=parse_iso_z(row.expires_at),
-        revoked_at=parse_iso_z(row.revoked_at) if row.revoked_at else None,
-        spent_at=parse_iso_z(row.spent_at) if row.spent_at else None,
     )
 
 
