@@ -474,11 +474,11 @@ class InterviewDriver:
             sub_fields = status.extras.get("sub_fields", {}).get(f.number)
             for item in sub_fields if sub_fields is not None else [f]:
                 if not hasattr(item, "saveas") or not status.extras.get("ok", {}).get(item.number, True):
-                    continue  # as_html skips a item whose ``show if`` code is false
+                    continue  # as_html skips a field whose ``show if`` code is false
                 try:
                     input_for(status, item)
                 except Exception as exc:  # noqa: BLE001 - any failure here is the page failing
-                    raise AssertionError(f"screen {screen.id!r}: docassemble cannot render the field for {from_safeid(field.saveas)!r}: {type(exc).__name__}: {exc}") from exc
+                    raise AssertionError(f"screen {screen.id!r}: docassemble cannot render the field for {from_safeid(item.saveas)!r}: {type(exc).__name__}: {exc}") from exc
 
     def _describe(self, status: Any) -> Screen:
         from docassemble.base.parse import from_safeid
