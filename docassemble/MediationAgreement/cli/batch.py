@@ -24,6 +24,7 @@ from ..errors import CaseFileError, MediationError
 from ..outputs import write_all
 from ..render.formats import FORMATS
 from .core import library_option, library_stack, no_default_option, state_overlay_option
+from .fonts import font_path_option
 
 CASE_SUFFIXES = (".yml", ".yaml", ".json")
 
@@ -151,6 +152,7 @@ def run_batch(files: Sequence[Path], libraries: list[Path], *, draft: bool, form
 @click.option("--draft/--final", default=True, help="Draft (marked 'DRAFT — not for signature', the default) or final for signing.")
 @click.option("--format", "formats", default="pdf,docx,html", show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
 @state_overlay_option
+@font_path_option
 def batch_command(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str, no_state_overlay: bool) -> None:
     """Assemble many case files (files or folders of them) in one process, over all cores."""
     from ..errors import RenderError

@@ -17,6 +17,7 @@ from ..library.templating import case_context
 from ..outputs import write_all
 from ..render.formats import FORMATS, render_outputs
 from ..support.case_support import guideline_dirs
+from .fonts import font_path_option
 from .support import guidelines_option
 
 library_option = click.option(
@@ -59,6 +60,7 @@ def library_stack(libraries: tuple[Path, ...], no_default: bool) -> list[Path]:
 @click.option("--format", "formats", default="pdf,docx,html", show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
 @guidelines_option
 @state_overlay_option
+@font_path_option
 def assemble_command(case_file: Path, out_dir: Path, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str, guideline_folders: tuple[Path, ...], no_state_overlay: bool) -> None:
     """Assemble the agreement for CASE_FILE into PDF, DOCX and HTML."""
     case = load_case(case_file)

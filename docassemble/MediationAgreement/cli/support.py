@@ -11,6 +11,7 @@ from ..case.model import load_case
 from ..errors import CaseFileError
 from ..support.case_support import guideline_dirs, support_terms
 from ..support.worksheet import worksheet_rows
+from .fonts import font_path_option
 
 guidelines_option = click.option(
     "--guidelines",
@@ -86,6 +87,7 @@ def guidelines_command(guideline_folders: tuple[Path, ...], no_default_guideline
 @guidelines_option
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), help="Write the one-page handout (PDF) here.")
 @click.option("--json", "as_json", is_flag=True, help="Print each option's figures as JSON.")
+@font_path_option
 def options_command(case_file: Path, option_files: tuple[Path, ...], guideline_folders: tuple[Path, ...], out_file: Path | None, as_json: bool) -> None:
     """Compare up to three parenting-time schedules (OPTION_FILES, or the case's options: list): overnights, holidays, guideline support."""
     from ..outputs import write_atomically

@@ -16,7 +16,10 @@ clause libraries, of an interview's ``metadata``) names:
   ``signing key passphrase``: the office seal for executed agreements
   (unset: the ``MEDIATION_SIGNING_*`` variables, see docs/signing.md);
 * ``review round privileges``: who may send drafts to parents and seal
-  (default ``[admin, advocate]``).
+  (default ``[admin, advocate]``);
+* ``font paths``: folders of fonts for names the bundled fonts cannot show
+  (Chinese, Japanese, Korean, Arabic, Hebrew), e.g.
+  ``[/usr/share/fonts/opentype/noto, /usr/share/fonts/truetype/dejavu]``.
 
 The clause library and the case store are opened once per server process.
 """
@@ -103,8 +106,28 @@ _LIBRARY_CACHE: dict[tuple[str, ...], ClauseLibrary] = {}
 _LIBRARY_CACHE_SIZE = 16  # the configured stack with each state's overlay
 
 
+_FONTS_CONFIGURED: list[bool] = []
+
+
+def configure_fonts() -> None:
+    """Add the server's ``font paths`` to every PDF this process typesets (read once per process)."""
+    if _FONTS_CONFIGURED:
+        return
+    from ..render.typesetting import use_font_paths
+
+    entries: Any = server_settings().get("font paths") or []
+    if isinstance(entries, str):
+        entries = [entries]
+    try:
+        use_font_paths([str(e) for e in entries])
+    except MediationError as exc:
+        raise ConfigError(f"'{CONFIG_KEY}: font paths': {exc}") from None
+    _FONTS_CONFIGURED.append(True)
+
+
 def clause_library(state: str | None = None) -> ClauseLibrary:
     """The configured clause library, with the overlay for ``state`` (a case's ``court.state``); each stack read once per process."""
+    configure_fonts()  # every draft, redline and seal starts from the library
     dirs = with_state_overlay(configured_libraries(), state, enabled=state_overlay_enabled())
     key = tuple(str(d) for d in dirs)
     if key not in _LIBRARY_CACHE:

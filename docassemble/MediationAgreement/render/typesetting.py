@@ -6,8 +6,13 @@ data passed as JSON through ``sys.inputs``.  Party and clause text is never
 written into Typst source, so whatever a name contains (``#set page(...)``,
 ``*bold*``, ``$x$``) prints literally.
 
-Only the fonts bundled in the ``typst`` wheel are used unless ``font_paths``
-adds more, so the same data gives the same bytes on every machine.  A compiler
+Only the fonts bundled in the ``typst`` wheel are used unless font folders are
+added, so the same data gives the same bytes on every machine.  Folders come
+from a call's ``font_paths``, from :func:`use_font_paths` (the CLI's
+``--font-path``, the server's ``mediation agreement: font paths``) and from
+``MEDIATION_FONT_PATHS`` (folders separated by ``:``); Typst falls back to
+them for any character the layout's own fonts lack (Chinese, Japanese,
+Korean, Arabic, Hebrew names with ``fonts-noto-cjk`` and DejaVu).  A compiler
 with its fonts loaded is kept per process (a warm compile of a 15-page
 agreement takes a few hundredths of a second); compiles are serialised because
 one compiler is not meant to be used from two threads at once.
@@ -16,6 +21,7 @@ one compiler is not meant to be used from two threads at once.
 from __future__ import annotations
 
 import json
+import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
@@ -55,6 +61,32 @@ def template_source(name: str) -> bytes:
         raise RenderError(f"cannot read the layout: {exc.strerror or exc}", path=f"templates/{name}") from None
 
 
+FONT_PATHS_VARIABLE = "MEDIATION_FONT_PATHS"
+_configured_font_paths: tuple[str, ...] = ()
+
+
+def use_font_paths(paths: Sequence[str | Path]) -> None:
+    """Add font folders to every PDF this process typesets from now on.
+
+    A folder that does not exist is a :class:`RenderError` naming it, raised here
+    rather than as a missing glyph later.
+    """
+    global _configured_font_paths
+    added = []
+    for path in paths:
+        folder = Path(path)
+        if not folder.exists():
+            raise RenderError("no such font folder or file", path=str(folder), hint="--font-path and 'mediation agreement: font paths' name folders of .ttf/.otf/.ttc fonts")
+        added.append(str(folder))
+    _configured_font_paths = tuple(dict.fromkeys((*_configured_font_paths, *added)))
+
+
+def configured_font_paths() -> tuple[str, ...]:
+    """The folders from :func:`use_font_paths`, then ``MEDIATION_FONT_PATHS`` (missing folders there are skipped)."""
+    from_environment = [p for p in os.environ.get(FONT_PATHS_VARIABLE, "").split(os.pathsep) if p and Path(p).exists()]
+    return tuple(dict.fromkeys((*_configured_font_paths, *from_environment)))
+
+
 @lru_cache(maxsize=8)
 def _compiler(font_paths: tuple[str, ...]) -> typst.Compiler:
     return typst.Compiler(ignore_system_fonts=True, font_paths=list(font_paths))
@@ -85,7 +117,7 @@ def typeset(
     inputs = {key: breakable(value) for key, value in inputs.items()}
     encoded = {key: value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, separators=(",", ":")) for key, value in inputs.items()}
     layout = source if source is not None else template_source(template)
-    compiler = _compiler(tuple(str(Path(p)) for p in font_paths))
+    compiler = _compiler(tuple(dict.fromkeys((*(str(Path(p)) for p in font_paths), *configured_font_paths()))))
     options: dict[str, Any] = {}
     if not tagged:
         options["pdf_tags"] = False
@@ -144,7 +176,9 @@ def _error(exc: typst.TypstError, template: str, what: str) -> RenderError:
     if "could not be displayed with font" in message:
         return RenderError(
             f"the PDF cannot show some text in {what}: {message.removeprefix('PDF/A-2b error: ')}",
-            hint="no bundled font has these characters; pass font_paths= a folder of fonts that do",
+            hint="no font given has these characters: add a folder of fonts that do with --font-path "
+            "(or the server setting 'mediation agreement: font paths'), for example "
+            "--font-path /usr/share/fonts/opentype/noto --font-path /usr/share/fonts/truetype/dejavu",
         )
     return RenderError(
         f"Typst could not typeset {what}: {message}",
