@@ -138,7 +138,9 @@ def expected_sequence(path: Path) -> list[str]:
         "any child support",
         *(["support guideline"] if data.get("child_support") and data["court"]["state"] in GUIDELINE_STATES else []),
         *(["support figures", "support worksheet"] if (data.get("child_support") or {}).get("guideline") else []),
-        *(["child support", "health costs", "other costs", "tax dependency"] if data.get("child_support") else []),
+        *(["child support"] if data.get("child_support") else []),
+        *(["child support agency"] if data.get("child_support") and data["court"].get("iv_d") else []),
+        *(["health costs", "other costs", "tax dependency"] if data.get("child_support") else []),
         "moves and travel",
         "upbringing",
         "communication",
@@ -570,6 +572,10 @@ def test_a_blank_optional_number_posted_as_zero_is_not_an_answer() -> None:
     assert da_adapter.answers._blank_number(0, weeks) and da_adapter.answers._blank_number(0.0, weeks)
     assert not da_adapter.answers._blank_number(3, weeks)
     assert not da_adapter.answers._blank_number(0, Provisions.model_fields["new_partners_months"])  # 0 months is a real answer
+    from docassemble.MediationAgreement.case.model import HealthInsurance
+
+    for name in ("monthly_premium", "reasonable_cost_percent"):  # blank currency/number fields the browser posts as 0.0 (seen on the real server)
+        assert da_adapter.answers._blank_number(0.0, HealthInsurance.model_fields[name]), name
 
 
 # --------------------------------------------------------------------------- child support by the guideline
@@ -608,7 +614,7 @@ def test_an_agreed_amount_other_than_the_guideline_needs_a_reason_on_that_screen
     assert "The guideline amount is 375.00 a month; 300.00 differs: give the reason for the difference" in caught.value.message
     given["case.child_support.deviation_reason"] = "Father pays the children's school fees"
     driver.answer(given)
-    assert driver.screen().id == "health costs"
+    assert driver.screen().id == "child support agency"  # a IV-D case: the agency screen comes next
 
 
 def test_a_figure_the_guideline_refuses_is_named_on_the_figures_screen() -> None:
@@ -648,3 +654,23 @@ def test_options_in_a_case_file_are_compared_and_the_chosen_one_becomes_the_sche
     text = to_plain_text(driver.value("agreement"))
     expected = to_plain_text(assemble_agreement(case_from_data({**data, "parenting_time": week})))
     assert text == expected
+
+
+# --------------------------------------------------------------------------- IV-D support terms (issue 12, part 5)
+
+
+def test_a_iv_d_case_paid_directly_is_asked_for_the_written_exception(tmp_path: Path) -> None:
+    """The exception is asked beside the payment method (the IV-D rule is checked on that screen); the agreement states it."""
+    data = case_data(EXAMPLES / "support-wi-shared.yml")
+    data["child_support"]["payment_method"] = "direct"
+    data["child_support"]["withholding_exception"] = {"written_agreement": True, "state_law_allows": True}
+    path = tmp_path / "direct.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    driver, ids, screens = drive(path)
+    support = next(s for s in screens if s.id == "child support")
+    assert "case.child_support.withholding_exception.written_agreement" in support.variables
+    assert da_adapter.answers_to_data(driver.value("case"))["child_support"]["withholding_exception"] == {"written_agreement": True, "state_law_allows": True}
+    assert "instead of immediate income withholding, as state law allows" in to_plain_text(driver.value("agreement"))
+    # Paid by income withholding, the exception is left out of the case.
+    plain, _ids, _screens = drive(EXAMPLES / "support-wi-shared.yml")
+    assert "withholding_exception" not in da_adapter.answers_to_data(plain.value("case"))["child_support"]

@@ -120,6 +120,7 @@ def test_an_amount_other_than_the_guideline_needs_a_reason() -> None:
 def test_a_payer_other_than_the_guideline_payer_needs_a_reason() -> None:
     data = _wi_data()
     data["child_support"]["payer"] = "a"
+    data["child_support"].pop("cash_medical_support", None)  # a provides the insurance, so a could not also pay cash medical support
     with pytest.raises(CaseValidationError) as info:
         support_terms(case_from_data(data, source="wi.yml"))
     assert "child_support.payer: the guideline worksheet has parent b paying, not parent a" in str(info.value)

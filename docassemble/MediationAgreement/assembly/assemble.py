@@ -23,24 +23,28 @@ from pydantic import BaseModel, ValidationError
 from ..case.model import Case
 from ..errors import AssemblyError, ClauseError
 from ..library.bounded import Budget, bounded
-from ..library.clauses import Clause, ClauseLibrary, load_case_library
+from ..library.clauses import SIGNATURE_TOPIC, Clause, ClauseLibrary, load_case_library
 from ..library.evaluation import EvaluationFailed, evaluate_expression, render_template
 from ..library.templating import case_context
 from ..support.case_support import support_terms
 from ..support.worksheet import worksheet_rows
 from ..wording.formats import longdate
 from .document import (
+    ELECTRONIC_SIGNERS,
     AgreementDocument,
     Block,
     BulletList,
     ClauseBlock,
     Paragraph,
     Section,
+    SignatureBlock,
     SignatureLine,
     Table,
 )
 
 TABLE_DIRECTIVE = re.compile(r"^\[\[table:([a-z_]+)\]\]$")
+SIGNATURE_DIRECTIVE = re.compile(r"^\[\[signature:([a-z_]+)\]\]$")
+SIGNATURE_KEYS = ("name", "role", "statement")
 
 
 @dataclass(frozen=True)
@@ -315,7 +319,8 @@ def assemble(
 
     # One context for choosing and for rendering, so the schedule is computed once.
     context = case_context(case, ref=ref, support=terms)
-    selected = select_clauses(case, library, context)
+    chosen = select_clauses(case, library, context)
+    selected = [item for item in chosen if item.clause.topic != SIGNATURE_TOPIC]
     numbered, numbers = _number(selected, library)
     resolver.append(reference_resolver(numbers, library))
     headings = library.headings
@@ -331,7 +336,8 @@ def assemble(
             clauses.append(ClauseBlock(item.clause.id, number, item.clause.title, blocks, item.alternative))
         sections.append(Section(topic, section_no, headings[topic], tuple(clauses)))
 
-    doc = _frame(case, tuple(sections), draft=draft, today=today, library=library)
+    blocks, lines = signature_blocks([item for item in chosen if item.clause.topic == SIGNATURE_TOPIC], context, tables)
+    doc = _frame(case, tuple(sections), draft=draft, today=today, library=library, signatures=(blocks, lines))
     assert_no_confidential_text(doc, case)
     return doc
 
@@ -348,7 +354,84 @@ def assemble_agreement(
     return assemble(case, load_case_library(libraries, case.court.state, state_overlay=state_overlay), draft=draft, today=today)
 
 
-def _frame(case: Case, sections: tuple[Section, ...], *, draft: bool, today: date | None, library: ClauseLibrary) -> AgreementDocument:
+# --------------------------------------------------------------------------- signature blocks
+
+
+def signature_blocks(
+    items: Sequence[Selected], context: Mapping[str, Any], tables: Mapping[str, Callable[[], Table]]
+) -> tuple[tuple[SignatureBlock, ...], tuple[SignatureLine, ...]]:
+    """The signature, acknowledgment and order blocks: the library's clauses of topic ``signatures``.
+
+    Each block's text is rendered like any clause; a paragraph that starts
+    with ``[[signature:SIGNER]]`` is a signature line, with ``name:``,
+    ``role:`` and an optional ``statement:`` on the lines after it.  The two
+    parents and the mediator sign in the signing flow, so each must have
+    exactly one line: an overlay that removes one is an error, never an
+    agreement nobody can sign.
+    """
+    blocks: list[SignatureBlock] = []
+    lines: list[SignatureLine] = []
+    for item in items:
+        block, block_lines = signature_block(item, render_clause(item, context), tables)
+        if block.before or block.after or block_lines:
+            blocks.append(block)
+            lines.extend(block_lines)
+    for party in ELECTRONIC_SIGNERS:
+        count = sum(1 for line in lines if line.party == party)
+        if count != 1:
+            who = {"a": "parent a", "b": "parent b", "mediator": "the mediator"}[party]
+            where = ", ".join(item.clause.id for item in items) or "none"
+            raise AssemblyError(
+                f"the agreement needs exactly one signature line for {who} (the signing flow signs it); the signature blocks give {count} "
+                f"(signature blocks used: {where})",
+                clause_id="signatures.parents" if party in ("a", "b") else "signatures.mediator",
+                hint="a `[[signature:" + party + "]]` line belongs in one clause of topic 'signatures'",
+            )
+    return tuple(blocks), tuple(lines)
+
+
+def signature_block(item: Selected, text: str, tables: Mapping[str, Callable[[], Table]]) -> tuple[SignatureBlock, tuple[SignatureLine, ...]]:
+    """One rendered clause of topic ``signatures`` as a block and its lines."""
+    clause = item.clause
+    before: list[Block] = []
+    after: list[Block] = []
+    lines: list[SignatureLine] = []
+    for chunk in re.split(r"\n\s*\n", text.strip()):
+        rows = [row.strip() for row in chunk.splitlines() if row.strip()]
+        if not rows:
+            continue
+        directive = SIGNATURE_DIRECTIVE.match(rows[0])
+        if directive is None:
+            (after if lines else before).extend(text_to_blocks(chunk, tables, clause=clause))
+            continue
+        signer = directive.group(1)  # a, b, mediator sign in the flow; any other name signs on paper (SIGNERS lists ours)
+        values: dict[str, str] = {}
+        key: str | None = None
+        for row in rows[1:]:
+            name, colon, value = row.partition(":")
+            if colon and name.strip() in SIGNATURE_KEYS:
+                key = name.strip()
+                values[key] = value.strip()
+            elif key is not None:
+                values[key] = f"{values[key]} {row}"
+            else:
+                raise ClauseError(f"a signature line takes 'name:', 'role:' and 'statement:' lines, not {row!r}", path=clause.source, clause_id=clause.id)
+        missing = [k for k in ("name", "role") if not values.get(k)]
+        if missing:
+            raise ClauseError(f"[[signature:{signer}]] needs {' and '.join(repr(k + ':') for k in missing)}", path=clause.source, clause_id=clause.id)
+        lines.append(SignatureLine(signer, values["name"], values["role"], values.get("statement") or None, block=clause.id))
+    return SignatureBlock(clause.id, clause.title, tuple(before), tuple(after)), tuple(lines)
+
+
+def _frame(
+    case: Case,
+    sections: tuple[Section, ...],
+    *,
+    draft: bool,
+    today: date | None,
+    library: ClauseLibrary,
+    signatures: tuple[tuple[SignatureBlock, ...], tuple[SignatureLine, ...]],
+) -> AgreementDocument:
     when = case.agreement_date or today or date.today()
     a, b = case.parent_a, case.parent_b
     petitioner, respondent = (a, b) if case.court.petitioner == "a" else (b, a)
@@ -360,21 +443,11 @@ def _frame(case: Case, sections: tuple[Section, ...], *, draft: bool, today: dat
         subtitle = "Reached in mediation"
     caption = [case.court.name, f"In and for the County of {case.court.county}"]
     caption.append(f"Case No. {case.court.case_number}" if case.court.case_number else "Case No. (to be assigned)")
-    role = {"a": _role(case, "a"), "b": _role(case, "b")}
     parties = (
         f"{petitioner.full_name} (“{petitioner.short_name}”), Petitioner, and "
         f"{respondent.full_name} (“{respondent.short_name}”), Respondent"
     )
-    signatures = (
-        SignatureLine("a", a.full_name, role["a"], "I have read this agreement, I understand it, and I sign it voluntarily."),
-        SignatureLine("b", b.full_name, role["b"], "I have read this agreement, I understand it, and I sign it voluntarily."),
-        SignatureLine(
-            "mediator",
-            case.mediator.full_name,
-            f"Mediator, {case.mediator.organization}",
-            "I mediated this agreement as a neutral. I do not represent either parent and gave no legal advice.",
-        ),
-    )
+    blocks, lines = signatures
     return AgreementDocument(
         title=title,
         subtitle=subtitle,
@@ -382,7 +455,8 @@ def _frame(case: Case, sections: tuple[Section, ...], *, draft: bool, today: dat
         parties_line=parties,
         preamble=(),
         sections=sections,
-        signatures=signatures,
+        signatures=lines,
+        signature_blocks=blocks,
         draft=draft,
         date_text=longdate(when),
         initials_each_page=case.office.initials_each_page,
@@ -394,13 +468,6 @@ def _frame(case: Case, sections: tuple[Section, ...], *, draft: bool, today: dat
             "library": " + ".join(info.name for info in library.libraries),
         },
     )
-
-
-def _role(case: Case, party: str) -> str:
-    parent = case.parent(party)  # type: ignore[arg-type]
-    side = "Petitioner" if case.court.petitioner == party else "Respondent"
-    kind = {"mother": "Mother", "father": "Father", "parent": "Parent"}[parent.role]
-    return f"{kind} and {side}"
 
 
 def assert_no_confidential_text(doc: AgreementDocument, case: Case) -> None:

@@ -60,11 +60,26 @@ class Section:
     clauses: tuple[ClauseBlock, ...]
 
 
+ELECTRONIC_SIGNERS: tuple[str, ...] = ("a", "b", "mediator")
+"""Who signs in the review-and-signing flow (signing/): the two parents and the mediator."""
+
+PAPER_SIGNERS: tuple[str, ...] = ("attorney_a", "attorney_b", "agency", "judge", "notary")
+"""Who signs the printed agreement by hand: counsel, the child support agency, the judge, a notary."""
+
+SIGNERS: tuple[str, ...] = ELECTRONIC_SIGNERS + PAPER_SIGNERS
+
+
 @dataclass(frozen=True)
 class SignatureLine:
-    """A place for one person to sign."""
+    """A place for one person to sign.
 
-    party: Literal["a", "b", "mediator"]
+    ``party`` is one of :data:`SIGNERS`; only :data:`ELECTRONIC_SIGNERS` sign
+    through the signing flow, the others sign the printed copy.  ``block`` is
+    the id of the signature block (a clause of topic ``signatures``) the line
+    is printed in.
+    """
+
+    party: str
     printed_name: str
     role: str
     statement: str | None = None
@@ -75,6 +90,28 @@ class SignatureLine:
     """The name the signer typed as their signature (method 'typed')."""
     signed_at_text: str | None = None
     """When the signer signed, as printed after "Date:" (e.g. "November 21, 2026, 14:05 UTC")."""
+    block: str = ""
+    """The id of the :class:`SignatureBlock` this line belongs to ("" for none)."""
+
+    @property
+    def signs_electronically(self) -> bool:
+        return self.party in ELECTRONIC_SIGNERS
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    """A signature, acknowledgment or order block, from a clause of topic ``signatures``.
+
+    ``before`` is the text above its lines (an attorney's "approved as to
+    form", a notary's acknowledgment, the court's order), ``after`` the text
+    below them; the lines themselves are in :attr:`AgreementDocument.signatures`
+    with ``block`` set to ``block_id``, so the signing flow finds them there.
+    """
+
+    block_id: str
+    heading: str
+    before: tuple[Block, ...] = ()
+    after: tuple[Block, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,6 +130,18 @@ class AgreementDocument:
     initials_each_page: bool
     initials_labels: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
+    signature_blocks: tuple[SignatureBlock, ...] = ()
+
+    def signature_groups(self) -> list[tuple[SignatureBlock | None, tuple[SignatureLine, ...]]]:
+        """Each signature block with its lines, in order; lines in no block come last, under no block."""
+        groups: list[tuple[SignatureBlock | None, tuple[SignatureLine, ...]]] = [
+            (blk, tuple(s for s in self.signatures if s.block == blk.block_id)) for blk in self.signature_blocks
+        ]
+        known = {blk.block_id for blk in self.signature_blocks}
+        loose = tuple(s for s in self.signatures if s.block not in known)
+        if loose:
+            groups.append((None, loose))
+        return groups
 
     def clause(self, clause_id: str) -> ClauseBlock | None:
         for section in self.sections:
@@ -148,14 +197,21 @@ def to_plain_text(doc: AgreementDocument) -> str:
             out.append("")
     out.append("SIGNATURES")
     out.append("")
-    for sig in doc.signatures:
-        if sig.statement:
-            out.append(sig.statement)
-        out.append(f"{sig.printed_name}, {sig.role}")
-        if sig.signature_png is not None or sig.typed_signature is not None:
-            how = "[drawn signature]" if sig.signature_png is not None else f"/s/ {sig.typed_signature}"
-            out.append(f"Signature: {how}  Date: {sig.signed_at_text or '__________'}")
-        else:
-            out.append("Signature: ____________________  Date: __________")
-        out.append("")
+    for blk, lines in doc.signature_groups():
+        if blk is not None:
+            out.append(blk.heading.upper())
+            out.append("")
+            out.extend(block_text(b) + "\n" for b in blk.before)
+        for sig in lines:
+            if sig.statement:
+                out.append(sig.statement)
+            out.append(f"{sig.printed_name}, {sig.role}")
+            if sig.signature_png is not None or sig.typed_signature is not None:
+                how = "[drawn signature]" if sig.signature_png is not None else f"/s/ {sig.typed_signature}"
+                out.append(f"Signature: {how}  Date: {sig.signed_at_text or '__________'}")
+            else:
+                out.append("Signature: ____________________  Date: __________")
+            out.append("")
+        if blk is not None:
+            out.extend(block_text(b) + "\n" for b in blk.after)
     return "\n".join(out).rstrip() + "\n"

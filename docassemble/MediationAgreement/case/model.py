@@ -193,6 +193,77 @@ class HealthInsurance(StrictModel):
     provider: Party | Literal["both", "public"]
     premium_split: Split | None = None
     dental_and_vision: bool = True
+    # Both above 0, so a blank the browser posts as 0 stays blank (da_adapter.answers._blank_number).
+    monthly_premium: Decimal | None = Field(
+        default=None, gt=0, lt=1_000_000_000, max_digits=12, decimal_places=2,
+        description="What covering the children costs the providing parent each month (US dollars)",
+    )
+    reasonable_cost_percent: Decimal | None = Field(
+        default=None, gt=0, le=100, max_digits=5, decimal_places=2,
+        description="The state's reasonable-cost test: the most the premium may be, as a percentage of the providing parent's gross income",
+    )
+
+    @field_validator("reasonable_cost_percent")
+    @classmethod
+    def _plain_percent(cls, value: Decimal | None) -> Decimal | None:
+        """``5.0`` (an interview's number) and ``5`` print the same: "5 percent"."""
+        return None if value is None else Decimal(format(value.normalize(), "f"))
+
+
+# --------------------------------------------------------------------------- enforceable support terms (IV-D)
+# Issue 12, part 5: what a child support office's order needs beyond the amount.
+# Every rule that spans fields is in support_terms_problems() below.
+
+
+class SupportAgency(StrictModel):
+    """The state child support agency (IV-D) and its payment center, for a IV-D case."""
+
+    name: str = Field(min_length=1, max_length=NAME_CHARS, description="e.g. 'Dane County Child Support Agency'")
+    case_number: str | None = Field(default=None, max_length=ID_CHARS, description="The agency's IV-D case number")
+    payment_center: str | None = Field(default=None, max_length=NAME_CHARS, description="The state payment center (disbursement unit) support is paid to, by name")
+    representative: str | None = Field(default=None, max_length=NAME_CHARS, description="Who signs for the agency, when it signs the agreement")
+
+
+class Arrears(StrictModel):
+    """Past-due (back) support the payer owes, and the plan to pay it."""
+
+    amount: Money
+    period_from: date = Field(description="First day of the period the back support is for")
+    period_to: date = Field(description="Last day of that period")
+    monthly_payment: Money = Field(description="Paid each month on top of current support until the back support is paid")
+    payments_start: date
+    owed_to: Literal["payee", "state"] = Field(default="payee", description="'state' when the back support is owed to the state (assigned, e.g. for public assistance)")
+
+
+class WithholdingException(StrictModel):
+    """Why a IV-D order is not paid by immediate income withholding: only a written agreement the state allows."""
+
+    written_agreement: bool = Field(description="Both parents signed a written agreement for another way to pay")
+    state_law_allows: bool = Field(description="The state's law allows that exception for this order")
+
+
+class CashMedicalSupport(StrictModel):
+    """Money the payer adds each month toward the children's medical costs (when insurance is not at reasonable cost)."""
+
+    monthly_amount: Money
+
+
+class ChildCareCosts(StrictModel):
+    """Work-related child care each month, and the tax credits that reduce it; the parents share the net."""
+
+    monthly_cost: Money
+    monthly_tax_credit: Money = Field(default=Decimal(0), description="The child care tax credit, per month, the paying household can claim")
+
+    @property
+    def net(self) -> Decimal:
+        return self.monthly_cost - self.monthly_tax_credit
+
+
+class LifeInsurance(StrictModel):
+    """Life insurance the payer keeps while support is owed, so support is paid if the payer dies."""
+
+    amount: Money
+    beneficiary: Literal["payee", "children", "trustee"] = "payee"
 
 
 class ParentIncome(StrictModel):
@@ -253,6 +324,14 @@ class ChildSupport(StrictModel):
     extracurricular_cap: Money | None = Field(default=None, description="Yearly cap per child without written agreement")
     tax_dependency: Party | Literal["alternate", "split_by_child"]
     tax_even_years: Party | None = None
+    # Enforceable terms (issue 12, part 5): optional; checked by support_terms_problems().
+    agency: SupportAgency | None = Field(default=None, description="The child support agency and payment center (IV-D cases)")
+    arrears: Arrears | None = None
+    withholding_exception: WithholdingException | None = Field(default=None, description="IV-D cases not paid by income withholding: the written agreement the state allows")
+    cash_medical_support: CashMedicalSupport | None = None
+    child_care_costs: ChildCareCosts | None = Field(default=None, description="Monthly child care and tax credits, when child_care is shared")
+    life_insurance: LifeInsurance | None = None
+    tax_release_if_current: bool = Field(default=False, description="IRS Form 8332 is signed only if support for the year was paid in full by December 31")
 
     @model_validator(mode="after")
     def _deviation(self) -> ChildSupport:
@@ -330,6 +409,7 @@ class Office(StrictModel):
     state_overnights: bool = True
     initials_each_page: bool = True
     jurisdiction: str | None = Field(default=None, max_length=ID_CHARS, description="Overlay set the office uses, e.g. 'az-maricopa'")
+    notary_acknowledgment: bool = Field(default=False, description="The state or office requires the parents' signatures to be acknowledged before a notary (adds the notary block)")
 
 
 class ScheduleOption(StrictModel):
@@ -455,6 +535,58 @@ def cross_field_problems(case: Case) -> list[tuple[str, str]]:
             problems.append(("dispute_resolution.method", "joint mediation sessions are not available after a domestic-violence finding; choose a parenting coordinator or the court"))
     if case.child_support and case.child_support.tax_dependency == "split_by_child" and len(case.children) < 2:
         problems.append(("child_support.tax_dependency", "split_by_child needs at least two children"))
+    problems += support_terms_problems(case)
+    return problems
+
+
+def support_terms_problems(case: Case) -> list[tuple[str, str]]:
+    """Enforceable support terms (issue 12, part 5): each rule names the fields it reads."""
+    cs = case.child_support
+    if cs is None:
+        return []
+    problems: list[tuple[str, str]] = []
+    where = "child_support"
+    if cs.arrears is not None:
+        ar = cs.arrears
+        if ar.period_from > ar.period_to:
+            problems.append((f"{where}.arrears.period_to", f"the back-support period ends ({ar.period_to}) before it starts ({ar.period_from})"))
+        if ar.amount == 0:
+            problems.append((f"{where}.arrears.amount", "back support of 0.00: leave arrears out when nothing is owed"))
+        elif ar.monthly_payment == 0:
+            problems.append((f"{where}.arrears.monthly_payment", "a payment plan for back support needs a monthly payment above 0.00"))
+        elif ar.monthly_payment > ar.amount:
+            problems.append((f"{where}.arrears.monthly_payment", f"the monthly payment ({ar.monthly_payment:,.2f}) is more than the whole back support ({ar.amount:,.2f})"))
+    exception = cs.withholding_exception
+    if exception is not None and cs.payment_method == "income_withholding":
+        problems.append((f"{where}.withholding_exception", "support is paid by income withholding, so there is no exception to state: leave withholding_exception out"))
+    elif case.court.iv_d and cs.payment_method == "direct":
+        if exception is None:
+            problems.append((f"{where}.payment_method", "a IV-D order is paid by immediate income withholding unless the parents agree in writing to another way and the state allows it: give withholding_exception, or choose income_withholding"))
+        elif not exception.written_agreement:
+            problems.append((f"{where}.withholding_exception.written_agreement", "the exception to income withholding needs the parents' written agreement; without it choose income_withholding"))
+        elif not exception.state_law_allows:
+            problems.append((f"{where}.withholding_exception.state_law_allows", "the state's law does not allow this exception to income withholding: choose income_withholding"))
+    hi = cs.health_insurance
+    if hi.reasonable_cost_percent is not None and hi.monthly_premium is None:
+        problems.append((f"{where}.health_insurance.monthly_premium", "the reasonable-cost test needs the monthly premium"))
+    if hi.monthly_premium is not None and hi.reasonable_cost_percent is not None and hi.provider in ("a", "b") and cs.guideline is not None:
+        income = (cs.guideline.parent_a if hi.provider == "a" else cs.guideline.parent_b).monthly_gross_income
+        limit = (income * hi.reasonable_cost_percent / 100).quantize(Decimal("0.01"))
+        if hi.monthly_premium > limit:
+            problems.append((
+                f"{where}.health_insurance.monthly_premium",
+                f"the premium ({hi.monthly_premium:,.2f} a month) is more than {hi.reasonable_cost_percent}% of parent {hi.provider}'s gross income "
+                f"({limit:,.2f} of {income:,.2f}), so it is not at reasonable cost: choose other coverage or cash_medical_support",
+            ))
+    if cs.cash_medical_support is not None and hi.provider == cs.payer:
+        problems.append((f"{where}.cash_medical_support", f"parent {cs.payer} pays support and already provides the health insurance (health_insurance.provider): cash medical support is for a payer who does not"))
+    if cs.child_care_costs is not None:
+        if cs.child_care is None:
+            problems.append((f"{where}.child_care_costs", "child_care_costs needs child_care (how the parents share the net cost)"))
+        if cs.child_care_costs.monthly_tax_credit > cs.child_care_costs.monthly_cost:
+            problems.append((f"{where}.child_care_costs.monthly_tax_credit", f"the tax credit ({cs.child_care_costs.monthly_tax_credit:,.2f}) is more than the child care cost ({cs.child_care_costs.monthly_cost:,.2f})"))
+    if cs.life_insurance is not None and cs.life_insurance.amount == 0:
+        problems.append((f"{where}.life_insurance.amount", "life insurance securing support needs an amount above 0.00"))
     return problems
 
 
@@ -466,7 +598,10 @@ def dump_case(case: Case) -> dict[str, Any]:
 __all__ = [
     "CASE_FORMAT",
     "Address",
+    "Arrears",
     "Case",
+    "CashMedicalSupport",
+    "ChildCareCosts",
     "ChildSupport",
     "Child",
     "Communication",
@@ -476,6 +611,7 @@ __all__ = [
     "Exchanges",
     "GuidelineInputs",
     "HealthInsurance",
+    "LifeInsurance",
     "Mediator",
     "Office",
     "OvernightsOverride",
@@ -486,7 +622,9 @@ __all__ = [
     "ScheduleOption",
     "SafetyScreening",
     "Split",
+    "SupportAgency",
     "Travel",
+    "WithholdingException",
     "case_from_data",
     "dump_case",
     "load_case",

@@ -11,7 +11,7 @@ from ..assembly.assemble import Selected, assemble, clause_numbers, reference_re
 from ..assembly.document import block_text
 from ..case.model import Case, load_case
 from ..errors import LibraryError, LintFailed
-from ..library.clauses import load_case_library
+from ..library.clauses import SIGNATURE_TOPIC, load_case_library
 from ..library.lint import lint_library
 from ..library.templating import case_context
 from ..outputs import write_all
@@ -112,6 +112,17 @@ def preview_command(clause_id: str, case_file: Path, libraries: tuple[Path, ...]
     text = render_clause(Selected(clause, chosen if clause.alternatives else None), context)
     status = "applies to this case" if clause_id in selected else "does NOT apply to this case (its `when` is false)"
     click.echo(f"# {clause.id} v{clause.version} — {clause.title} [{clause.library}] — {status}" + (f", alternative '{chosen}'" if chosen and clause.alternatives else ""))
+    if clause.topic == SIGNATURE_TOPIC:  # a signature block: its text and each signature line as the agreement prints them
+        from ..assembly.assemble import signature_block
+
+        block, lines = signature_block(Selected(clause, None), text, tables_for(case))
+        for part in block.before:
+            click.echo(block_text(part) + "\n")
+        for line in lines:
+            click.echo("\n".join(x for x in (line.statement, f"{line.printed_name}, {line.role}", f"Signature ({line.party}): ____________________  Date: __________") if x) + "\n")
+        for part in block.after:
+            click.echo(block_text(part) + "\n")
+        return
     for block in text_to_blocks(text, tables_for(case), clause=clause):
         click.echo(block_text(block))
         click.echo()

@@ -43,8 +43,13 @@ TOPICS: tuple[str, ...] = (
     "dispute_resolution",
     "general",
     "acknowledgments",
+    "signatures",
 )
-"""The agreement's outline, in order.  Each topic becomes one numbered section."""
+"""The agreement's outline, in order.  Each topic becomes one numbered section,
+except ``signatures``: its clauses are the signature, acknowledgment and order
+blocks after the last section (see docs/clause-format.md, "Signature blocks")."""
+
+SIGNATURE_TOPIC = "signatures"
 
 DEFAULT_HEADINGS: dict[str, str] = {
     "recitals": "Parties and Purpose",
@@ -59,6 +64,7 @@ DEFAULT_HEADINGS: dict[str, str] = {
     "dispute_resolution": "Resolving Disagreements",
     "general": "General Provisions",
     "acknowledgments": "Acknowledgments",
+    "signatures": "Signatures",
 }
 
 LIBRARY_FILE = "library.yml"

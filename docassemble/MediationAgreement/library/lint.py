@@ -99,7 +99,7 @@ def lint_library(
     folders: set[Path] = set()
     for stack in stacks:
         found, library = _lint_stack(stack, workers=workers, cases=cases)
-        for problem in [*found.problems, *_missing_replacements(library)]:
+        for problem in [*found.problems, *_missing_replacements(library), *_missing_signers(library)]:
             if str(problem) not in seen:  # the base's findings come once, not once per state
                 seen.add(str(problem))
                 report.problems.append(problem)
@@ -107,6 +107,31 @@ def lint_library(
         folders.update(info.path.resolve() for info in library.libraries)
     report.clauses_checked, report.libraries_checked = len(sources), len(folders)
     return report
+
+
+def _missing_signers(library: ClauseLibrary) -> list[Problem]:
+    """A stack with signature blocks must keep a line for each parent and the mediator (the signing flow signs them).
+
+    Read from the texts, so a line inside an ``{% if %}`` still counts; assembly
+    checks the rendered agreement exactly.  A stack with no signature blocks
+    at all (a partial library laid under another) is not checked.
+    """
+    from .clauses import SIGNATURE_TOPIC
+
+    blocks = [c for c in library.clauses.values() if c.topic == SIGNATURE_TOPIC]
+    if not blocks:
+        return []
+    problems: list[Problem] = []
+    for party, who in (("a", "parent a"), ("b", "parent b"), ("mediator", "the mediator")):
+        if not any(f"[[signature:{party}]]" in text for c in blocks for _alt, text in c.templates()):
+            disabled = [cid for cid in ("signatures.parents", "signatures.mediator") if cid in library.disabled]
+            where = library.disabled[disabled[0]] if disabled else library.libraries[-1].path
+            problems.append(Problem(
+                f"the signature blocks have no `[[signature:{party}]]` line for {who}; the signing flow needs exactly one"
+                + (f" ({disabled[0]} is disabled here)" if disabled else ""),
+                path=where, line=1 if disabled else None,
+            ))
+    return problems
 
 
 def _missing_replacements(library: ClauseLibrary) -> list[Problem]:

@@ -94,8 +94,16 @@ def _render_docx(doc: AgreementDocument) -> bytes:
     if doc.signatures:
         heading = word.add_paragraph("SIGNATURES", style="Heading 1")
         _unnumbered(heading)
-        for signature in doc.signatures:
-            _signature_block(word, signature.statement, signature.printed_name, signature.role)
+        for blk, lines in doc.signature_groups():
+            if blk is not None:
+                word.add_paragraph(_with_stop(blk.heading), style="Heading 3")
+                for block in blk.before:
+                    _block(word, block)
+            for signature in lines:
+                _signature_block(word, signature.statement, signature.printed_name, signature.role)
+            if blk is not None:
+                for block in blk.after:
+                    _block(word, block)
     return _deterministic_zip(_save(word))
 
 

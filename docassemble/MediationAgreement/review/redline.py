@@ -219,8 +219,13 @@ def _units(doc: AgreementDocument) -> list[_Unit]:
         units.append(_Unit(f"section:{section.topic}", "heading", str(section.number), section.heading, ""))
         for clause in section.clauses:
             units.append(_Unit(f"clause:{clause.clause_id}", "clause", clause.number, clause.title, _clause_body(clause)))
-    for sig in doc.signatures:
-        units.append(_Unit(f"signature:{sig.party}", "signature", None, "", "\n".join(x for x in (sig.statement, f"{sig.printed_name}, {sig.role}") if x)))
+    for blk, lines in doc.signature_groups():
+        if blk is not None and (blk.before or blk.after):
+            body = "\n\n".join(_block_text(b) for b in (*blk.before, *blk.after))
+            units.append(_Unit(f"signature-block:{blk.block_id}", "signature", None, blk.heading, body))
+        for index, sig in enumerate(lines):
+            key = f"signature:{sig.party}" if sig.signs_electronically else f"signature:{sig.block}:{sig.party}:{index}"
+            units.append(_Unit(key, "signature", None, "", "\n".join(x for x in (sig.statement, f"{sig.printed_name}, {sig.role}") if x)))
     return units
 
 

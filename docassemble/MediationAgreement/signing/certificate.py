@@ -187,13 +187,16 @@ def completion_record(
     problems = verify_chain(list(events))
     if problems:
         raise SignatureError(f"the case log is broken, refusing to seal: {problems[0]}")
-    lines = {line.party: line for line in doc.signatures}
+    # Only the parents' and the mediator's lines are signed here; counsel, the
+    # agency, the judge and a notary sign the printed copy.
+    flow_lines = [line for line in doc.signatures if line.signs_electronically]
+    lines = {line.party: line for line in flow_lines}
     extra = sorted(set(signatures) - set(lines))
     if extra:
         raise SignatureError(f"signature(s) for {', '.join(extra)} but the agreement has no signature line for them", field_path="signatures")
     signers: list[SignerEntry] = []
     drafts: dict[str, str] = {}
-    for line in doc.signatures:
+    for line in flow_lines:
         capture = signatures.get(line.party)
         if capture is None:
             raise SignatureError(f"{line.printed_name} ({line.role}) has not signed", field_path=f"signatures.{line.party}")

@@ -49,6 +49,9 @@ def executed_document(doc: AgreementDocument, record: CompletionRecord, signatur
     entries = {s.party: s for s in record.signers}
     lines = []
     for line in doc.signatures:
+        if not line.signs_electronically:  # counsel, agency, judge, notary: signed on paper, left blank here
+            lines.append(line)
+            continue
         capture, entry = signatures[line.party], entries[line.party]
         lines.append(
             replace(

@@ -16,7 +16,7 @@ year replaces ours without Python.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -29,6 +29,7 @@ from ..errors import GuidelineError
 from ..schedule.compute import default_year, overnight_figures
 from .compute import compute_worksheet
 from .data import Guideline
+from .ends import support_ends
 from .guideline import GUIDELINE_FILE, load_guideline
 from .inputs import Child, ParentInputs, SupportInputs
 from .worksheet import Worksheet
@@ -80,6 +81,10 @@ class SupportTerms:
     monthly_amount: Decimal | None
     overnights: dict[str, int] | None
     overnights_source: str | None
+    end_rule: Any = None
+    """The state's :class:`~.ends.SupportEndRule` (None when no quoted rule was found); set by :func:`support_terms`."""
+    ends: tuple[Any, ...] = ()
+    """Each child's :class:`~.ends.ChildSupportEnd` under ``end_rule``."""
 
     @property
     def title(self) -> str | None:
@@ -165,7 +170,8 @@ def support_terms(case: Case, dirs: Sequence[Path] | None = None) -> SupportTerm
         problems = deviation_problems(support.payer, support.amount, support.frequency, support.deviation_reason, terms.worksheet)
         if problems:
             raise case.invalid(problems)
-    return terms
+    rule, ends = support_ends(case)
+    return replace(terms, end_rule=rule, ends=ends)
 
 
 def compute_terms(case: Case, dirs: Sequence[Path] | None = None) -> SupportTerms:

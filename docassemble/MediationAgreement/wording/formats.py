@@ -74,7 +74,15 @@ def capfirst(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def ordinal(number: int) -> str:
+    """``21`` -> ``21st``, ``18`` -> ``18th`` (a birthday, a day of the month)."""
+    n = int(number)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "ordinal": ordinal,
     "money": money,
     "longdate": longdate,
     "clock": clock,
