@@ -9,6 +9,7 @@ word for word.
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 from pathlib import Path
@@ -349,6 +350,47 @@ def test_a_bad_case_file_is_refused_on_the_upload_screen(tmp_path: Path) -> None
     with pytest.raises(h.Rejected) as caught:
         driver.answer({"case_upload": driver.uploaded("case_upload", bad)})
     assert "100" in caught.value.message
+    assert driver.screen().id == "upload case file"
+
+
+def test_the_upload_field_leaves_file_types_to_the_server() -> None:
+    """docassemble turns ``accept:`` into a browser check against the MIME type, and Chromium reports
+    "" or application/x-yaml for a .yml file: it refused the interview's own case.yml (issue 13)."""
+    source = yaml.safe_load_all((INTERVIEWS / MAIN).read_text(encoding="utf-8"))
+    upload = next(block for block in source if isinstance(block, dict) and block.get("id") == "upload case file")
+    assert all("accept" not in field for field in upload["fields"])
+
+
+def test_a_json_copy_of_the_case_file_is_taken(tmp_path: Path) -> None:
+    path = EXAMPLES / "long-distance-summer.yml"
+    as_json = tmp_path / "case.JSON"
+    as_json.write_text(json.dumps(case_data(path), default=str), encoding="utf-8")
+    driver = h.InterviewDriver(MAIN)
+    driver.screen()
+    driver.answer({"start_from": "upload"})
+    driver.screen()
+    driver.answer({"case_upload": driver.uploaded("case_upload", as_json)})
+    assert driver.screen().id == "review answers"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("agreement.pdf", b"%PDF-1.7", "ends in .yml, .yaml or .json"),
+        ("case.yml", b"\xff\xfe\x00c\x00a", "is not a case file"),
+    ],
+)
+def test_a_file_that_is_not_a_case_file_is_refused_in_plain_words(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    driver = h.InterviewDriver(MAIN)
+    driver.screen()
+    driver.answer({"start_from": "upload"})
+    driver.screen()
+    with pytest.raises(h.Rejected) as caught:
+        driver.answer({"case_upload": driver.uploaded("case_upload", bad)})
+    assert expected in caught.value.message and name in caught.value.message
+    assert "Traceback" not in caught.value.message
     assert driver.screen().id == "upload case file"
 
 

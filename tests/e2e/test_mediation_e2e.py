@@ -116,6 +116,23 @@ def test_mediator_completes_joint_example_and_downloads_the_draft(
     assert cli_draft_text(cli, saved, tmp_path / "from-interview") == cli_draft_text(cli, JOINT, tmp_path / "from-example")
     assert text == cli_draft_text(cli, saved, tmp_path / "again"), "the PDF the interview made differs from the CLI's"
 
+    # Continue from that case file in a fresh session, as a mediator would the next day, in Chromium
+    # (which refused .yml files when the field had an ``accept`` list), as .yml and as a .json copy.
+    as_json = download_dir / "case.json"
+    as_json.write_text(json.dumps(load(saved), default=str), encoding="utf-8")
+    for upload in (saved, as_json):
+        again = new_context().new_page()
+        again.goto(da_server.interview_url(MEDIATOR))
+        assert submit(again, "Continue from a case file") == "Upload the case file"
+        again.locator("#daform input[type=file]").first.set_input_files(str(upload))
+        shots.take(again, f"upload-{upload.suffix[1:]}")
+        after = submit(again)
+        assert after != "Upload the case file", f"{upload.name} was refused: {screen_text(again)[:300]}"
+        assert after == "Review the answers", after
+        assert submit(again).startswith("Draft:")
+        resumed = download(again, "PDF", download_dir, f"draft-from-{upload.suffix[1:]}.pdf")
+        assert pdf_text(resumed) == text, f"the draft from the uploaded {upload.suffix} differs"
+
 
 def test_review_round_from_the_interview_parents_sign_on_their_phones_and_download_the_sealed_agreement(
     new_context: ContextFactory, da_server: Server, shots: Shots, download_dir: Path, tmp_path: Path

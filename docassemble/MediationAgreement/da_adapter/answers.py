@@ -464,12 +464,26 @@ def case_file_download(answers: DAObject, filename: str = "case.yml") -> DAFile:
     return the_file
 
 
+CASE_FILE_SUFFIXES = (".yml", ".yaml", ".json")
+"""The case file names the upload screen takes (what ``mediation-agreement`` reads and writes)."""
+
+
 def load_case_upload(answers: DAObject, upload: Any) -> Case:
     """Read an uploaded case file and set every answer from it; errors shown on the upload field."""
     the_file = upload[0] if isinstance(upload, (DAList, list)) or hasattr(upload, "elements") else upload
-    text = Path(the_file.path()).read_text(encoding="utf-8")
+    name = str(getattr(the_file, "filename", "") or "uploaded case file")
+    # No ``accept:`` on the field: docassemble checks it in the browser against the MIME type,
+    # which browsers report as "" or "application/x-yaml" for a .yml file, so Chromium refused
+    # the interview's own case.yml. The name and the contents are checked here instead.
+    if Path(name).suffix.lower() not in CASE_FILE_SUFFIXES:
+        validation_error(f"Choose a case file whose name ends in .yml, .yaml or .json. This file is “{name}”.")
     try:
-        case = parse_case_text(text, source=getattr(the_file, "filename", "uploaded case file"))
+        text = Path(the_file.path()).read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        validation_error(f"“{name}” is not a case file: a case file is text (YAML or JSON), saved as UTF-8.")
+        raise
+    try:
+        case = parse_case_text(text, source=name)
     except CaseValidationError as exc:
         validation_error(plain("The case file has problems: " + "; ".join(f"{p.field_path}: {p.message}" if p.field_path else p.message for p in exc.problems[:3])))
         raise
