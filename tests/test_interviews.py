@@ -10,6 +10,7 @@ word for word.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import textwrap
 from pathlib import Path
@@ -190,6 +191,30 @@ def test_review_screen_lists_every_section_with_an_edit_button(example_run: tupl
     assert sum(1 for a in actions if a) >= 18
 
 
+INTERNAL_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b|: [ab]\b|\bIv d\b|\bParent [ab] percent\b")
+
+
+def test_review_screen_speaks_in_the_interviews_words(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]]) -> None:
+    """Labels and chosen options in words, parents by name: no ``split_by_child``, ``Payer: b`` or ``Iv d: yes`` (issue 13)."""
+    path, _driver, _ids, screens = example_run
+    review = next(s for s in screens if s.id == "review answers")
+    data = case_data(path)
+    text = "\n".join(review.review_items)
+    found = sorted({m.group(0) for m in INTERNAL_CODE.finditer(text)} - {"e_mail"})
+    codes = [f for f in found if not any(f in str(v) for v in _leaf_strings(data))]
+    assert codes == [], f"{path.name}: internal codes on the review screen: {codes}"
+    assert "Parent who pays" in text or "child_support" not in data
+
+
+def _leaf_strings(value: Any) -> list[str]:
+    """Every free-text answer in a case file (a code that is also an answer, like an e-mail address, is fine)."""
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _leaf_strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _leaf_strings(v)]
+    return [str(value)] if isinstance(value, str) and (" " in value or "@" in value or "/" in value) else []
+
+
 def test_agreement_in_the_interview_is_the_clis_agreement(example_run: tuple[Path, h.InterviewDriver, list[str], list[h.Screen]]) -> None:
     path, driver, _ids, _screens = example_run
     inside = to_plain_text(driver.value("agreement"))
@@ -317,7 +342,7 @@ def test_edit_from_review_returns_to_the_screen_then_to_review() -> None:
     ids = driver.run(answers, until=lambda s: s.id == "review answers")
     assert ids == ["parent contact", "parent address", "parent counsel", "review answers"]
     review = driver.screen()
-    assert any("Short name: Mom" in item for item in review.review_items)
+    assert any("Called in the agreement: Mom" in item for item in review.review_items)
     driver.edit("**Children**")
     assert driver.screen().id == "revisit children"
     driver.answer()

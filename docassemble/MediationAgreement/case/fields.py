@@ -18,8 +18,11 @@ import re
 import types
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from functools import lru_cache
+from importlib.resources import files
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import MediationError, Problem
@@ -89,8 +92,8 @@ def is_decimal(annotation: Any) -> bool:
     return any(arg is Decimal for arg in union_args(annotation))
 
 
-def allowed_values(path: str) -> list[Any] | None:
-    """The fixed set of values the case model allows at ``path`` (Literal or enum), else None."""
+def annotation_at(path: str) -> Any:
+    """The case model's type annotation for the field at ``path`` (list indices ignored), else None."""
     model: Any = Case
     annotation: Any = None
     for part in re.sub(r"\[\d+\]", "", path).split("."):
@@ -101,6 +104,14 @@ def allowed_values(path: str) -> list[Any] | None:
             return None
         annotation = current.model_fields[part].annotation
         model = annotation
+    return annotation
+
+
+def allowed_values(path: str) -> list[Any] | None:
+    """The fixed set of values the case model allows at ``path`` (Literal or enum), else None."""
+    annotation = annotation_at(path)
+    if annotation is None:
+        return None
     values: list[Any] = []
     for arg in union_args(annotation):
         if get_origin(arg) is Literal:
@@ -252,31 +263,100 @@ class _PartialCase:
 
 
 def summary_text(data: Mapping[str, Any], path: str, *, skip: Sequence[str] = ()) -> str:
-    """Every answer under ``path`` in ``data``, one per line (Markdown line breaks)."""
+    """Every answer under ``path`` in ``data``, one per line (Markdown line breaks).
+
+    Labels and chosen options are in words (``answer_labels.yml``); a value that
+    names a parent (``a``/``b``) prints that parent's name.
+    """
     value: Any = data
     for part in path.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
     if value in (None, {}, []):
         return "(none)"
     lines: list[str] = []
-    summarise(value, "", lines, set(skip))
+    names = {letter: _parent_name(data, letter) for letter in ("a", "b")}
+    summarise(value, "", lines, set(skip), path=path, names=names)
     return "  \n".join(lines) if lines else "(none)"
 
 
-def summarise(value: Any, label: str, lines: list[str], skip: set[str]) -> None:
+def summarise(value: Any, label: str, lines: list[str], skip: set[str], *, path: str = "", names: Mapping[str, str] | None = None) -> None:
+    names = names or {}
     if isinstance(value, Mapping):
         for key, item in value.items():
             if key in skip:
                 continue
-            summarise(item, f"{label} – {_human(key)}" if label else _human(key), lines, skip)
+            here = f"{path}.{key}" if path else key
+            summarise(item, f"{label} – {field_label(here, names)}" if label else field_label(here, names), lines, skip, path=here, names=names)
     elif isinstance(value, list) and value and isinstance(value[0], Mapping) and not label:
         for i, item in enumerate(value, start=1):
-            summarise(item, f"{i}.", lines, skip)
+            summarise(item, f"{i}.", lines, skip, path=path, names=names)
     elif isinstance(value, list) and value and isinstance(value[0], Mapping):
         for i, item in enumerate(value, start=1):
-            summarise(item, f"{label} {i}", lines, skip)
+            summarise(item, f"{label} {i}", lines, skip, path=path, names=names)
     else:
-        lines.append(f"{label}: {_display(value)}" if label else _display(value))
+        shown = value_label(path, value, names)
+        lines.append(f"{label}: {shown}" if label else shown)
+
+
+@lru_cache(maxsize=1)
+def _answer_labels() -> dict[str, dict[str, Any]]:
+    text = (files("docassemble.MediationAgreement") / "data" / "sources" / "answer_labels.yml").read_text(encoding="utf-8")
+    loaded = yaml.safe_load(text) or {}
+    return {"fields": dict(loaded.get("fields") or {}), "values": dict(loaded.get("values") or {})}
+
+
+def field_label(path: str, names: Mapping[str, str] | None = None) -> str:
+    """The words for a case field on the review screen: ``child_support.payer`` -> "Parent who pays"."""
+    known = _answer_labels()["fields"]
+    key = path.rsplit(".", 1)[-1]
+    found = known.get(path) or known.get(key)
+    if found:
+        return str(found)
+    share = re.fullmatch(r"parent_([ab])_percent", key)
+    if share and names:
+        return f"{names.get(share.group(1)) or 'Parent ' + share.group(1).upper()}'s share (%)"
+    return _human(key)
+
+
+def value_label(path: str, value: Any, names: Mapping[str, str]) -> str:
+    """The words for an answer: the option the interview offered, or a parent's name for ``a``/``b``."""
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool) and path and is_decimal(annotation_at(path)):
+        try:
+            return f"${Decimal(str(value)):,.2f}"
+        except ArithmeticError:
+            return str(value)
+    if isinstance(value, list) and value and all(isinstance(v, str) and names.get(v) for v in value) and _names_a_parent(path):
+        return ", ".join(names[v] for v in value)
+    if isinstance(value, str):
+        options = _answer_labels()["values"].get(path) or {}
+        if value in options:
+            return str(options[value])
+        if value in names and names[value] and _names_a_parent(path):
+            return names[value]
+        allowed = allowed_values(path) if path else None
+        if allowed is not None and value in {str(v) for v in allowed} and "_" in value:
+            return value.replace("_", " ")
+    return _display(value)
+
+
+def _names_a_parent(path: str) -> bool:
+    """True when the field holds a parent (``a``/``b``), or a list of them."""
+    annotation = annotation_at(path) if path else None
+    if annotation is None:
+        return False
+    element = list_element(annotation)
+    for candidate in (annotation, element) if element is not None else (annotation,):
+        values = {str(v) for arg in union_args(candidate) if get_origin(arg) is Literal for v in get_args(arg)}
+        if {"a", "b"} <= values:
+            return True
+    return False
+
+
+def _parent_name(data: Mapping[str, Any], letter: str) -> str:
+    parent = data.get(f"parent_{letter}")
+    if not isinstance(parent, Mapping):
+        return ""
+    return str(parent.get("short_name") or parent.get("full_name") or "")
 
 
 def _display(value: Any) -> str:
