@@ -147,17 +147,18 @@ class LogEvent:
         }
 
 
-def verify_chain(events: list[LogEvent]) -> list[str]:
+def verify_chain(events: list[LogEvent], *, after_seq: int = 0, after_hash: str = ZERO_HASH) -> list[str]:
     """Every problem with a case's log, in order; an empty list means intact.
 
     Checks that sequence numbers run 1, 2, 3... without gaps (a gap is a deleted
     event), that all events belong to one case, that each ``prev_hash`` is the
     hash of the event before, and that each stored hash matches the event's
-    content (a mismatch is an edited event).
+    content (a mismatch is an edited event).  ``after_seq``/``after_hash`` check
+    only the events after a head verified earlier.
     """
     problems: list[str] = []
-    previous_hash = ZERO_HASH
-    expected_seq = 1
+    previous_hash = after_hash
+    expected_seq = after_seq + 1
     case_ids = {e.case_id for e in events}
     if len(case_ids) > 1:
         problems.append(f"events from more than one case: {', '.join(sorted(case_ids))}")
@@ -198,16 +199,27 @@ def head_mac(key: bytes, *, case_id: str, seq: int, event_hash: str, mac: str, s
     return _mac(key, {"purpose": "head", "case_id": case_id, "seq": seq, "hash": event_hash, "mac": mac, "status": status})
 
 
-def mac_problems(events: list[LogEvent], key: bytes, *, case_id: str, head_seq: int, head_hash: str, head_status: str, stored_head_mac: str | None) -> list[str]:
+def mac_problems(
+    events: list[LogEvent],
+    key: bytes,
+    *,
+    case_id: str,
+    head_seq: int,
+    head_hash: str,
+    head_status: str,
+    stored_head_mac: str | None,
+    after_mac: str = ZERO_HASH,
+) -> list[str]:
     """Every event whose MAC is missing or wrong, and whether the case's head carries the right MAC.
 
     Run after :func:`verify_chain` and the head check: those say *what* changed;
     this says whether whoever changed it held the store key.  A log cut short
-    with its head rewritten passes both of those, but not this.
+    with its head rewritten passes both of those, but not this.  ``after_mac``
+    is the MAC of the event before ``events[0]`` when only a tail is checked.
     """
     problems: list[str] = []
     missing: list[int] = []
-    previous = ZERO_HASH
+    previous = after_mac
     for event in events:
         if event.mac is None:
             missing.append(event.seq)
@@ -217,7 +229,7 @@ def mac_problems(events: list[LogEvent], key: bytes, *, case_id: str, head_seq: 
     if missing:
         numbers = ", ".join(str(n) for n in missing[:5]) + (", …" if len(missing) > 5 else "")
         problems.insert(0, f"event(s) {numbers} carry no MAC: written without the store key (or the log was not intact when the store was upgraded)")
-    last_mac = events[-1].mac if events else ZERO_HASH
+    last_mac = events[-1].mac if events else after_mac
     if stored_head_mac is None:
         problems.append("the head of the log carries no MAC: it was written without the store key (or the log was not intact when the store was upgraded)")
     elif last_mac is None or not hmac.compare_digest(

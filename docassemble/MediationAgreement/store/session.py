@@ -60,6 +60,7 @@ class CaseSession:
         self._unreadable: list[str] = []
         self._audit: list[str] | None = None
         self._intact_checked = False
+        self._head: tuple[int, str, str | None] | None = None  # (seq, hash, mac) of the verified head
         self.record: CaseRecord
         if check_case:
             self.record = self._load_record()
@@ -98,29 +99,30 @@ class CaseSession:
             events = []
             self._unreadable = []
             for row in rows:
-                where = f"event:{row.case_id}:{row.seq}"
-                try:
-                    payload = json.loads(self.cipher.open(row.payload, where))
-                    if not isinstance(payload, dict):
-                        raise StoreError(f"{where}: payload is not a mapping")
-                except (StoreError, ValueError) as exc:
-                    self._unreadable.append(f"event {row.seq} ({row.kind}): {exc}")
-                    payload = {"_unreadable": True}
-                events.append(
-                    LogEvent(
-                        seq=row.seq,
-                        case_id=row.case_id,
-                        kind=row.kind,
-                        actor=row.actor,
-                        at=_parse_time_lenient(row.at),
-                        payload=payload,
-                        prev_hash=row.prev_hash,
-                        hash=row.hash,
-                        mac=row.mac,
-                    )
-                )
+                events.append(self._event_from_row(row))
             self._events = events
         return list(self._events)
+
+    def _event_from_row(self, row: Any) -> LogEvent:
+        where = f"event:{row.case_id}:{row.seq}"
+        try:
+            payload = json.loads(self.cipher.open(row.payload, where))
+            if not isinstance(payload, dict):
+                raise StoreError(f"{where}: payload is not a mapping")
+        except (StoreError, ValueError) as exc:
+            self._unreadable.append(f"event {row.seq} ({row.kind}): {exc}")
+            payload = {"_unreadable": True}
+        return LogEvent(
+            seq=row.seq,
+            case_id=row.case_id,
+            kind=row.kind,
+            actor=row.actor,
+            at=_parse_time_lenient(row.at),
+            payload=payload,
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+            mac=row.mac,
+        )
 
     def audit(self) -> list[str]:
         """Every problem with the log: :meth:`chain_audit`, then (with a key) the MAC chain and the head's MAC."""
@@ -139,6 +141,8 @@ class CaseSession:
                 stored_head_mac=self.record.head_mac,
             )
         self._audit = problems
+        if problems:  # whatever finds damage stops this process's writes, whatever it verified before
+            _verified_heads(self.store).pop(self.case_id, None)
         return list(problems)
 
     def chain_audit(self) -> list[str]:
@@ -157,16 +161,62 @@ class CaseSession:
         return problems
 
     def require_intact(self) -> None:
-        """Refuse to go on if the log no longer verifies (nothing is appended to a broken chain)."""
+        """Refuse to go on if the log no longer verifies (nothing is appended to a broken chain).
+
+        The first time a store object sees a case, the whole log is checked; after
+        that only the events after the head it verified last (kept per store
+        object, so per process), so appending costs the same at event 10,000 as at
+        event 10.  ``verify`` and ``case log`` always check the whole log.
+        """
         if self._intact_checked:
             return
-        problems = self.audit()
+        verified = _verified_heads(self.store).get(self.case_id)
+        if verified is not None and self._events is None and self.record.head_seq >= verified[0]:
+            problems = self._tail_audit(*verified)
+        else:
+            problems = self.audit()
+            events = self.events()
+            self._head = (events[-1].seq, events[-1].hash, events[-1].mac) if events else None
         if problems:
+            _verified_heads(self.store).pop(self.case_id, None)
             raise StoreError(
                 f"the event log of case '{self.case_id}' has been altered; nothing was changed: {problems[0]}",
                 hint=f"`mediation-agreement case log {self.case_id}` lists every problem",
             )
         self._intact_checked = True
+        self._remember_head()
+
+    def _remember_head(self) -> None:
+        if self._head is not None:
+            _verified_heads(self.store)[self.case_id] = self._head
+
+    def _tail_audit(self, seq: int, digest: str, mac: str | None) -> list[str]:
+        """The checks of :meth:`audit`, on the events after ``seq`` only (verified earlier)."""
+        from sqlalchemy import select
+
+        t = self.store.tables.events
+        rows = self.conn.execute(select(t).where(t.c.case_id == self.case_id, t.c.seq > seq).order_by(t.c.seq)).all()
+        tail = [self._event_from_row(row) for row in rows]
+        problems = list(self._unreadable) + verify_chain(tail, after_seq=seq, after_hash=digest)
+        last_seq, last_hash = (tail[-1].seq, tail[-1].hash) if tail else (seq, digest)
+        if self.record.head_seq != last_seq:
+            problems.append(f"the case records {self.record.head_seq} events but the log ends at event {last_seq}")
+        elif self.record.head_hash != last_hash:
+            problems.append(f"the hash of event {last_seq} differs from the one the case records: the last event was altered")
+        key = self.store.mac_key
+        if key is not None:
+            problems += mac_problems(
+                tail,
+                key,
+                case_id=self.case_id,
+                head_seq=self.record.head_seq,
+                head_hash=self.record.head_hash,
+                head_status=self.record.status,
+                stored_head_mac=self.record.head_mac,
+                after_mac=mac or "",
+            )
+        self._head = (tail[-1].seq, tail[-1].hash, tail[-1].mac) if tail else (seq, digest, mac)
+        return problems
 
     def append(self, kind: str, actor: str, payload: dict[str, Any]) -> LogEvent:
         """Append one event at the head of the chain (inside this session's lock)."""
@@ -179,13 +229,13 @@ class CaseSession:
         if json.loads(body) != payload:
             raise StoreError(f"event payload for '{kind}' does not survive a JSON round trip (use strings, integers, booleans, lists, mappings)")
         self.require_intact()
-        events = self.events()
-        seq = (events[-1].seq if events else 0) + 1
-        prev = events[-1].hash if events else ZERO_HASH
+        head = self._head
+        seq = (head[0] if head else 0) + 1
+        prev = head[1] if head else ZERO_HASH
         at = self._now()
         digest = event_hash(seq=seq, case_id=self.case_id, kind=kind, actor=actor, at=at, prev_hash=prev, payload=payload)
         key = self.store.mac_key
-        prev_mac = (events[-1].mac or "") if events else ZERO_HASH
+        prev_mac = (head[2] or "") if head else ZERO_HASH
         mac = event_mac(key, case_id=self.case_id, seq=seq, event_hash=digest, prev_mac=prev_mac) if key else None
         self.conn.execute(
             self.store.tables.events.insert().values(
@@ -202,8 +252,10 @@ class CaseSession:
         )
         self._update_case(head_seq=seq, head_hash=digest, head_mac=self._head_mac(seq, digest, mac, self.record.status))
         event = LogEvent(seq, self.case_id, kind, actor, at, json.loads(body), prev, digest, mac)
-        assert self._events is not None
-        self._events.append(event)
+        if self._events is not None:
+            self._events.append(event)
+        self._head = (seq, digest, mac)
+        self._remember_head()
         self._audit = None
         return event
 
@@ -220,8 +272,8 @@ class CaseSession:
 
     def set_status(self, status: str) -> None:
         self._require_write()
-        events = self.events()
-        last_mac = events[-1].mac if events else ZERO_HASH
+        self.require_intact()  # a new head MAC must never vouch for a log that no longer verifies
+        last_mac = self._head[2] if self._head else ZERO_HASH
         self._update_case(status=status, head_mac=self._head_mac(self.record.head_seq, self.record.head_hash, last_mac, status))
 
     def seal_log(self) -> bool:
@@ -246,6 +298,8 @@ class CaseSession:
         self._events = sealed
         self._update_case(head_mac=self._head_mac(self.record.head_seq, self.record.head_hash, previous, self.record.status))
         self._audit = None
+        self._head = (sealed[-1].seq, sealed[-1].hash, sealed[-1].mac) if sealed else None
+        _verified_heads(self.store).pop(self.case_id, None)
         return True
 
     # ----------------------------------------------------------------- drafts
@@ -400,3 +454,12 @@ def _parse_time_lenient(text: str) -> datetime:
         return parse_iso_z(text)
     except StoreError:
         return datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _verified_heads(store: Any) -> dict[str, tuple[int, str, str | None]]:
+    """case id -> the head (seq, hash, MAC) this store object last verified or wrote."""
+    heads = getattr(store, "_verified_heads", None)
+    if heads is None:
+        heads = {}
+        store._verified_heads = heads
+    return heads
