@@ -23,7 +23,7 @@ from . import da_harness as h  # noqa: E402 - first: it stubs the NLTK download 
 # isort: split
 
 from docassemble.MediationAgreement import da_adapter  # noqa: E402
-from docassemble.MediationAgreement.review import case_state  # noqa: E402
+from docassemble.MediationAgreement.review import case_state, tokens  # noqa: E402
 from docassemble.MediationAgreement.store import generate_key, open_store  # noqa: E402
 
 from .conftest import EXAMPLES, run_cli  # noqa: E402
@@ -133,6 +133,15 @@ def test_staff_send_the_draft_follow_the_round_sign_last_and_seal(tmp_path: Path
     assert 'href="http://x"' not in page and "<em>this</em>" not in page
     assert "Is *this* [ok](http://x)?" in shown(mediator, screen)
     assert "Sign as the mediator" in screen.subquestion_text and "Seal" not in screen.subquestion_text
+    # The round screen is for people (issue 13): what each parent typed, times in the family's
+    # zone (the joint example is in America/Phoenix: MST all year), no hashes, link ids or commands.
+    report = shown(mediator, screen)
+    assert "typed “Daniel James Ortega”" in report and "typed “Elena Marisol Ortega”" in report
+    assert " MST" in report and "Z " not in report + " " and not re.search(r"\d{4}-\d\d-\d\dT", report)
+    assert "sha256" not in report.lower() and not re.search(r"\b[0-9a-f]{16,}\b", report)
+    with open_store(office.url, office.key) as store:
+        assert all(t.token_id not in report for t in tokens(store, case.case_id))
+    assert "mediation-agreement" not in report
 
     mediator.action("mediator_sign")
     signing = mediator.screen()

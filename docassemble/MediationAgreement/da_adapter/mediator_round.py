@@ -19,7 +19,9 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from docassemble.base.util import DAFile, DAObject, interview_url, user_has_privilege, user_logged_in, validation_error
 
@@ -129,11 +131,25 @@ def _report(state: Any, links: Any) -> str:
     read as Markdown or HTML on the mediator's screen.
     """
     out = []
-    for depth, text in state_lines(state, tokens=links)[1:]:  # the first line (case id and names) is the heading
+    for depth, text in state_lines(state, tokens=links, zone=family_zone(state))[1:]:  # the first line (case id and names) is the heading
         out.append("    " * (depth - 1) + "* " + _escape(text))
     if state.chain_problems:
         out.append("\n**Warning: the case's event log has been altered.** " + _escape("; ".join(state.chain_problems)))
     return "\n".join(out)
+
+
+def family_zone(state: Any) -> tzinfo:
+    """The family's time zone (the current draft's ``parenting_time.time_zone``), for times on the screen; UTC without one."""
+    current = getattr(state, "current", None)
+    name = None
+    if current is not None:
+        with review_store().session(state.case_id) as session:
+            data = session.draft(current.number).case_data
+        name = (data.get("parenting_time") or {}).get("time_zone")
+    try:
+        return ZoneInfo(str(name)) if name else UTC
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!>])")  # the characters Markdown lets a backslash escape
@@ -178,7 +194,7 @@ def seal_executed_agreement(review_round: ReviewRound) -> bool:
     except MediationError as exc:
         review_round.message = plain(exc.message + (f" ({exc.hint})" if exc.hint else ""))
         return False
-    review_round.message = "The executed agreement was sealed before." if already else f"The executed agreement is sealed (SHA-256 {final.sha256[:16]}…). Each parent can download it with their link."
+    review_round.message = "The executed agreement was sealed before." if already else "The executed agreement is sealed. Each parent can download it with their link."
     return True
 
 

@@ -121,6 +121,7 @@ class SignatureSummary:
     draft_sha256: str
     method: str
     at: datetime
+    typed_name: str | None = None  # what a typed signature's signer typed
 
 
 @dataclass(frozen=True)
@@ -214,7 +215,7 @@ class _LogFold:
         elif e.kind in ("approved", "changes_requested") and current and p.get("sha256") == current.sha256:
             self.decisions[e.actor] = Decision(e.seq, e.actor, int(p["draft"]), str(p["sha256"]), e.kind == "approved", p.get("reason"), e.at)
         elif e.kind == "signed" and current and p.get("draft_sha256") == current.sha256:
-            self.signatures[e.actor] = SignatureSummary(e.seq, e.actor, int(p.get("draft", current.number)), str(p["draft_sha256"]), str(p.get("method")), e.at)
+            self.signatures[e.actor] = SignatureSummary(e.seq, e.actor, int(p.get("draft", current.number)), str(p["draft_sha256"]), str(p.get("method")), e.at, p.get("typed_name"))
         elif e.kind == "comment":
             private = p.get("visibility") == "private"
             if not private or self.viewer in ("mediator", e.actor):
