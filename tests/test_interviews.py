@@ -365,13 +365,18 @@ def test_uploading_a_case_file_resumes_at_review() -> None:
     assert to_plain_text(driver.value("agreement")) == to_plain_text(assemble_agreement(load_case(path)))
 
 
-def test_a_bad_case_file_is_refused_on_the_upload_screen(tmp_path: Path) -> None:
-    bad = tmp_path / "case.yml"
-    bad.write_text((ROOT / "tests" / "cases" / "bad" / "percent-not-100" / "case.yml").read_text(encoding="utf-8"), encoding="utf-8")
+def at_the_upload_screen() -> h.InterviewDriver:
     driver = h.InterviewDriver(MAIN)
     driver.screen()
     driver.answer({"start_from": "upload"})
-    driver.screen()
+    assert driver.screen().id == "upload case file"
+    return driver
+
+
+def test_a_bad_case_file_is_refused_on_the_upload_screen(tmp_path: Path) -> None:
+    bad = tmp_path / "case.yml"
+    bad.write_text((ROOT / "tests" / "cases" / "bad" / "percent-not-100" / "case.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    driver = at_the_upload_screen()
     with pytest.raises(h.Rejected) as caught:
         driver.answer({"case_upload": driver.uploaded("case_upload", bad)})
     assert "100" in caught.value.message
@@ -390,10 +395,7 @@ def test_a_json_copy_of_the_case_file_is_taken(tmp_path: Path) -> None:
     path = EXAMPLES / "long-distance-summer.yml"
     as_json = tmp_path / "case.JSON"
     as_json.write_text(json.dumps(case_data(path), default=str), encoding="utf-8")
-    driver = h.InterviewDriver(MAIN)
-    driver.screen()
-    driver.answer({"start_from": "upload"})
-    driver.screen()
+    driver = at_the_upload_screen()
     driver.answer({"case_upload": driver.uploaded("case_upload", as_json)})
     assert driver.screen().id == "review answers"
 
@@ -408,10 +410,7 @@ def test_a_json_copy_of_the_case_file_is_taken(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_case_file_is_refused_in_plain_words(tmp_path: Path, name: str, content: bytes, expected: str) -> None:
     bad = tmp_path / name
     bad.write_bytes(content)
-    driver = h.InterviewDriver(MAIN)
-    driver.screen()
-    driver.answer({"start_from": "upload"})
-    driver.screen()
+    driver = at_the_upload_screen()
     with pytest.raises(h.Rejected) as caught:
         driver.answer({"case_upload": driver.uploaded("case_upload", bad)})
     assert expected in caught.value.message and name in caught.value.message

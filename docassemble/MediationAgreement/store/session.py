@@ -128,22 +128,27 @@ class CaseSession:
         """Every problem with the log: :meth:`chain_audit`, then (with a key) the MAC chain and the head's MAC."""
         if self._audit is not None:
             return list(self._audit)
-        problems = self.chain_audit()
-        key = self.store.mac_key
-        if key is not None:
-            problems += mac_problems(
-                self.events(),
-                key,
-                case_id=self.case_id,
-                head_seq=self.record.head_seq,
-                head_hash=self.record.head_hash,
-                head_status=self.record.status,
-                stored_head_mac=self.record.head_mac,
-            )
+        problems = self.chain_audit() + self._mac_problems(self.events())
         self._audit = problems
         if problems:  # whatever finds damage stops this process's writes, whatever it verified before
             _verified_heads(self.store).pop(self.case_id, None)
         return list(problems)
+
+    def _mac_problems(self, events: list[LogEvent], *, after_mac: str = ZERO_HASH) -> list[str]:
+        """:func:`mac_problems` for ``events`` (the whole log, or the tail after ``after_mac``) and the case's head; none without a key."""
+        key = self.store.mac_key
+        if key is None:
+            return []
+        return mac_problems(
+            events,
+            key,
+            case_id=self.case_id,
+            head_seq=self.record.head_seq,
+            head_hash=self.record.head_hash,
+            head_status=self.record.status,
+            stored_head_mac=self.record.head_mac,
+            after_mac=after_mac,
+        )
 
     def chain_audit(self) -> list[str]:
         """The public checks, which need no key: payloads that no longer decrypt,
@@ -203,18 +208,7 @@ class CaseSession:
             problems.append(f"the case records {self.record.head_seq} events but the log ends at event {last_seq}")
         elif self.record.head_hash != last_hash:
             problems.append(f"the hash of event {last_seq} differs from the one the case records: the last event was altered")
-        key = self.store.mac_key
-        if key is not None:
-            problems += mac_problems(
-                tail,
-                key,
-                case_id=self.case_id,
-                head_seq=self.record.head_seq,
-                head_hash=self.record.head_hash,
-                head_status=self.record.status,
-                stored_head_mac=self.record.head_mac,
-                after_mac=mac or "",
-            )
+        problems += self._mac_problems(tail, after_mac=mac or "")
         self._head = (tail[-1].seq, tail[-1].hash, tail[-1].mac) if tail else (seq, digest, mac)
         return problems
 
