@@ -119,7 +119,7 @@ def test_safety_finding_removes_joint_choice() -> None:
     data = dump_case(load_case(MINIMAL))
     offered = [c.value for c in selectable_alternatives(library, "case.decision_making.kind", data)]
     assert offered == ["joint", "sole"]
-    data["safety"] = {"domestic_violence": True}
+    data["safety"] = {"domestic_violence": {"concerns": "b", "protects": "other_parent", "basis": "screening"}}
     offered = [c.value for c in selectable_alternatives(library, "case.decision_making.kind", data)]
     assert offered == ["sole"]
 

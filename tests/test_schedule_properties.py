@@ -50,6 +50,13 @@ def patterns(draw: st.DrawFn) -> dict[str, Any]:
     }
     if kind is PatternKind.CUSTOM_ROTATION:
         pattern["rotation"] = draw(st.lists(parties, min_size=1, max_size=21))
+    if kind is PatternKind.VISITS:
+        pattern["primary_parent"] = draw(parties)
+        pattern["visit_weeks"] = draw(st.sampled_from(["every", "alternate"]))
+        pattern["visits"] = [
+            {"day": draw(st.sampled_from(["wednesday", "saturday", "sunday"])), "start": start, "end": end}
+            for start, end in draw(st.lists(st.sampled_from([("09:30", "12:00"), ("15:15", "18:00")]), min_size=1, max_size=2, unique=True))
+        ]
     if kind.value in ("every_other_weekend", "every_weekend", "first_third_fifth_weekends"):
         pattern["primary_parent"] = draw(parties)
         pattern["starts_with"] = "b" if pattern["primary_parent"] == "a" else "a"

@@ -24,7 +24,7 @@ from ..case.model import Case
 from ..errors import AssemblyError, ClauseError
 from ..library.bounded import Budget, bounded
 from ..library.clauses import SIGNATURE_TOPIC, Clause, ClauseLibrary, load_case_library
-from ..library.evaluation import EvaluationFailed, evaluate_expression, render_template
+from ..library.evaluation import EvaluationFailed, evaluate_expression, fields_read, render_template, value_words
 from ..library.templating import case_context
 from ..support.case_support import support_terms
 from ..support.worksheet import worksheet_rows
@@ -111,18 +111,63 @@ def select_clauses(case: Case, library: ClauseLibrary, context: Mapping[str, Any
     if unknown:
         raise AssemblyError(f"excluded_clauses names unknown clause(s): {', '.join(sorted(unknown))}", field_path="excluded_clauses")
     for clause in library.ordered():
-        if clause.id in excluded:
-            continue
-        if clause.when is not None and not evaluate(clause, clause.when, context, what="when", line=clause.line_of("when")):
-            continue
-        if clause.alternatives:
-            alternative = choose_alternative(clause, case, context)
-            if alternative is None:
-                continue
-            chosen.append(Selected(clause, alternative))
-        else:
-            chosen.append(Selected(clause, None))
+        picked = _pick(clause, case, context, excluded)
+        if picked is not None:
+            chosen.append(picked)
+        elif _required(clause, context):
+            raise AssemblyError(
+                "a required part of the agreement has no text for this case: " + "; ".join(why_left_out(clause, case, context, excluded))
+                + ". Change the answers named, or give the clause an alternative that applies",
+                path=clause.source, clause_id=clause.id,
+            )
     return chosen
+
+
+def _pick(clause: Clause, case: Case, context: Mapping[str, Any], excluded: set[str]) -> Selected | None:
+    if clause.id in excluded:
+        return None
+    if clause.when is not None and not evaluate(clause, clause.when, context, what="when", line=clause.line_of("when")):
+        return None
+    if not clause.alternatives:
+        return Selected(clause, None)
+    alternative = choose_alternative(clause, case, context)
+    return None if alternative is None else Selected(clause, alternative)
+
+
+def _required(clause: Clause, context: Mapping[str, Any]) -> bool:
+    """Whether the agreement must contain ``clause`` for this case (its ``required``: true, or a condition that holds)."""
+    if clause.required is None or isinstance(clause.required, bool):
+        return bool(clause.required)
+    return bool(evaluate(clause, clause.required, context, what="required", line=clause.line_of("required")))
+
+
+def why_left_out(clause: Clause, case: Case, context: Mapping[str, Any], excluded: set[str]) -> list[str]:
+    """Why ``clause`` is not in this agreement, alternative by alternative, naming the case fields that decided it."""
+    if clause.id in excluded:
+        return ["excluded_clauses lists it"]
+    if clause.when is not None and not evaluate(clause, clause.when, context, what="when", line=clause.line_of("when")):
+        return [f"its condition `{clause.when}` is false ({_fields(clause.when, context)})"]
+    if clause.select is not None:
+        value = evaluate(clause, clause.select, context, what="select", line=clause.line_of("select"))
+        name = getattr(value, "value", value)
+        picked_by = f"{clause.select.removeprefix('case.')} is {value_words(value)}"
+    else:
+        name = case.choices.get(clause.id, clause.default)
+        picked_by = f"choices.{clause.id} is {value_words(name)}"
+    reasons = []
+    for alt in clause.alternatives.values():
+        if alt.name != name:
+            reasons.append(f"'{alt.name}' is not chosen ({picked_by})")
+        else:
+            reasons.append(f"'{alt.name}' is ruled out by `{alt.when}` ({_fields(alt.when or '', context)})")
+    if name is None or str(name) not in clause.alternatives:
+        reasons.insert(0, f"{picked_by}, which names none of its alternatives")
+    return reasons
+
+
+def _fields(expression: str, context: Mapping[str, Any]) -> str:
+    read = fields_read(expression, context)
+    return ", ".join(f"{path.removeprefix('case.')} is {value_words(value)}" for path, value in read) or "it reads no case field"
 
 
 def offered_alternatives(clause: Clause, context: Mapping[str, Any]) -> list[Choice]:

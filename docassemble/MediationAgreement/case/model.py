@@ -17,6 +17,8 @@ from pydantic import Field, PrivateAttr, ValidationError, field_validator, model
 
 from ..errors import CaseFileError, CaseValidationError, Problem
 from .limits import ADDITIONAL_TERMS_CHARS, EMAIL_CHARS, ID_CHARS, MAX_CHILDREN, MAX_CHOICES, MAX_LIST, MAX_MILES, NAME_CHARS, TEXT_CHARS, Name
+from .safety import ProtectiveOrder, SafetyFinding, SafetyScreening
+from .safety_rules import safety_problems
 from .schedule import ParentingTimeSchedule, Party, StrictModel
 from .validation import validation_problems
 from .yamlsource import LineMap, load_with_lines, parse_yaml
@@ -110,29 +112,6 @@ class Court(StrictModel):
     petitioner: Party = "a"
     related_cases: list[Name] = Field(default_factory=list, max_length=MAX_LIST)
     iv_d: bool = Field(default=False, description="A IV-D child support enforcement case")
-
-
-class ProtectiveOrder(StrictModel):
-    """An order of protection or restraining order in force between the parties."""
-
-    court: str = Field(max_length=NAME_CHARS)
-    case_number: str | None = Field(default=None, max_length=ID_CHARS)
-    protected_party: Party
-    expires: date | None = None
-
-
-class SafetyScreening(StrictModel):
-    """Results of the mediator's screening.  A finding switches the agreement to
-    its safety-focused clauses (see DOMAIN.md, "Safety logic")."""
-
-    domestic_violence: bool = False
-    child_abuse: bool = False
-    protective_order: ProtectiveOrder | None = None
-    exchange_safety_concerns: bool = False
-
-    @property
-    def finding(self) -> bool:
-        return self.domestic_violence or self.child_abuse or self.protective_order is not None
 
 
 class DecisionMaking(StrictModel):
@@ -371,6 +350,12 @@ class Provisions(StrictModel):
     new_partners_months: int | None = Field(default=None, ge=0, le=36, description="Months of a relationship before a new partner meets the children")
     no_disparagement: bool = True
     records_access: bool = True
+    # Issue 12, part 1: after a safety finding only the restrained parent's moves and travel wait for consent.
+    moves_and_travel_consent: Literal["each_parent", "restrained_parent"] | None = Field(
+        default=None,
+        description="Whose moves and trips abroad wait for the other parent's consent or the court: each_parent, or restrained_parent "
+        "(only the parent a safety finding concerns). Leave out for the default: each_parent, or restrained_parent after a finding",
+    )
 
 
 class Communication(StrictModel):
@@ -474,6 +459,14 @@ class Case(StrictModel):
     def other(self, party: Party) -> Parent:
         return self.parent_b if party == "a" else self.parent_a
 
+    @property
+    def consent_for_moves(self) -> Literal["each_parent", "restrained_parent"]:
+        """Whose moves and trips abroad wait for consent: the case's answer, else each parent, or only the restrained one after a finding."""
+        chosen = self.provisions.moves_and_travel_consent
+        if chosen is not None:
+            return chosen
+        return "restrained_parent" if self.safety.restrained is not None else "each_parent"
+
 
 # --------------------------------------------------------------------------- loading
 
@@ -524,15 +517,7 @@ def cross_field_problems(case: Case) -> list[tuple[str, str]]:
     terms that put the parents face to face are not available.
     """
     problems: list[tuple[str, str]] = []
-    if case.safety.finding:
-        if case.decision_making.kind == "joint":
-            problems.append(("decision_making.kind", "joint decision-making is not available after a domestic-violence or abuse finding (see safety)"))
-        if case.provisions.right_of_first_refusal:
-            problems.append(("provisions.right_of_first_refusal", "right of first refusal is not available after a domestic-violence or abuse finding (see safety)"))
-        if case.exchanges.method == "curbside" and not case.exchanges.third_party:
-            problems.append(("exchanges.third_party", "curbside exchanges after a domestic-violence or abuse finding need a third party to do the exchange"))
-        if case.dispute_resolution.method == "mediation" and case.safety.domestic_violence:
-            problems.append(("dispute_resolution.method", "joint mediation sessions are not available after a domestic-violence finding; choose a parenting coordinator or the court"))
+    problems += safety_problems(case)  # case/safety_rules.py: who a finding concerns and protects (issue 12, part 1)
     if case.child_support and case.child_support.tax_dependency == "split_by_child" and len(case.children) < 2:
         problems.append(("child_support.tax_dependency", "split_by_child needs at least two children"))
     problems += support_terms_problems(case)
@@ -620,6 +605,7 @@ __all__ = [
     "ProtectiveOrder",
     "Provisions",
     "ScheduleOption",
+    "SafetyFinding",
     "SafetyScreening",
     "Split",
     "SupportAgency",

@@ -227,6 +227,7 @@ class PatternKind(StrEnum):
     EVERY_WEEKEND = "every_weekend"
     FIRST_THIRD_FIFTH_WEEKENDS = "first_third_fifth_weekends"
     CUSTOM_ROTATION = "custom_rotation"
+    VISITS = "visits"
 
 
 WEEKEND_PATTERNS = frozenset({PatternKind.EVERY_OTHER_WEEKEND, PatternKind.EVERY_WEEKEND, PatternKind.FIRST_THIRD_FIFTH_WEEKENDS})
@@ -241,6 +242,24 @@ ROTATIONS: dict[PatternKind, str] = {
     PatternKind.FIVE_TWO: "SSSSSOO",  # S 5 nights, O 2 nights, every week
 }
 """Fixed rotations, night by night, as mediators draw them when anchored on a Monday."""
+
+
+class Visit(StrictModel):
+    """A visit of a few hours on one day of the week (supervised visits are usually these)."""
+
+    day: Weekday
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Visit:
+        if self.end <= self.start:
+            raise _invalid("Visit", ("end",), f"a visit ends ({self.end:%H:%M}) when or before it starts ({self.start:%H:%M}); visits are within one day", self.end.isoformat())
+        return self
+
+    @property
+    def hours(self) -> float:
+        return (self.end.hour * 60 + self.end.minute - self.start.hour * 60 - self.start.minute) / 60
 
 
 class RegularPattern(StrictModel):
@@ -278,11 +297,26 @@ class RegularPattern(StrictModel):
     midweek_end: time = time(19, 30)
     midweek_return: time = Field(default=time(8, 0), description="Overnight midweek: when the children return the next morning")
     rotation: list[Party] = Field(default_factory=list, description="Custom rotation: the parent for each night of the cycle, in order.")
+    visits: list[Visit] = Field(default_factory=list, max_length=7, description="Visits pattern: the other parent's visits each week (day, start and end, within the day)")
+    visit_weeks: Literal["every", "alternate"] = Field(default="every", description="Visits pattern: every week, or every other week counting from the anchor's week")
 
     @model_validator(mode="after")
     def _check_pattern(self) -> RegularPattern:
         if self.kind in WEEKEND_PATTERNS and self.primary_parent is None:
             raise ValueError(f"pattern '{self.kind.value}' needs primary_parent (the parent the children live with during the week)")
+        if self.kind is PatternKind.VISITS and self.primary_parent is None:
+            raise ValueError("pattern 'visits' needs primary_parent (the parent the children live with)")
+        if self.kind is PatternKind.VISITS and not self.visits:
+            # Typed "missing": an interview asks the visits on the screens after the pattern's.
+            raise ValidationError.from_exception_data(
+                "RegularPattern", [InitErrorDetails(type=PydanticCustomError("missing", "pattern 'visits' needs at least one visit (day, start, end)"), loc=("visits",), input=[])]
+            )
+        ordered = sorted(enumerate(self.visits), key=lambda item: (WEEKDAYS.index(item[1].day), item[1].start))
+        for (_, first), (index, second) in zip(ordered, ordered[1:]):
+            if first.day == second.day and second.start < first.end:
+                raise _invalid("RegularPattern", ("visits", index), f"visits overlap on {second.day.capitalize()}s: one runs to {first.end:%H:%M}, the next starts at {second.start:%H:%M}", second.start.isoformat())
+        if self.kind is not PatternKind.VISITS and self.visits:
+            raise ValueError(f"'visits' is only used with the visits pattern, not '{self.kind.value}'")
         if self.kind is PatternKind.CUSTOM_ROTATION and not self.rotation:
             raise ValueError("custom_rotation needs a non-empty 'rotation' list (one parent per day)")
         if self.kind is not PatternKind.CUSTOM_ROTATION and self.rotation:
@@ -300,8 +334,13 @@ class RegularPattern(StrictModel):
     @property
     def other_parent(self) -> Party:
         """Weekend patterns: the weekend parent.  Rotations: the parent who does not start."""
-        primary = self.primary_parent if self.is_weekend_pattern and self.primary_parent else self.starts_with
+        primary = self.primary_parent if self.has_primary_parent and self.primary_parent else self.starts_with
         return other_party(primary)
+
+    @property
+    def has_primary_parent(self) -> bool:
+        """Weekend and visits patterns: the children live with ``primary_parent`` outside the other parent's time."""
+        return self.is_weekend_pattern or self.kind is PatternKind.VISITS
 
     def nightly_rotation(self) -> list[Party] | None:
         """The parent for each night of one cycle from the anchor (None for weekend patterns)."""
@@ -318,11 +357,15 @@ class RegularPattern(StrictModel):
         rotation = self.nightly_rotation()
         if rotation is not None:
             return len(rotation)
+        if self.kind is PatternKind.VISITS:
+            return 14 if self.visit_weeks == "alternate" else 7
         return {PatternKind.EVERY_OTHER_WEEKEND: 14, PatternKind.EVERY_WEEKEND: 7}.get(self.kind)
 
     def recurring_times(self) -> dict[str, time | None]:
         """Every wall time this pattern uses each week (for the DST check), by field name."""
         times: dict[str, time | None] = {"weekend_start_time": self.weekend_start_time, "weekend_end_time": self.weekend_end_time}
+        for i, visit in enumerate(self.visits):
+            times[f"visits[{i}].start"], times[f"visits[{i}].end"] = visit.start, visit.end
         if self.midweek != "none":
             times["midweek_start"] = self.midweek_start
             times["midweek_end" if self.midweek == "evening" else "midweek_return"] = (
@@ -569,6 +612,43 @@ class OneOffChange(StrictModel):
         return self
 
 
+StepKind = Literal["longer_supervised_visits", "unsupervised_day_visits", "unsupervised_overnights"]
+"""What a step of a step-up plan gives the supervised parent."""
+
+
+class SupervisionStep(StrictModel):
+    """One step of a step-up plan: it takes effect only on its condition (or by written agreement or court order)."""
+
+    then: StepKind = Field(description="What the step gives: longer_supervised_visits, unsupervised_day_visits or unsupervised_overnights")
+    after_months: int | None = Field(default=None, ge=1, le=60, description="Months of supervised time (without a missed or ended visit) before the step")
+    condition: str | None = Field(default=None, max_length=TEXT_CHARS, description="What the supervised parent must do first, e.g. complete a named program")
+    gives: str | None = Field(default=None, max_length=TEXT_CHARS, description="The time the step gives, in words (e.g. 'Saturdays from 10 a.m. to 6 p.m.')")
+
+    @model_validator(mode="after")
+    def _when(self) -> SupervisionStep:
+        if self.after_months is None and not self.condition:
+            raise ValueError("a step needs after_months, a condition, or both: a step with neither would take effect at once")
+        return self
+
+
+class Supervision(StrictModel):
+    """How supervised parenting time is really done: who pays, calls, the step-up path and the review."""
+
+    fees: Literal["a", "b", "shared"] | None = Field(default=None, description="Who pays the supervisor's fees: a, b, or shared")
+    fees_parent_a_percent: int | None = Field(default=None, ge=0, le=100, description="Shared fees: parent a's percent (parent b pays the rest)")
+    calls: Literal["supervised", "none"] = Field(default="supervised", description="Phone and video calls with the supervised parent: supervised like visits, or none")
+    steps: list[SupervisionStep] = Field(default_factory=list, max_length=5, description="The step-up path, in order")
+    review_date: date | None = Field(default=None, description="When supervision is reviewed; default: the protective order's expiry")
+
+    @model_validator(mode="after")
+    def _fees(self) -> Supervision:
+        if self.fees == "shared" and self.fees_parent_a_percent is None:
+            raise _invalid("Supervision", ("fees_parent_a_percent",), "shared fees need fees_parent_a_percent (parent b pays the rest)", None)
+        if self.fees != "shared" and self.fees_parent_a_percent is not None:
+            raise _invalid("Supervision", ("fees_parent_a_percent",), "fees_parent_a_percent is only for fees: shared", self.fees_parent_a_percent)
+        return self
+
+
 class ParentingTimeSchedule(StrictModel):
     """Everything needed to say who has the children on any day and night."""
 
@@ -584,6 +664,7 @@ class ParentingTimeSchedule(StrictModel):
     supervised: bool = False
     supervisor: str | None = Field(default=None, max_length=NAME_CHARS, description="Who supervises parenting time, when supervised")
     supervised_parent: Party | None = None
+    supervision: Supervision | None = Field(default=None, description="Supervised time: fees, calls, step-up path and review date")
     long_distance: bool = False
     distance_miles: int | None = Field(default=None, ge=0, le=MAX_MILES)
 
@@ -597,6 +678,8 @@ class ParentingTimeSchedule(StrictModel):
     def _supervision(self) -> ParentingTimeSchedule:
         if self.supervised and (self.supervisor is None or self.supervised_parent is None):
             raise ValueError("supervised parenting time needs supervisor and supervised_parent")
+        if self.supervision is not None and not self.supervised:
+            raise _invalid("ParentingTimeSchedule", ("supervision",), "supervision terms are given, but parenting time is not supervised: add supervised: true with supervisor and supervised_parent, or leave supervision out", None)
         return self
 
     @model_validator(mode="after")

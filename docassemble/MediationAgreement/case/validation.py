@@ -35,7 +35,7 @@ def validation_problems(exc: ValidationError, model: type[BaseModel], source: st
             guess = difflib.get_close_matches(key, known, n=1) if len(key) <= MAX_KEY_CHARS else []
             message = f"unknown field '{_short(key)}'" + (f"; did you mean '{guess[0]}'?" if guess else "")
         elif err["type"] == "missing":
-            message = "required field is missing"
+            message = "required field is missing" if message == "Field required" else message
         elif message.startswith("Value error, "):
             message = message[len("Value error, "):]
         shown = tuple(_short(part) if isinstance(part, str) else part for part in loc)

@@ -138,7 +138,8 @@ def clauses_command(case_file: Path | None, libraries: tuple[Path, ...], no_defa
     """List clauses: id, topic, version, source library (and whether each applies).
 
     LIBRARY is the library that supplied the clause: ``base``, the state overlay
-    (``state-overlay-az``) or an office overlay's name.
+    (``state-overlay-az``) or an office overlay's name.  REQUIRED marks the
+    parts every agreement must have (an overlay may reword them, not drop them).
     """
     case = load_case(case_file) if case_file is not None else None
     state = case.court.state if case is not None else state
@@ -146,11 +147,13 @@ def clauses_command(case_file: Path | None, libraries: tuple[Path, ...], no_defa
     applies: dict[str, str | None] | None = None
     if case is not None:
         applies = {s.clause.id: s.alternative for s in select_clauses(case, library)}
-    rows = [("ID", "TOPIC", "VER", "LIBRARY") + (("APPLIES",) if applies is not None else ())]
+    rows = [("ID", "TOPIC", "VER", "LIBRARY") + (("APPLIES",) if applies is not None else ()) + ("REQUIRED",)]
     for clause in library.ordered():
         row = (clause.id, clause.topic, str(clause.version), clause.library)
         if applies is not None:
             row += ((("yes" + (f" ({applies[clause.id]})" if applies[clause.id] else "")) if clause.id in applies else "no"),)
+        required = clause.required
+        row += ("yes" if required is True else f"when {required}" if isinstance(required, str) else "",)
         rows.append(row)
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:

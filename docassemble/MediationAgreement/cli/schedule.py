@@ -73,6 +73,8 @@ def schedule_command(case_file: Path, year: int | None, out_dir: Path, ics_years
     click.echo(f"Overnights (the night of a date belongs to whoever has the children at midnight; {case.parenting_time.time_zone})")
     for line in _table(rows):
         click.echo(line)
+    if figures.hours:
+        click.echo(f"Hours a year (visits of a few hours are time, not overnights): {names['a']} {round(figures.hours['a']):,}, {names['b']} {round(figures.hours['b']):,}")
     if len(figures.by_child) > 1:
         click.echo(f"Average over the children: {names['a']} {figures.average['a']:.1f} ({figures.percent['a']:.1f}%), {names['b']} {figures.average['b']:.1f} ({figures.percent['b']:.1f}%)")
     for conflict in figures.conflicts:

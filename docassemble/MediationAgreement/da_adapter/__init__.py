@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from .answers import (
     CaseAnswers,
+    FindingAnswers,
     ParentAnswers,
     answers_to_data,
     case_file_download,
@@ -85,6 +86,7 @@ from .support import (
 
 __all__ = [
     "CaseAnswers",
+    "FindingAnswers",
     "ParentAnswers",
     "ParentLink",
     "ReviewRound",

@@ -62,6 +62,7 @@ from ..case.fields import (
 )
 from ..case.fields import safety_finding as case_finding
 from ..case.model import Case, case_from_data, dump_case, parse_case_text
+from ..case.safety import FINDING_WORDS
 from ..errors import CaseValidationError, MediationError
 from ..library.clauses import ClauseLibrary
 from ..support.case_support import support_terms
@@ -89,7 +90,21 @@ class ParentAnswers(DAObject):
         return str(name) if name else f"Parent {self.letter}"
 
 
-_ANSWER_CLASSES: dict[str, type[DAObject]] = {"Parent": ParentAnswers}
+class FindingAnswers(DAObject):
+    """``case.safety.domestic_violence`` / ``case.safety.child_abuse``: one class so one generic screen asks whom each finding concerns."""
+
+    @property
+    def kind(self) -> str:
+        """``domestic_violence`` or ``child_abuse``: the finding this object records."""
+        return str(self.instanceName.rsplit(".", 1)[-1])
+
+    @property
+    def words(self) -> str:
+        """"domestic-violence finding", as the screen names it."""
+        return FINDING_WORDS[self.kind]
+
+
+_ANSWER_CLASSES: dict[str, type[DAObject]] = {"Parent": ParentAnswers, "SafetyFinding": FindingAnswers}
 
 
 class CaseAnswers(DAObject):
@@ -154,8 +169,8 @@ def _to_data(obj: Any, model: type[BaseModel] | None, prefix: str, blanks: list[
         if converted is _BLANK:
             blanks.append(path)
             continue
-        if isinstance(converted, dict) and not converted and flag is None and model_of(annotation) is not None:
-            continue  # a section nobody has reached yet
+        if isinstance(converted, dict) and flag is None and model_of(annotation) is not None and all(v == [] for v in converted.values()):
+            continue  # a section nobody has reached yet (its lists not gathered yet)
         data[name] = converted
     order = {name: i for i, name in enumerate(fields)}
     return dict(sorted(data.items(), key=lambda item: order.get(item[0], len(order))))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -103,6 +103,7 @@ class ClauseFile(_Shape):
     order: int = 100
     version: int = Field(default=1, ge=1)
     when: str | None = None
+    required: bool | str | None = None
     uses: list[str] = Field(default_factory=list)
     select: str | None = None
     default: str | None = None
@@ -132,6 +133,8 @@ class ClauseFile(_Shape):
             raise ValueError(f"default '{self.default}' is not one of the alternatives")
         if self.select is not None and self.alternatives is None:
             raise ValueError("'select' needs 'alternatives'")
+        if isinstance(self.required, str) and not self.required.strip():
+            raise ValueError("'required' is empty: write true, or a condition such as `case.child_support is not none`")
         return self
 
 
@@ -167,6 +170,11 @@ class Clause:
     source: Path
     library: str
     lines: LineMap = field(repr=False, compare=False)
+    required: bool | str | None = None
+    """``True``, or a condition: when it holds the agreement must contain this clause (assembly fails naming what ruled it out).
+    ``None``: the file does not say (an overlay's replacement keeps the requirement of the clause it replaces)."""
+    required_by: str | None = None
+    """The library that made the clause required (an overlay that rewords it keeps the requirement)."""
 
     def line_of(self, *path: str) -> int | None:
         return self.lines.line_for(tuple(path))
@@ -387,6 +395,8 @@ def read_clause_file(path: Path, library_name: str) -> Clause | str:
         source=path,
         library=library_name,
         lines=lines,
+        required=shape.required,
+        required_by=library_name if shape.required else None,
     )
 
 
@@ -402,6 +412,11 @@ def _merge(library: ClauseLibrary, path: Path, item: Clause | str, info: Library
     if isinstance(item, str):
         if item not in library.clauses:
             raise LibraryError("overlay disables a clause that no earlier library defines", path=path, line=1, clause_id=item)
+        if library.clauses[item].required:
+            raise LibraryError(
+                f"overlay disables a required clause (required by library '{library.clauses[item].required_by}'): reword it by replacing it with a file of the same id instead",
+                path=path, line=1, clause_id=item,
+            )
         del library.clauses[item]
         library.disabled[item] = path
         library.defined.setdefault(info.path, set()).add(item)
@@ -414,6 +429,14 @@ def _merge(library: ClauseLibrary, path: Path, item: Clause | str, info: Library
                 path=path, line=item.line_of("id"), clause_id=item.id,
             )
         library.replaced.setdefault(item.id, []).append(previous.source)
+        if previous.required:
+            if item.required is False:
+                raise LibraryError(
+                    f"'required: false' on a clause that library '{previous.required_by}' requires: an overlay may reword a required clause but not make it optional",
+                    path=path, line=item.line_of("required"), clause_id=item.id,
+                )
+            if item.required is None:
+                item = replace(item, required=previous.required, required_by=previous.required_by)
     library.clauses[item.id] = item
     library.defined.setdefault(info.path, set()).add(item.id)
 

@@ -12,6 +12,7 @@ pass through unchanged.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from types import TracebackType
@@ -99,3 +100,63 @@ def render_template(template: Template | Callable[[], Template], context: Mappin
         raise
     except Exception as exc:  # noqa: BLE001 - every failure of staff-written code becomes a message
         raise _failed(exc) from None
+
+
+def fields_read(expression: str, context: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The ``case.…`` attribute chains an expression reads, each with its value in ``context``.
+
+    ``not case.safety.finding and case.exchanges.third_party`` gives
+    ``[("case.safety.finding", True), ("case.exchanges.third_party", None)]``:
+    what a message names when the expression rules a clause out.  A chain
+    that cannot be evaluated on its own is given with the value ``None``.
+    """
+    from jinja2 import nodes
+
+    try:
+        tree = sandbox_environment().parse("{{ (" + expression + ") }}")
+    except Exception:  # noqa: BLE001 - a bad expression is reported where it is evaluated
+        return []
+    chains: list[str] = []
+
+    def chain(node: nodes.Node) -> str | None:
+        if isinstance(node, nodes.Name):
+            return node.name
+        if isinstance(node, nodes.Getattr):
+            head = chain(node.node)
+            return f"{head}.{node.attr}" if head else None
+        return None
+
+    def walk(node: nodes.Node) -> None:
+        if isinstance(node, nodes.Getattr):
+            dotted = chain(node)
+            if dotted and dotted.startswith("case.") and dotted not in chains:
+                chains.append(dotted)
+                return
+        for child in node.iter_child_nodes():
+            walk(child)
+
+    walk(tree)
+    found: list[tuple[str, Any]] = []
+    for dotted in chains:
+        try:
+            value = evaluate_expression(dotted, context)
+        except (EvaluationFailed, MediationError):
+            value = None
+        found.append((dotted, value))
+    return found
+
+
+def value_words(value: Any) -> str:
+    """A field's value as a message shows it: flags, numbers and codes, never free text (names stay out of messages)."""
+    raw = getattr(value, "value", value)
+    if raw is None:
+        return "not given"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, (int, float)):
+        return str(raw)
+    if isinstance(raw, str) and re.fullmatch(r"[a-z0-9_\-]{1,40}", raw):
+        return f"'{raw}'"
+    if isinstance(raw, (list, tuple, dict)) and not raw:
+        return "empty"
+    return "given"

@@ -6,7 +6,9 @@ Typst markup).  Parent A's days are a solid tint and parent B's a diagonal
 hatch, and every day carries the night parent's letter, so the page reads in
 black and white.  An exchange day is split on the diagonal: the upper-left
 half is the parent the day starts with, the lower-right half the parent who has
-that night.
+that night.  A day with a visit of a few hours (no overnight) carries the
+visiting parent's letter and the hours, and the page adds the hours each
+parent has in the year: visits count as time, not overnights.
 
 The .ics files hold one event per stretch of time a parent has the children,
 in the family's time zone (with its VTIMEZONE), and are parsed back with the
@@ -128,16 +130,19 @@ def calendar_data(case: Case, year: int) -> dict[str, Any]:
                         row.append(None)
                         continue
                     record = days[day]
-                    row.append({"d": day.day, "m": record.morning, "n": record.night, "h": day in marked})
+                    row.append({"d": day.day, "m": record.morning, "n": record.night, "h": day in marked, "v": _visit(record)})
                 weeks.append(row)
             months.append({"name": monthcal.month_name[month], "weeks": weeks})
         counts = timeline.overnights(child if not timeline.uniform else None)
         total = sum(counts.values())
+        visits = any(d["v"] for m in months for w in m["weeks"] for d in w if d)
+        hours = timeline.hours(child if not timeline.uniform else None) if visits else None
         notes = _notes([c for c in timeline.conflicts if not c.children or child in c.children])
         pages.append({
             "heading": _children_heading(case, group, timeline),
             "months": months,
             "overnights": {p: counts[p] for p in ("a", "b")},
+            "hours": {p: f"{round(hours[p]):,}" for p in ("a", "b")} if hours else None,
             "percent": {p: f"{100 * counts[p] / total:.1f}%" for p in ("a", "b")},
             "holidays": [{k: v for k, v in r.items() if k != "day"} for r in occurrences],
             "notes": notes,
@@ -158,6 +163,15 @@ def calendar_data(case: Case, year: int) -> dict[str, Any]:
         ),
         "pages": pages,
     }
+
+
+def _visit(record: Any) -> dict[str, str] | None:
+    """A visit of a few hours on a day whose morning and night are the other parent's: who, and for how long."""
+    if record.morning != record.night:
+        return None
+    visitor = "b" if record.night == "a" else "a"
+    hours = record.hours_with(visitor)
+    return {"p": visitor, "hrs": f"{hours:g}"} if hours > 0 else None
 
 
 TEMPLATE_NAME = "calendar.typ"

@@ -52,7 +52,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from ..case.schedule import ParentingTimeSchedule, Party, RegularPattern
+from ..case.schedule import ParentingTimeSchedule, Party, PatternKind, RegularPattern
 from ..errors import ScheduleError
 from .checks import check_case_schedule
 from .overlays import holiday_overlays, one_off_overlays, rule_children, summer_overlays
@@ -276,6 +276,8 @@ class OvernightFigures:
     average: dict[Party, float]
     percent: dict[Party, float]
     conflicts: tuple[Conflict, ...] = field(default=())
+    hours: dict[Party, float] = field(default_factory=dict)
+    """Hours with each parent a year, averaged like ``average``: visits of a few hours (no overnight) count here."""
 
 
 def overnight_figures(case: Case, year: int) -> OvernightFigures:
@@ -295,7 +297,17 @@ def overnight_figures(case: Case, year: int) -> OvernightFigures:
         average[party] = round(sum(v * w for v, w in zip(per_group, weights)) / total_kids, 1)
     nights = sum(average.values())
     percent = {p: round(100 * average[p] / nights, 1) for p in PARTIES}
-    return OvernightFigures((year, year + 1), by_child, average, percent, timeline.conflicts)
+    hours: dict[Party, float] = {}
+    if _counts_hours(case):
+        per_group_hours = [timeline.hours(group.children[0], date(year, 1, 1), date(year + 1, 12, 31)) for group in timeline.groups]
+        hours = {p: round(sum(h[p] / 2 * w for h, w in zip(per_group_hours, weights)) / total_kids, 1) for p in PARTIES}
+    return OvernightFigures((year, year + 1), by_child, average, percent, timeline.conflicts, hours)
+
+
+def _counts_hours(case: Case) -> bool:
+    """Whether a pattern of the case is visits of a few hours (then the figures count hours too)."""
+    s = case.parenting_time
+    return any(p.kind is PatternKind.VISITS for p in [s.pattern, *(cp.pattern for cp in s.child_patterns)])
 
 
 def default_year(case: Case) -> int:

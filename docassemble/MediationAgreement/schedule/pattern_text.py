@@ -31,6 +31,7 @@ PATTERN_NAMES: dict[PatternKind, str] = {
     PatternKind.EVERY_WEEKEND: "every weekend",
     PatternKind.FIRST_THIRD_FIFTH_WEEKENDS: "first, third and fifth weekends",
     PatternKind.CUSTOM_ROTATION: "custom rotation",
+    PatternKind.VISITS: "visits",
 }
 
 
@@ -119,14 +120,43 @@ def _midweek_text(pattern: RegularPattern, w: CaseWords, kids: str) -> str:
         span = f"from {clock(pattern.midweek_start)} to {clock(pattern.midweek_end)}"
     else:
         span = f"from {clock(pattern.midweek_start)} until {clock(pattern.midweek_return)} on {nxt} (or the start of school, if earlier)"
-    if pattern.is_weekend_pattern and pattern.primary_parent:
+    if pattern.has_primary_parent and pattern.primary_parent:
         return f"{w.name(other_party(pattern.primary_parent))} also has {kids} every {day} {span}."
     return f"Every {day}, the parent who does not have {kids} that evening has {w.object_of(kids)} {span}."
 
 
+def _visits_text(pattern: RegularPattern, w: CaseWords, kids: str) -> str:
+    """The visits pattern: where the children live, and the other parent's visits by day and hour (no overnights)."""
+    assert pattern.primary_parent is not None
+    primary, visitor = w.name(pattern.primary_parent), w.name(other_party(pattern.primary_parent))
+    ordered = sorted(pattern.visits, key=lambda v: (WEEKDAYS.index(v.day), v.start))
+    times = [f"{v.day.capitalize()} from {clock(v.start)} to {clock(v.end)}" for v in ordered]
+    joined = times[0] if len(times) == 1 else ", ".join(times[:-1]) + " and " + times[-1]
+    hours = _hours(sum(v.hours for v in pattern.visits))
+    if pattern.visit_weeks == "alternate":
+        monday = pattern.anchor - timedelta(days=pattern.anchor.weekday())
+        when = f"in every other week, starting with the week that begins on {dated(monday)}, on {joined} ({hours} every other week)"
+    else:
+        when = f"every week on {joined} ({hours} a week), starting on {dated(pattern.anchor)}"
+    return (
+        f"{upper_first(kids)} {w.verb(kids, 'lives', 'live')} with {primary}. {visitor} has visits with {w.object_of(kids)} {when}. "
+        f"{visitor}'s time is counted in hours: {visitor} has no overnights under this schedule."
+    )
+
+
+def _hours(hours: float) -> str:
+    whole = int(hours)
+    if hours == whole:
+        return counted(whole, "hour")
+    return f"{hours:g} hours"
+
+
 def _pattern_text(pattern: RegularPattern, w: CaseWords, kids: str) -> str:
     at = w.exchange
-    text = _weekend_text(pattern, w, kids) if pattern.is_weekend_pattern else _rotation_text(pattern, w, kids, at)
+    if pattern.kind is PatternKind.VISITS:
+        text = _visits_text(pattern, w, kids)
+    else:
+        text = _weekend_text(pattern, w, kids) if pattern.is_weekend_pattern else _rotation_text(pattern, w, kids, at)
     midweek = _midweek_text(pattern, w, kids)
     return f"{text} {midweek}".strip()
 

@@ -43,6 +43,8 @@ def regular_periods(pattern: RegularPattern, schedule: ParentingTimeSchedule, cl
                 e = clock.at(cycle_start + timedelta(days=first + nights), exchange, field_path)
                 periods.append(Period(s, e, parent, Layer.REGULAR, label, f"{path}.kind"))
             cycle_start += timedelta(days=length)
+    elif pattern.kind is PatternKind.VISITS:
+        periods = _visit_periods(pattern, clock, begin, finish, path, label)
     else:
         assert pattern.primary_parent is not None  # the model guarantees it for weekend patterns
         primary, visitor = pattern.primary_parent, other_party(pattern.primary_parent)
@@ -89,13 +91,35 @@ def regular_periods(pattern: RegularPattern, schedule: ParentingTimeSchedule, cl
             e = clock.at(d + timedelta(days=0 if pattern.midweek == "evening" else 1), end_time, f"{path}.{end_name}")
             holder = holder_at(periods, s)
             visitor_now = other_party(holder)
-            if pattern.is_weekend_pattern and holder != pattern.primary_parent:
+            if pattern.has_primary_parent and holder != pattern.primary_parent:
                 visitor_now = holder  # already the weekend parent's time: nothing changes
             if visitor_now != holder and e > s:
                 visits.append(Period(s, e, visitor_now, Layer.REGULAR, visit_label, f"{path}.midweek"))
             d += timedelta(days=7)
         periods = paint(periods, visits)
     return clip(merge(periods), lo, hi)
+
+
+def _visit_periods(pattern: RegularPattern, clock: Clock, begin: date, finish: date, path: str, label: str) -> list[Period]:
+    """The visits pattern: the primary parent has every day and night but the other parent's visits of a few hours.
+
+    ``alternate`` weeks count from the week (Monday to Sunday) holding the anchor.
+    """
+    assert pattern.primary_parent is not None  # the model guarantees it for the visits pattern
+    primary, visitor = pattern.primary_parent, other_party(pattern.primary_parent)
+    scan_from, scan_to = begin - timedelta(days=14), finish + timedelta(days=14)
+    base = [Period(datetime.combine(scan_from, time()), datetime.combine(scan_to, time()), primary, Layer.REGULAR, label, f"{path}.primary_parent")]
+    first_monday = pattern.anchor - timedelta(days=pattern.anchor.weekday())
+    visits: list[Period] = []
+    d = scan_from
+    while d <= scan_to:
+        week = (d - first_monday).days // 7
+        if pattern.visit_weeks == "every" or week % 2 == 0:
+            for i, visit in enumerate(pattern.visits):
+                if WEEKDAYS[d.weekday()] == visit.day:
+                    visits.append(Period(clock.at(d, visit.start, f"{path}.visits[{i}].start"), clock.at(d, visit.end, f"{path}.visits[{i}].end"), visitor, Layer.REGULAR, "Visit", f"{path}.visits[{i}]"))
+        d += timedelta(days=1)
+    return paint(base, visits)
 
 
 __all__ = [

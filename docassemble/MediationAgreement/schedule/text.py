@@ -106,13 +106,16 @@ def _one_off_text(stated: list[str]) -> str:
 def _overnight_table(case: Case, figures: OvernightFigures, w: CaseWords) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     y1, y2 = figures.years
     header = ("Parent", str(y1), str(y2), "Average per year", "Share")
+    if figures.hours:
+        header += ("Hours per year",)
     rows: list[tuple[str, ...]] = []
     for key, (first, second) in figures.by_child.items():
         for party in PARTIES:
             label = w.name(party) if key == "all" else f"{w.name(party)} ({key})"
             total = first[party] + second[party]
             nights = first["a"] + first["b"] + second["a"] + second["b"]
-            rows.append((label, str(first[party]), str(second[party]), _count(total / 2), f"{100 * total / nights:.1f}%"))
+            row = (label, str(first[party]), str(second[party]), _count(total / 2), f"{100 * total / nights:.1f}%")
+            rows.append(row + ((f"{round(figures.hours[party]):,}",) if figures.hours else ()))
     return header, rows
 
 
@@ -123,11 +126,18 @@ def _overnights(n: float) -> str:
 def _overnights_text(figures: OvernightFigures, w: CaseWords) -> str:
     y1, y2 = figures.years
     a, b = figures.average, figures.percent
-    return (
+    text = (
         f"Under this schedule, {w.name('a')} has {w.kids} for about {_count(a['a'])} {_overnights(a['a'])} a year ({b['a']:.1f}%) and "
         f"{w.name('b')} for about {_count(a['b'])} {_overnights(a['b'])} a year ({b['b']:.1f}%), averaged over {y1} and {y2}, "
         f"counting holidays and summer as scheduled."
     )
+    if figures.hours:
+        h = figures.hours
+        text += (
+            f" Visits of a few hours are time, not overnights: counted in hours, {w.name('a')} has {w.kids} for about {round(h['a']):,} hours a year "
+            f"and {w.name('b')} for about {round(h['b']):,} hours a year."
+        )
+    return text
 
 
 def _missing_in_years(figures: OvernightFigures) -> list[str]:

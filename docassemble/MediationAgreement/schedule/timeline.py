@@ -205,6 +205,16 @@ class ParentingTimeline:
         a = chosen.count("a")
         return {"a": a, "b": len(chosen) - a}
 
+    def hours(self, child: str | None = None, start: date | None = None, end: date | None = None) -> dict[Party, float]:
+        """Hours with each parent from ``start`` to ``end`` (inclusive): visits of a few hours count here, not as overnights."""
+        first, last = start or self.start, end or self.end
+        totals = {"a": 0.0, "b": 0.0}
+        for record in self.days(child):
+            if first <= record.day <= last:
+                totals["a"] += record.hours[0]
+                totals["b"] += record.hours[1]
+        return totals  # type: ignore[return-value]
+
     def days(self, child: str | None = None) -> Iterator[DayRecord]:
         """Each date's morning parent, exchanges, hours with each parent (elapsed, so DST-aware) and night."""
         group = self.group(child)
