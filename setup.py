@@ -56,6 +56,7 @@ setup(
         "pyhanko>=0.25",
         "pillow>=10",  # signature images (signing.py); docassemble.base pins it too
         "click>=8.1",
+        "phonenumbers>=8.13",  # docassemble.base pins it too
     ],
     extras_require={
         "test": [

@@ -129,7 +129,8 @@ def expected_sequence(path: Path) -> list[str]:
         *(["safety plan"] if finding else []),
         "decision making",
         "schedule pattern",
-        *(["visit weeks", *items("visit", "another visit", len(pt["pattern"].get("visits", [])))] if pt["pattern"]["kind"] == "visits" else ["weekends and midweek"]),
+        *(["visit weeks", *items("visit", "another visit", len(pt["pattern"].get("visits", [])))] if pt["pattern"]["kind"] == "visits"
+          else ["weekends", "midweek"] if "weekend" in pt["pattern"]["kind"] else ["midweek"]),
         "exchange timing",
         *items("school year", "another school year", len(pt.get("school_years", [])), ask_any="any school years"),
         "summer",
@@ -311,7 +312,39 @@ def test_safety_section_warns_to_fill_it_in_private() -> None:
     assert "in private" in driver.screen().subquestion_text
 
 
+@pytest.mark.parametrize(("court", "zone"), [
+    ({"name": "District Court of Travis County", "county": "Travis", "state": "TX"}, "America/Chicago"),
+    ({"name": "District Court of El Paso County", "county": "El Paso", "state": "TX"}, "America/Denver"),
+    ({"name": "Circuit Court", "county": "Escambia", "state": "FL"}, ""),
+])
+def test_the_time_zone_question_starts_from_the_courts_state(court: dict[str, Any], zone: str) -> None:
+    """Issue 13, defect 7: no America/Phoenix outside Arizona; a state in two zones leaves it for the mediator."""
+    driver = h.InterviewDriver(MAIN)
+    data = case_data(EXAMPLES / "joint-two-children.yml")
+    data["court"] = {**data["court"], **court}
+    answers = h.CaseFileAnswers(data, driver, extra={"start": {"start_from": "new"}})
+    driver.run(answers, until=lambda s: s.id == "exchange timing")
+    assert driver.value("family_time_zone(case)") == zone
+
+
 # --------------------------------------------------------------------------- validation, review, resume
+
+
+@pytest.mark.parametrize(("screen_id", "field", "typed", "words"), [
+    ("parent contact", "case.parent_a.phone", "abc", "like (602) 555-0143"),
+    ("office", "case.agreement_date", "9920-09-09", "more than a year from today"),
+])
+def test_a_typo_is_refused_on_its_own_field(screen_id: str, field: str, typed: str, words: str) -> None:
+    """Issue 13, defect 8: "abc" for a phone number and a date picker's 9920 no longer get through."""
+    driver = h.InterviewDriver(MAIN)
+    answers = h.CaseFileAnswers(case_data(EXAMPLES / "joint-two-children.yml"), driver, extra={"start": {"start_from": "new"}})
+    driver.run(answers, until=lambda s: s.id == screen_id)
+    screen = driver.screen()
+    with pytest.raises(h.Rejected) as caught:
+        driver.answer({**answers(screen), field: typed})
+    assert caught.value.field == field
+    assert words in caught.value.message
+    assert driver.screen().id == screen_id
 
 
 def test_engine_message_is_shown_on_the_field_it_names() -> None:

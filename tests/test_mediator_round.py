@@ -133,6 +133,8 @@ def test_staff_send_the_draft_follow_the_round_sign_last_and_seal(tmp_path: Path
     assert 'href="http://x"' not in page and "<em>this</em>" not in page
     assert "Is *this* [ok](http://x)?" in shown(mediator, screen)
     assert "Sign as the mediator" in screen.subquestion_text and "Seal" not in screen.subquestion_text
+    # The refusal said before the parents acted is not left standing (issue 13, defect 9).
+    assert "identical" not in screen.subquestion_text
     # The round screen is for people (issue 13): what each parent typed, times in the family's
     # zone (the joint example is in America/Phoenix: MST all year), no hashes, link ids or commands.
     report = shown(mediator, screen)

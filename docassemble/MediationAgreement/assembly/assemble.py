@@ -486,7 +486,7 @@ def _frame(
     else:
         title = "Stipulated Parenting Plan and Child Support Agreement"
         subtitle = "Reached in mediation"
-    caption = [case.court.name, f"In and for the County of {case.court.county}"]
+    caption = [case.court.name, library.county_caption.replace("{county}", case.court.county)]
     caption.append(f"Case No. {case.court.case_number}" if case.court.case_number else "Case No. (to be assigned)")
     parties = (
         f"{petitioner.full_name} (“{petitioner.short_name}”), Petitioner, and "

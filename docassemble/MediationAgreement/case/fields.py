@@ -183,7 +183,36 @@ def section_problems(data: Mapping[str, Any], blanks: Sequence[str], section: st
     for path, message in cross_section_problems(data):
         if path.split(".")[0].split("[")[0] == section:
             problems.append(Problem(message, field_path=path))
+    problems += entry_problems(data, section)
     return problems
+
+
+ENTRY_AHEAD_DAYS = 366
+"""How far ahead of today a date typed in as the agreement's date may be (9920-09-09 is a date picker's typo)."""
+
+ENTRY_BACK_YEARS = 10
+"""How far back it may be: an agreement being amended may be years old, a 1926 for 2026 is a typo."""
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def entry_problems(data: Mapping[str, Any], section: str) -> list[Problem]:
+    """Checks for answers being typed in, not for case files: a date picker's typo is caught on its screen.
+
+    A case file may be years old (an agreement being amended), so the CLI
+    does not apply these; the interview does, on the screen that asks.
+    """
+    when = data.get("agreement_date") if section == "agreement_date" else None
+    if not isinstance(when, dt.date):
+        return []
+    today = _today()
+    if (when - today).days > ENTRY_AHEAD_DAYS:
+        return [Problem(f"{when:%B %-d, %Y} is more than a year from today; check the date (month, day, year)", field_path="agreement_date")]
+    if when < dt.date(today.year - ENTRY_BACK_YEARS, today.month, min(today.day, 28)):
+        return [Problem(f"{when:%B %-d, %Y} is more than {ENTRY_BACK_YEARS} years ago; check the date (month, day, year)", field_path="agreement_date")]
+    return []
 
 
 def cross_section_problems(data: Mapping[str, Any]) -> list[tuple[str, str]]:

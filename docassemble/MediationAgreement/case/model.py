@@ -14,14 +14,17 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from ..errors import CaseFileError, CaseValidationError, Problem
 from .limits import ADDITIONAL_TERMS_CHARS, EMAIL_CHARS, ID_CHARS, MAX_CHILDREN, MAX_CHOICES, MAX_LIST, MAX_MILES, NAME_CHARS, TEXT_CHARS, Name
+from .phones import Phone
 from .safety import ProtectiveOrder, SafetyFinding, SafetyScreening
 from .safety_rules import safety_problems
 from .schedule import ParentingTimeSchedule, Party, StrictModel
 from .validation import validation_problems
 from .yamlsource import LineMap, load_with_lines, parse_yaml
+from .zones import state_time_zone, zone_problem
 
 CASE_FORMAT = 1
 """Version of the case-file format written into every file as ``case_format``."""
@@ -57,7 +60,7 @@ class Parent(StrictModel):
     role: Literal["mother", "father", "parent"] = "parent"
     pronouns: Literal["she", "he", "they"] = "they"
     email: str | None = Field(default=None, max_length=EMAIL_CHARS, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-    phone: str | None = Field(default=None, max_length=ID_CHARS)
+    phone: Phone | None = None
     address: Address | None = None
     represented_by_counsel: bool = False
     attorney_name: str | None = Field(default=None, max_length=NAME_CHARS)
@@ -97,7 +100,7 @@ class Mediator(StrictModel):
     full_name: str = Field(max_length=NAME_CHARS)
     organization: str = Field(max_length=NAME_CHARS)
     email: str | None = Field(default=None, max_length=EMAIL_CHARS)
-    phone: str | None = Field(default=None, max_length=ID_CHARS)
+    phone: Phone | None = None
     credential: str | None = Field(default=None, max_length=NAME_CHARS)
 
 
@@ -393,8 +396,18 @@ class Office(StrictModel):
     )
     state_overnights: bool = True
     initials_each_page: bool = True
-    jurisdiction: str | None = Field(default=None, max_length=ID_CHARS, description="Overlay set the office uses, e.g. 'az-maricopa'")
     notary_acknowledgment: bool = Field(default=False, description="The state or office requires the parents' signatures to be acknowledged before a notary (adds the notary block)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_jurisdiction(cls, data: Any) -> Any:
+        """``office.jurisdiction`` was accepted and ignored by earlier versions: say what replaced it."""
+        if isinstance(data, dict) and "jurisdiction" in data:
+            raise ValidationError.from_exception_data("Office", [InitErrorDetails(type=PydanticCustomError("value_error", (
+                "office.jurisdiction is not used: the state overlay follows court.state, and an office overlay is given with "
+                "--library (or the server's `mediation agreement: libraries`); remove this line"
+            )), loc=("jurisdiction",), input=data["jurisdiction"])])
+        return data
 
 
 class ScheduleOption(StrictModel):
@@ -427,6 +440,22 @@ class Case(StrictModel):
     excluded_clauses: list[Name] = Field(default_factory=list, max_length=MAX_CHOICES)
     additional_terms: list[str] = Field(default_factory=list, max_length=MAX_LIST, description=f"Each at most {TEXT_CHARS:,} characters, together at most {ADDITIONAL_TERMS_CHARS:,}")
     options: list[ScheduleOption] = Field(default_factory=list, max_length=3, description="Schedules to compare before choosing one (not part of the agreement)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _family_time_zone(cls, data: Any) -> Any:
+        """No ``parenting_time.time_zone``: the court's state (and county) gives it (case/zones.py), or the case must."""
+        if not isinstance(data, dict) or not isinstance(data.get("parenting_time"), dict) or "time_zone" in data["parenting_time"]:
+            return data
+        court = data.get("court") if isinstance(data.get("court"), dict) else {}
+        state, county = court.get("state"), court.get("county")
+        zone = state_time_zone(state if isinstance(state, str) else None, county if isinstance(county, str) else None)
+        if zone is None:
+            message = zone_problem(str(state), county if isinstance(county, str) else None) or "give parenting_time.time_zone"
+            raise ValidationError.from_exception_data(
+                "Case", [InitErrorDetails(type=PydanticCustomError("missing", message), loc=("parenting_time", "time_zone"), input=None)]
+            )
+        return {**data, "parenting_time": {**data["parenting_time"], "time_zone": zone}}
 
     @field_validator("additional_terms")
     @classmethod

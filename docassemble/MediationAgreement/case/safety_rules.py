@@ -99,8 +99,13 @@ def _decisions(case: Case, safety: SafetyScreening) -> list[tuple[str, str]]:
 
 def _supervision(case: Case, safety: SafetyScreening) -> list[tuple[str, str]]:
     pt = case.parenting_time
-    if pt.supervised is True and pt.supervised_parent in safety.protected_parties:
+    if pt.supervised is not True or pt.supervised_parent not in ("a", "b"):
+        return []
+    if pt.supervised_parent in safety.protected_parties:
         return [("parenting_time.supervised_parent", f"supervised parenting time cannot be for {_protected_who(safety, pt.supervised_parent)}; only the parent a finding concerns is supervised")]
+    if safety.restrained_parties and pt.supervised_parent not in safety.restrained_parties:
+        restrained = " and ".join(f"parent {p}" for p in safety.restrained_parties)
+        return [("parenting_time.supervised_parent", f"supervised parenting time cannot be for parent {pt.supervised_parent}: only the parent whom a safety finding concerns ({restrained}) is supervised")]
     return []
 
 

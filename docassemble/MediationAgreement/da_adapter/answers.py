@@ -63,6 +63,8 @@ from ..case.fields import (
 from ..case.fields import safety_finding as case_finding
 from ..case.model import Case, case_from_data, dump_case, parse_case_text
 from ..case.safety import FINDING_WORDS
+from ..case.schedule import WEEKEND_PATTERNS
+from ..case.zones import state_time_zone
 from ..errors import CaseValidationError, MediationError
 from ..library.clauses import ClauseLibrary
 from ..support.case_support import support_terms
@@ -373,6 +375,18 @@ def _court_state(data: Mapping[str, Any]) -> str | None:
     court = data.get("court")
     state = court.get("state") if isinstance(court, Mapping) else None
     return state if isinstance(state, str) else None
+
+
+def pattern_has_weekends(answers: DAObject) -> bool:
+    """Whether the chosen regular pattern is a weekend pattern (only then are the weekend questions asked)."""
+    kind = ((answers_to_data(answers).get("parenting_time") or {}).get("pattern") or {}).get("kind")
+    return kind in {k.value for k in WEEKEND_PATTERNS}
+
+
+def family_time_zone(answers: DAObject) -> str:
+    """The time zone the court's state (and county) gives, for the time-zone question's default ("" where the state spans zones)."""
+    court = answers_to_data(answers).get("court") or {}
+    return state_time_zone(court.get("state"), court.get("county")) or ""
 
 
 def topic_heading(topic: str) -> str:

@@ -11,7 +11,8 @@ executed agreement, which can then be downloaded.
 
 Each step is the review-round engine's (:mod:`..review`), the same the
 ``mediation-agreement case`` commands call, on the same store.  A refusal
-goes in ``review_round.message`` and is shown on the round screen.
+goes in ``review_round.message`` and is shown on the round screen until the
+case moves on (:func:`current_message`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,19 @@ class ReviewRound(DAObject):
         return bool(self.case_id)
 
 
+def _say(review_round: ReviewRound, text: str) -> None:
+    """The outcome of the mediator's last action, shown until the case moves on (a parent acts, a draft is issued)."""
+    review_round.message = text
+    review_round.message_events = round_state(review_round).events if review_round.started else 0
+
+
+def current_message(review_round: ReviewRound, state: Any) -> str:
+    """The last outcome, if nothing has happened in the case since: never a stale "Draft 3 would be identical" after both parents signed."""
+    if not review_round.message:
+        return ""
+    return str(review_round.message) if getattr(review_round, "message_events", None) == state.events else ""
+
+
 def may_run_round() -> bool:
     """Whether the signed-in user may send drafts, sign as the mediator and seal."""
     return bool(user_logged_in() and user_has_privilege(round_privileges()))
@@ -76,10 +90,10 @@ def send_draft_for_review(answers: DAObject, review_round: ReviewRound) -> bool:
             review_round.links = {party: _parent_url(opened.case_id, t.token) for party, t in opened.tokens.items()}
         version = issue_draft(store, review_round.case_id, case=case, libraries=configured_libraries())
     except MediationError as exc:
-        review_round.message = plain(exc.message)
+        _say(review_round, plain(exc.message))
         return False
     again = " Both parents review it again; their earlier approvals no longer count." if version.number > 1 else ""
-    review_round.message = f"Draft {version.number} is ready for the parents.{again}"
+    _say(review_round, f"Draft {version.number} is ready for the parents.{again}")
     return True
 
 
@@ -91,10 +105,10 @@ def new_parent_link(review_round: ReviewRound, party: str) -> bool:
         _require_staff()
         issued = issue_token(review_store(), review_round.case_id, party)
     except MediationError as exc:
-        review_round.message = plain(exc.message)
+        _say(review_round, plain(exc.message))
         return False
     review_round.links = {**review_round.links, party: _parent_url(review_round.case_id, issued.token)}
-    review_round.message = f"{round_state(review_round).name(party)} has a new link (below)."
+    _say(review_round, f"{round_state(review_round).name(party)} has a new link (below).")
     return True
 
 
@@ -110,6 +124,7 @@ class RoundView:
     """What the round screen shows, read from the store once per screen."""
 
     label: str
+    message: str  # the outcome of the mediator's last action, while still current
     step: str  # draft, wait, sign, seal or done (``review.CaseState.mediator_step``)
     links: tuple[tuple[str, str, str], ...]  # (party, "Mother (Elena Marisol Ortega)", url) for each link issued here
     report: str  # the case in words, a Markdown list
@@ -121,7 +136,7 @@ def round_view(review_round: ReviewRound) -> RoundView:
 
     state = round_state(review_round)
     links = tuple((party, state.name(party), url) for party, url in sorted(review_round.links.items()))
-    return RoundView(state.label, str(state.mediator_step()), links, _report(state, tokens(review_store(), review_round.case_id)))
+    return RoundView(state.label, current_message(review_round, state), str(state.mediator_step()), links, _report(state, tokens(review_store(), review_round.case_id)))
 
 
 def _report(state: Any, links: Any) -> str:
@@ -180,7 +195,7 @@ def post_mediator_signature(review_round: ReviewRound, *, typed_name: str, inten
         sign(review_store(), review_round.case_id, capture, token=None, draft=current, client=client_info())
     except MediationError as exc:
         validation_error(plain(exc.message), field=field)
-    review_round.message = "Your signature is saved. The agreement can be sealed now."
+    _say(review_round, "Your signature is saved. The agreement can be sealed now.")
     return True
 
 
@@ -192,9 +207,9 @@ def seal_executed_agreement(review_round: ReviewRound) -> bool:
         _require_staff()
         final, already = finalize(review_store(), review_round.case_id, config=signing_config())
     except MediationError as exc:
-        review_round.message = plain(exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        _say(review_round, plain(exc.message + (f" ({exc.hint})" if exc.hint else "")))
         return False
-    review_round.message = "The executed agreement was sealed before." if already else "The executed agreement is sealed. Each parent can download it with their link."
+    _say(review_round, "The executed agreement was sealed before." if already else "The executed agreement is sealed. Each parent can download it with their link.")
     return True
 
 

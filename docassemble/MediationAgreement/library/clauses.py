@@ -68,7 +68,9 @@ DEFAULT_HEADINGS: dict[str, str] = {
 }
 
 LIBRARY_FILE = "library.yml"
-LIBRARY_KEYS = frozenset({"name", "description", "headings", "state", "replaces_required"})
+LIBRARY_KEYS = frozenset({"name", "description", "headings", "state", "replaces_required", "county_caption"})
+DEFAULT_COUNTY_CAPTION = "County of {county}"
+"""The caption's county line when no library words it (a state overlay may: Arizona's is "In and for the County of {county}")."""
 STATE_OVERLAYS = "overlays"
 """The package library's folder of state overlays: ``clauses/overlays/<state>/`` (``az``, ``or``, ``wa``)."""
 
@@ -240,6 +242,8 @@ class LibraryInfo:
     """The two-letter state a state overlay is for (``state:`` in library.yml)."""
     replaces_required: tuple[tuple[str, int | None], ...] = ()
     """(clause id, line in library.yml): ids this overlay must replace (``lint`` checks)."""
+    county_caption: str | None = None
+    """The caption's county line, with ``{county}`` for the court's county (``county_caption`` in library.yml)."""
 
     @property
     def meta_path(self) -> Path:
@@ -257,6 +261,12 @@ class ClauseLibrary:
     problems: list[Problem] = field(default_factory=list)
     defined: dict[Path, set[str]] = field(default_factory=dict)
     """Library folder -> the clause ids its own files define or disable."""
+
+    @property
+    def county_caption(self) -> str:
+        """The caption's county line template: the last library's that words one, else a neutral one."""
+        worded = [info.county_caption for info in self.libraries if info.county_caption]
+        return worded[-1] if worded else DEFAULT_COUNTY_CAPTION
 
     @property
     def headings(self) -> dict[str, str]:
@@ -347,7 +357,11 @@ def _library_info(folder: Path, library: ClauseLibrary, strict: bool) -> Library
     required = data.get("replaces_required") or []
     if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
         raise LibraryError("replaces_required: must be a list of clause ids", path=meta_path, line=lines.line_for(("replaces_required",)))
+    caption = data.get("county_caption")
+    if caption is not None and not (isinstance(caption, str) and caption.count("{county}") == 1 and caption.replace("{county}", "").count("{") == 0):
+        raise LibraryError("county_caption: must be one line with {county} once, e.g. 'In and for the County of {county}'", path=meta_path, line=lines.line_for(("county_caption",)))
     return LibraryInfo(
+        county_caption=caption,
         name=str(data.get("name") or folder.name),
         path=folder,
         description=data.get("description"),

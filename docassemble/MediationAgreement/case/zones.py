@@ -1,0 +1,57 @@
+"""The family's time zone when a case file does not give one: the court's state, and its county where the state spans zones.
+
+The data is ``data/sources/time_zones.yml`` (from the IANA time zone
+database and 49 CFR Part 71, with its provenance).  A state in one zone gives
+that zone; a state in more than one gives a zone only for the counties the
+file lists (and its stated default); otherwise nothing is guessed and the
+case must say (:func:`zone_problem`).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib.resources import files
+from typing import Any
+
+import yaml
+
+
+@lru_cache(maxsize=1)
+def _zones() -> dict[str, Any]:
+    text = (files("docassemble.MediationAgreement") / "data" / "sources" / "time_zones.yml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def state_time_zone(state: str | None, county: str | None = None) -> str | None:
+    """The zone for a court in ``state`` (and ``county``), or ``None`` when the data does not settle it."""
+    if not state:
+        return None
+    key = state.strip().upper()
+    data = _zones()
+    if key in data["states"]:
+        return str(data["states"][key])
+    split = data["split"].get(key)
+    if split is None:
+        return None
+    counties = {name.casefold(): zone for name, zone in (split.get("counties") or {}).items()}
+    wanted = (county or "").strip().casefold().removesuffix(" county")
+    if wanted in counties:
+        return str(counties[wanted])
+    return str(split["default"]) if split.get("default") and counties else None
+
+
+def zone_problem(state: str | None, county: str | None) -> str | None:
+    """Why no time zone can be taken from the court (a message for ``parenting_time.time_zone``), or ``None``."""
+    if state_time_zone(state, county) is not None:
+        return None
+    split = _zones()["split"].get((state or "").strip().upper())
+    if split is not None:
+        return (
+            f"the courts of {state} are in more than one time zone ({', '.join(split['zones'])}): "
+            "give the family's time zone as parenting_time.time_zone"
+        )
+    return f"no time zone is known for court.state '{state}': give the family's time zone as parenting_time.time_zone (an IANA name such as America/Chicago)"
+
+
+__all__ = ["state_time_zone", "zone_problem"]
