@@ -48,7 +48,7 @@ test: install-test
 	$(PY) -m pytest -q --ignore=tests/e2e
 	$(PY) -m pytest -q tests/e2e
 
-bench: install
+bench: install-test  ## bench_screens drives the interview with docassemble.base (a test extra)
 	$(PY) benchmarks/run_all.py
 
 fuzz: install  ## hostile case files made from the examples; exit 1 on any traceback, run over 5 s or partial output

@@ -24,7 +24,10 @@ in ``stamps/`` says nothing changed, so a second ``start`` costs little more tha
 server's own boot (about 6 s here).  When the package's sources change, ``start``
 rebuilds the wheel, reinstalls it and restarts the web process.
 
-Ports (each kept for later runs once chosen): ``--port`` (``make serve PORT=9000``) or
+Ports (each kept for later runs once chosen; on a first start, a default port
+another program holds is replaced by a free one, and a port that is asked for
+but held stops the start at once, naming the process that holds it):
+``--port`` (``make serve PORT=9000``) or
 ``SERVE_PORT`` (web, default 8080), ``SERVE_PG_PORT`` (55432), ``SERVE_REDIS_PORT``
 (56379).  Only the standard library is used here, so any Python >= 3.12 runs it
 (``scripts/serve.sh`` finds one).  docs/server.md has the whole story.
@@ -180,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="stop: stop the docassemble process only, leave PostgreSQL and Redis running")
     args = parser.parse_args(argv)
     layout = Layout(default_state_dir())
-    ports = chosen_ports(layout, args.port)
+    ports = chosen_ports(layout, args.port, pick_free=args.command in ("start", "restart"))
     try:
         if args.command == "info":
             details = info(layout, ports)

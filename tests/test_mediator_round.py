@@ -187,6 +187,32 @@ def test_a_new_link_for_a_parent_replaces_the_one_shown(tmp_path: Path) -> None:
         assert parent_driver(url).screen().id == "welcome"
 
 
+def test_from_draft_2_the_round_screen_links_the_redline(tmp_path: Path) -> None:
+    """Issue 13, defect 3: the mediator sees what changed too (with private notes, which only the mediator may read)."""
+    from datetime import time
+
+    from docassemble.MediationAgreement.case.model import load_case
+    from docassemble.MediationAgreement.review import add_comment, issue_draft
+
+    office = Office(tmp_path)
+    mediator, _ids, _screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["admin"]))
+    mediator.action("send_draft")
+    assert "redline" not in mediator.screen().subquestion_text  # draft 1: nothing to compare with
+    (case,) = office.cases()
+    revised = load_case(JOINT)
+    revised = revised.model_copy(update={"parenting_time": revised.parenting_time.model_copy(update={"exchange_time": time(17, 0)})})
+    token = parse_qs(urlsplit(mediator.value("review_round.links")["a"]).query)["token"][0]
+    with open_store(office.url, office.key) as store:
+        add_comment(store, case.case_id, token=token, draft=1, section="4.1", text="Only the mediator should read this.", private=True)
+        issue_draft(store, case.case_id, case=revised)
+    mediator.action("round_screen")
+    screen = mediator.screen()
+    assert "What changed in draft 2 (redline)" in screen.subquestion_text
+    page = Path(mediator.value("redline_file(review_round).path()")).read_text(encoding="utf-8")
+    assert "Changes in draft 2 compared with draft 1" in page and "<ins>5:00</ins>" in page and "<del>6:00 </del>" in page
+    assert "Only the mediator should read this." in page
+
+
 def test_without_the_staff_privilege_nothing_is_sent(tmp_path: Path) -> None:
     office = Office(tmp_path)
     mediator, _ids, screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["user"]))

@@ -257,6 +257,32 @@ def test_a_new_draft_starts_the_parents_review_again_in_the_same_session(tmp_pat
     assert review.state().approved_by == ["a"]
 
 
+def test_from_draft_2_the_parent_first_sees_what_changed(tmp_path: Path) -> None:
+    """Issue 13, defect 3: the changes since the last draft, word by word, with the comments they answer; no private notes."""
+    review = Round(tmp_path)
+    a = review.driver("a")
+    walk(a, {"any comments": {"parent_comments.there_are_any": True}, "comment": comment_on(0, "Exchanges at 5 p.m., please.")}, until={"another comment"})
+    a.answer({"parent_comments.there_is_another": True})
+    a.answer(comment_on(0, "A note for the mediator only.", private=True)(a.screen()))
+    walk(a, {"another comment": {"parent_comments.there_is_another": False}, "decision": {"decision": "changes"}, "changes reason": {"changes_reason": "See my comment."}}, until={"changes sent"})
+    first: list[h.Screen] = []
+    walk(review.driver("b"), {}, until={"read the draft"}, screens=first)
+    assert "What changed" not in first[-1].subquestion_text  # draft 1 has nothing to compare with
+
+    issue_draft(review.store, review.opened.case_id, case=exchanges_at_five())
+    for party in ("a", "b"):
+        screens: list[h.Screen] = []
+        walk(review.driver(party), {}, until={"read the draft"}, screens=screens)
+        text = screens[-1].subquestion_text
+        assert "What changed since draft 1" in text
+        assert "<ins>5:00</ins>" in text.replace(" p.m.", "") or "<ins>5:00 p.m." in text, text[:2000]
+        assert "<del>6:00" in text
+        assert "Exchanges at 5 p.m., please." in text
+        assert "A note for the mediator only." not in text
+        assert "sha256" not in text.lower() and "SHA-256" not in text
+        assert text.index("What changed") < text.index("mediation-agreement-preview")
+
+
 def test_a_link_used_to_sign_an_earlier_draft_says_to_ask_for_a_new_one(tmp_path: Path) -> None:
     review = Round(tmp_path)
     both_sign(review)

@@ -131,3 +131,13 @@ def test_the_cli_and_the_calendar_count_visits_in_hours(tmp_path: Any) -> None:
 def test_examples_without_visits_have_no_visit_marks(example: str) -> None:
     data = calendar_data(load_case(EXAMPLES / example), 2027)
     assert all(page["hours"] is None for page in data["pages"])
+
+
+def test_two_visits_on_one_day_may_be_listed_in_any_order() -> None:
+    """Found by tests/test_schedule_properties.py: the later visit listed first left the day's periods out of order."""
+    pattern = {"kind": "visits", "anchor": "2027-01-06", "primary_parent": "a",
+               "visits": [{"day": "wednesday", "start": "15:15", "end": "18:00"}, {"day": "wednesday", "start": "09:30", "end": "12:00"}]}
+    case = oregon(pattern=pattern, holidays=[])
+    day = next(d for d in compute_year(case, 2027).days() if d.day == date(2027, 1, 6))
+    assert day.hours_with("b") == 2.75 + 2.5
+    assert [(t.hour, t.minute, p) for t, p in day.exchanges] == [(9, 30, "b"), (12, 0, "a"), (15, 15, "b"), (18, 0, "a")]

@@ -28,6 +28,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ..errors import MediationError, Problem
 from .model import Case, SafetyScreening, cross_field_problems
 from .yamlsource import dotted
+from .zones import state_time_zone, zone_problem
 
 __all__ = [
     "allowed_values",
@@ -178,12 +179,16 @@ def section_problems(data: Mapping[str, Any], blanks: Sequence[str], section: st
                 path = dotted((section, *loc))
                 if err["type"] == "missing" and path not in blanks:
                     continue
-                message = "this is required" if err["type"] == "missing" else strip_prefix(err["msg"])
-                problems.append(Problem(message, field_path=path))
+                problems.append(Problem(plain_error(err, path), field_path=path))
     for path, message in cross_section_problems(data):
         if path.split(".")[0].split("[")[0] == section:
-            problems.append(Problem(message, field_path=path))
+            problems.append(Problem(f"{field_label(path)}: {in_words(message)}", field_path=path))
     problems += entry_problems(data, section)
+    if section == "parenting_time" and "parenting_time.time_zone" in blanks:
+        court = data.get("court") if isinstance(data.get("court"), Mapping) else {}
+        if state_time_zone(court.get("state"), court.get("county")) is None:
+            message = zone_problem(court.get("state"), court.get("county")) or "give the family's time zone"
+            problems.append(Problem(f"{field_label('parenting_time.time_zone')}: {in_words(message)}", field_path="parenting_time.time_zone"))
     return problems
 
 
@@ -331,7 +336,7 @@ def summarise(value: Any, label: str, lines: list[str], skip: set[str], *, path:
 def _answer_labels() -> dict[str, dict[str, Any]]:
     text = (files("docassemble.MediationAgreement") / "data" / "sources" / "answer_labels.yml").read_text(encoding="utf-8")
     loaded = yaml.safe_load(text) or {}
-    return {"fields": dict(loaded.get("fields") or {}), "values": dict(loaded.get("values") or {})}
+    return {"fields": dict(loaded.get("fields") or {}), "values": dict(loaded.get("values") or {}), "formats": dict(loaded.get("formats") or {})}
 
 
 def field_label(path: str, names: Mapping[str, str] | None = None) -> str:
@@ -408,6 +413,60 @@ def _human(key: str) -> str:
 
 def is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and (part.startswith(("literal[", "function-")) or part[:1].isupper() or part in ("str", "int", "date", "time", "decimal", "bool"))
+
+
+def plain_error(err: Mapping[str, Any], path: str) -> str:
+    """A validation error as the person typing sees it: the field's label, then what the answer must be.
+
+    ``ZIP code: 5 digits, like 85004`` rather than ``String should match
+    pattern '^\\d{5}(-\\d{4})?$'``; a rule's own sentence has its field names
+    in words (``Last day of school must be after first day of school``).
+    """
+    kind = str(err.get("type", ""))
+    ctx = err.get("ctx") or {}
+    name = path.rsplit(".", 1)[-1].split("[")[0]
+    if kind == "missing" and str(err.get("msg", "")) in ("Field required", ""):
+        text = "this is required"
+    elif kind == "string_pattern_mismatch":
+        text = str(_answer_labels().get("formats", {}).get(name) or "not in the form this answer takes")
+    elif kind in ("greater_than_equal", "greater_than"):
+        text = f"at least {ctx.get('ge', ctx.get('gt'))}" + (" (more than that)" if kind == "greater_than" else "")
+    elif kind in ("less_than_equal", "less_than"):
+        text = f"at most {ctx.get('le', ctx.get('lt'))}"
+    elif kind == "string_too_long":
+        text = f"too long: at most {ctx.get('max_length', 0):,} characters"
+    elif kind == "too_long":
+        text = f"too many: at most {ctx.get('max_length', 0):,}"
+    elif kind.startswith("int_"):
+        text = "a whole number, like 12"
+    elif kind.startswith(("decimal_", "float_")):
+        text = "an amount, like 412.50"
+    elif kind.startswith(("datetime_", "date_")):
+        text = "a date, like 11/20/2026"
+    elif kind.startswith("time_"):
+        text = "a time, like 6:00 PM"
+    elif kind in ("literal_error", "enum"):
+        text = "choose one of the options"
+    else:  # a rule's own sentence, which names its fields
+        text = in_words(strip_prefix(str(err.get("msg", ""))))
+        return text[:1].upper() + text[1:]
+    return f"{field_label(path)}: {text}"
+
+
+_FIELD_NAME = re.compile(r"\b[a-z][a-z0-9_]*(?:\[\d+\])?(?:\.[a-z][a-z0-9_]*(?:\[\d+\])?)+\b|\b[a-z][a-z0-9]*_[a-z0-9_]+\b")
+
+
+def in_words(message: str) -> str:
+    """A rule's message with its field names (``last_day``, ``safety.domestic_violence.concerns``) as the interview's words."""
+
+    def label(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if "." in token and token.split(".")[0].split("[")[0] not in Case.model_fields:
+            return token  # not a case field: "e.g.", a file name
+        words = field_label(token)
+        return words[:1].lower() + words[1:] if words[:2] != words[:2].upper() else words
+
+    return _FIELD_NAME.sub(label, message)
 
 
 def strip_prefix(message: str) -> str:

@@ -49,9 +49,9 @@ def zone_problem(state: str | None, county: str | None) -> str | None:
     if split is not None:
         return (
             f"the courts of {state} are in more than one time zone ({', '.join(split['zones'])}): "
-            "give the family's time zone as parenting_time.time_zone"
+            "give the family's time zone"
         )
-    return f"no time zone is known for court.state '{state}': give the family's time zone as parenting_time.time_zone (an IANA name such as America/Chicago)"
+    return f"no time zone is known for court.state '{state}': give the family's time zone (an IANA name such as America/Chicago)"
 
 
 __all__ = ["state_time_zone", "zone_problem"]

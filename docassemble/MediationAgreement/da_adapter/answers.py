@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -299,8 +300,18 @@ def check_answers(answers: DAObject, *sections: str) -> bool:
     problems = [p for section in sections for p in section_problems(data, blanks, section)]
     if problems:
         first = problems[0]
-        validation_error(plain(first.message), field=variable_for(first.field_path) if first.field_path else None)
+        validation_error(plain(with_names(answers, first.message)), field=variable_for(first.field_path) if first.field_path else None)
     return True
+
+
+def with_names(answers: DAObject, message: str) -> str:
+    """"parent b" in an engine message as the parent's name, once the interview has it."""
+    def name(match: re.Match[str]) -> str:
+        parent = getattr(answers, f"parent_{match.group(2).lower()}", None)
+        known = vars(parent).get("full_name") if parent is not None else None
+        return str(known) if known else match.group(0)
+
+    return re.sub(r"\b([Pp]arent) ([abAB])\b", name, message)
 
 
 def check_case(answers: DAObject) -> Case:

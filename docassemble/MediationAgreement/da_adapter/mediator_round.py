@@ -125,6 +125,7 @@ class RoundView:
 
     label: str
     message: str  # the outcome of the mediator's last action, while still current
+    draft: int  # the current draft's number (0 before the first)
     step: str  # draft, wait, sign, seal or done (``review.CaseState.mediator_step``)
     links: tuple[tuple[str, str, str], ...]  # (party, "Mother (Elena Marisol Ortega)", url) for each link issued here
     report: str  # the case in words, a Markdown list
@@ -136,7 +137,8 @@ def round_view(review_round: ReviewRound) -> RoundView:
 
     state = round_state(review_round)
     links = tuple((party, state.name(party), url) for party, url in sorted(review_round.links.items()))
-    return RoundView(state.label, current_message(review_round, state), str(state.mediator_step()), links, _report(state, tokens(review_store(), review_round.case_id)))
+    draft = state.current.number if state.current is not None else 0
+    return RoundView(state.label, current_message(review_round, state), draft, str(state.mediator_step()), links, _report(state, tokens(review_store(), review_round.case_id)))
 
 
 def _report(state: Any, links: Any) -> str:
@@ -211,6 +213,18 @@ def seal_executed_agreement(review_round: ReviewRound) -> bool:
         return False
     _say(review_round, "The executed agreement was sealed before." if already else "The executed agreement is sealed. Each parent can download it with their link.")
     return True
+
+
+def redline_file(review_round: ReviewRound) -> DAFile:
+    """The current draft against the one before, as the mediator sees it (private notes listed), for download."""
+    from ..review import redline_for, redline_html
+
+    red = redline_for(review_store(), review_round.case_id, viewer="mediator")
+    the_file = DAFile("round_redline")
+    the_file.initialize(filename=f"redline-{red.new_label.replace(' ', '-')}.html")
+    the_file.write(redline_html(red))
+    the_file.commit()
+    return the_file
 
 
 def executed_agreement_file(review_round: ReviewRound) -> DAFile:

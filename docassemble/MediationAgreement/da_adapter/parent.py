@@ -35,6 +35,8 @@ class ParentLink:
     sha256: str
     sections: tuple[tuple[str, str], ...]
     html: str
+    changes: str = ""
+    """From draft 2 on: what changed since the draft before (summary, comments answered, words added and removed)."""
 
 
 
@@ -75,7 +77,7 @@ def executed_pdf_file(url_args: Mapping[str, Any]) -> DAFile:
 
 def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
     """Open the current draft with the parent's token (the engine logs that the parent read it)."""
-    from ..review import open_draft, state_for_token
+    from ..review import changes_fragment, open_draft, redline_for, state_for_token
 
     case_id, token = _link_args(url_args)
     store = review_store()
@@ -87,7 +89,8 @@ def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
     full = str(parents[f"parent_{party}"]["full_name"])
     other_full = str(parents[f"parent_{other}"]["full_name"])
     sections = tuple((c.number, f"{c.number} {c.title}") for sec in draft.document.sections for c in sec.clauses)
-    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, draft_html(draft.document))
+    changes = changes_fragment(redline_for(store, case_id, draft.number, viewer="parents")) if draft.number > 1 else ""
+    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, draft_html(draft.document), changes)
 
 
 def draft_pdf_file(link: ParentLink) -> DAFile:

@@ -8,7 +8,7 @@ store), :mod:`.state` (a case's state replayed from its log), :mod:`.report`
 
 from __future__ import annotations
 
-from .redline import Redline, redline_html, redline_pdf
+from .redline import Redline, changes_fragment, redline_html, redline_pdf
 from .report import state_lines, token_status
 from .rounds import (
     CONSENT_CLAUSE_ID,
@@ -70,6 +70,7 @@ __all__ = [
     "link_status",
     "open_case",
     "open_draft",
+    "changes_fragment",
     "redline_for",
     "redline_html",
     "redline_pdf",

@@ -405,6 +405,44 @@ def redline_html(red: Redline) -> str:
     )
 
 
+def changes_fragment(red: Redline) -> str:
+    """"What changed since draft N": an HTML fragment for a parent's screen on a phone.
+
+    A short list of the parts that changed (each with the comments it
+    answers), then each changed part with its words added and removed.  No
+    hashes and no unchanged text: the whole draft follows it on the screen.
+    """
+    e = html.escape
+    changed = red.changes
+    if not changed:
+        return f'<section class="what-changed"><h2>What changed since {e(red.old_label)}</h2><p>Nothing in the text changed.</p></section>'
+
+    def name(part: ClauseChange) -> str:
+        title = "".join(s.text for s in part.title if s.op != "delete" or part.status == "removed").strip()
+        if part.kind == "clause":
+            return f"{part.number or ''} {title}".strip()
+        return title or part.key.split(":")[1].replace("_", " ").capitalize()
+
+    items = []
+    for part in changed:
+        answered = "".join(f"<li>{e(c.author)}: “{e(c.text)}”</li>" for c in part.answers)
+        items.append(f"<li><strong>{e(name(part))}</strong> — {e(part.status)}" + (f"<br>This answers:<ul>{answered}</ul>" if answered else "") + "</li>")
+    bodies = "".join(
+        f'<div class="change {part.status}"><h3>{e(name(part))}</h3><p style="white-space: pre-line">{_segments_html(part.body)}</p></div>'
+        for part in changed
+        if part.body
+    )
+    unanswered = ""
+    if red.unanswered:
+        unanswered = "<p>Comments with no change in this draft:</p><ul>" + "".join(f"<li>{e(c.author)}: “{e(c.text)}”</li>" for c in red.unanswered) + "</ul>"
+    return (
+        f'<section class="what-changed"><h2>What changed since {e(red.old_label)}</h2>'
+        f"<p>{e(red.summary().capitalize())}.</p><ul>{''.join(items)}</ul>{unanswered}"
+        '<p class="legend"><ins>Underlined text was added.</ins> <del>Crossed-out text was taken out.</del></p>'
+        f"{bodies}</section>"
+    )
+
+
 # --------------------------------------------------------------------------- PDF
 
 def _redline_data(red: Redline) -> dict[str, Any]:

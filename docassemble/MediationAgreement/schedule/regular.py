@@ -119,6 +119,7 @@ def _visit_periods(pattern: RegularPattern, clock: Clock, begin: date, finish: d
                 if WEEKDAYS[d.weekday()] == visit.day:
                     visits.append(Period(clock.at(d, visit.start, f"{path}.visits[{i}].start"), clock.at(d, visit.end, f"{path}.visits[{i}].end"), visitor, Layer.REGULAR, "Visit", f"{path}.visits[{i}]"))
         d += timedelta(days=1)
+    visits.sort(key=lambda period: period.start)  # two visits on one day may be listed in any order
     return paint(base, visits)
 
 

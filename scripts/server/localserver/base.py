@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import urllib.error
 import urllib.request
@@ -123,24 +124,120 @@ class Ports:
     redis: int
 
 
-def chosen_ports(layout: Layout, web: int | None, use_env: bool = True) -> Ports:
-    """Ports from the command line, else the environment, else the last run, else the defaults."""
+DEFAULT_PORTS = {"web": 8080, "pg": 55432, "redis": 56379}
+"""The ports a first run tries; one another program holds is replaced by a free one (and kept for later runs)."""
+
+PORT_NAMES = {"web": "docassemble", "pg": "PostgreSQL", "redis": "Redis"}
+
+
+def chosen_ports(layout: Layout, web: int | None, use_env: bool = True, *, pick_free: bool = False) -> Ports:
+    """Ports from the command line, else the environment, else the last run, else the defaults.
+
+    A default port (nothing asked for it, no earlier run chose it) that
+    something else holds -- another copy of this project, say -- is replaced
+    by a free port when ``pick_free`` (``start``), and said; a port asked for is kept, and
+    :func:`check_port_free` names what holds it before anything starts.
+    """
     last: dict[str, int] = {}
     if layout.settings.exists():
         last = json.loads(layout.settings.read_text())
 
-    def pick(arg: int | None, env: str, key: str, default: int) -> int:
+    def pick(arg: int | None, env: str, key: str) -> int:
         if arg is not None:
             return arg
         if use_env and os.environ.get(env):
             return int(os.environ[env])
-        return int(last.get(key, default))
+        if key in last:
+            return int(last[key])
+        default = DEFAULT_PORTS[key]
+        if not pick_free or not port_in_use(default):
+            return default
+        free = free_port()
+        say(f"port {default} ({PORT_NAMES[key]}) is held by {port_holder(default)}: using free port {free} instead")
+        return free
 
-    return Ports(
-        web=pick(web, "SERVE_PORT", "web", 8080),
-        pg=pick(None, "SERVE_PG_PORT", "pg", 55432),
-        redis=pick(None, "SERVE_REDIS_PORT", "redis", 56379),
-    )
+    return Ports(web=pick(web, "SERVE_PORT", "web"), pg=pick(None, "SERVE_PG_PORT", "pg"), redis=pick(None, "SERVE_REDIS_PORT", "redis"))
+
+
+def port_in_use(port: int) -> bool:
+    """Whether something listens on (or holds) ``port`` on the loopback address."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port() -> int:
+    """A port nothing holds now, chosen by the kernel."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def listeners(port: int) -> list[int]:
+    """The processes listening on TCP ``port`` (Linux: /proc/net/tcp and each process's sockets)."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(fields[9])
+    found: list[int] = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            fds = list((proc / "fd").iterdir())
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(fd)
+            except OSError:  # closed while we looked (the listing's own descriptor, for one)
+                continue
+            if link.startswith("socket:[") and link[8:-1] in inodes:
+                found.append(int(proc.name))
+                break
+    return sorted(found)
+
+
+def port_holder(port: int) -> str:
+    """What holds ``port``, for a message: "pid 123 (redis-server 127.0.0.1:56379)"."""
+    pids = listeners(port)
+    if not pids:
+        return "a process this user cannot see"
+    return ", ".join(f"pid {pid} ({(cmdline(pid) or '?')[:80]})" for pid in pids[:3])
+
+
+def check_port_free(layout: Layout, port: int, what: str) -> None:
+    """Before starting ``what`` on ``port``: fail at once naming what already holds it."""
+    if port_in_use(port):
+        raise ServeError(
+            f"port {port} for {what} is already in use by {port_holder(port)}; stop that, or choose other ports "
+            f"(SERVE_PORT, SERVE_PG_PORT, SERVE_REDIS_PORT; or delete {layout.settings} and free ones are picked)"
+        )
+
+
+def descends_from(pid: int, ancestor: int) -> bool:
+    """Whether process ``pid`` is ``ancestor`` or one of its descendants."""
+    seen = 0
+    while pid > 1 and seen < 64:
+        if pid == ancestor:
+            return True
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        pid = int(stat.rsplit(")", 1)[1].split()[1])
+        seen += 1
+    return False
 
 
 def say(message: str) -> None:

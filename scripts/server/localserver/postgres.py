@@ -10,7 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .base import HOST, STORE_DB, Layout, Ports, ServeError, as_root, run, say
+from .base import HOST, STORE_DB, Layout, Ports, ServeError, as_root, check_port_free, run, say
 
 
 def pg_bindir() -> Path | None:
@@ -80,6 +80,7 @@ def ensure_postgres(layout: Layout, ports: Ports, db_password: str) -> None:
             shutil.chown(folder, user, user)
         folder.chmod(0o700)  # the socket trusts local connections: only its owner (and root) may reach it
     if not pg_running(layout):
+        check_port_free(layout, ports.pg, "PostgreSQL")
         say(f"starting PostgreSQL on {HOST}:{ports.pg}")
         if user:
             log.touch()

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from .base import HOST, Layout, Ports, ServeError, cmdline, pid_alive, private_dir, read_pid, run, say, write_private
+from .base import HOST, Layout, Ports, ServeError, check_port_free, cmdline, pid_alive, private_dir, read_pid, run, say, write_private
 
 
 def redis_env(password: str) -> dict[str, str]:
@@ -43,6 +43,7 @@ def ensure_redis(layout: Layout, ports: Ports, password: str) -> None:
     ]))
     if redis_running(ports, password):
         return
+    check_port_free(layout, ports.redis, "Redis")
     say(f"starting Redis on {HOST}:{ports.redis}")
     run(["redis-server", conf], what=f"starting Redis (see {folder / 'redis.log'})")
     deadline = time.monotonic() + 20

@@ -8,7 +8,7 @@ import signal
 import subprocess
 import time
 
-from .base import BOOT_TIMEOUT, HOST, SERVER_FILES, Layout, Ports, ServeError, cmdline, http_get, pid_alive, read_pid, say
+from .base import BOOT_TIMEOUT, HOST, SERVER_FILES, Layout, Ports, ServeError, check_port_free, cmdline, descends_from, http_get, listeners, pid_alive, port_holder, read_pid, say
 from .settings import interview_files, server_env
 
 
@@ -26,8 +26,7 @@ def web_pid(layout: Layout) -> int | None:
 
 
 def start_web(layout: Layout, ports: Ports) -> subprocess.Popen[bytes]:
-    if http_get(f"http://{HOST}:{ports.web}/health_check", timeout=2) != 0:
-        raise ServeError(f"something else already answers on {HOST}:{ports.web}; choose another port: make serve PORT=8081")
+    check_port_free(layout, ports.web, "docassemble")
     layout.run.mkdir(parents=True, exist_ok=True)
     say(f"starting docassemble on http://{HOST}:{ports.web}/ (log {layout.server_log})")
     with layout.server_log.open("a") as log:
@@ -47,6 +46,9 @@ def wait_ready(layout: Layout, ports: Ports, process: subprocess.Popen[bytes], t
     url = f"http://{HOST}:{ports.web}/health_check"
     while True:
         if http_get(url, timeout=5) == 200:
+            holders = listeners(ports.web)
+            if holders and not any(descends_from(pid, process.pid) for pid in holders):
+                raise ServeError(f"{url} answered, but from {port_holder(ports.web)}, not the server this started (pid {process.pid}); see {layout.server_log}")
             return time.monotonic() - started
         if process.poll() is not None:
             tail = "".join(layout.server_log.read_text(errors="replace").splitlines(keepends=True)[-30:])
