@@ -213,6 +213,29 @@ def test_from_draft_2_the_round_screen_links_the_redline(tmp_path: Path) -> None
     assert "Only the mediator should read this." in page
 
 
+def test_staff_opening_a_parents_link_see_it_read_only_and_nothing_is_recorded(tmp_path: Path) -> None:
+    """Issue 16: a staff member who clicks a parent's link is not recorded as the parent, and cannot act as the parent."""
+    office = Office(tmp_path)
+    mediator, _ids, _screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["admin"]))
+    mediator.action("send_draft")
+    page = mediator.html(mediator.screen())
+    assert re.search(r'<input [^>]*class="parent-link', page) and not re.search(r"<a [^>]*parent-link", page)  # copy, not click
+    (case,) = office.cases()
+    query = parse_qs(urlsplit(mediator.value("review_round.links")["a"]).query)
+    staff = h.InterviewDriver(PARENT, url_args={"case": query["case"][0], "token": query["token"][0]}, roles=["admin"])
+    screen = staff.screen()
+    assert screen.id == "staff preview"
+    assert "only the parent can comment, answer or sign" in screen.subquestion_text
+    assert "Elena Marisol Ortega" in screen.subquestion_text  # the draft itself is shown
+    with open_store(office.url, office.key) as store, store.session(case.case_id) as session:
+        assert "draft_viewed" not in [e.kind for e in session.events()]
+    # The parent, with the same link and no staff sign-in, is recorded as having read it.
+    parent = parent_driver(mediator.value("review_round.links")["a"])
+    assert parent.screen().id == "welcome"
+    with open_store(office.url, office.key) as store, store.session(case.case_id) as session:
+        assert [e.actor for e in session.events() if e.kind == "draft_viewed"] == ["a"]
+
+
 def test_without_the_staff_privilege_nothing_is_sent(tmp_path: Path) -> None:
     office = Office(tmp_path)
     mediator, _ids, screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["user"]))

@@ -146,8 +146,14 @@ def test_review_round_from_the_interview_parents_sign_on_their_phones_and_downlo
     assert follow(desk, "send it to the parents for review").startswith("Review round:")
     shots.take(desk, "mediator-round-sent")
     assert "Draft 1 is ready for the parents." in screen_text(desk)
-    links = {party: desk.locator(f"a.parent-link[data-party={party}]").first.get_attribute("href") for party in ("a", "b")}
+    links = {party: desk.locator(f"input.parent-link[data-party={party}]").first.get_attribute("value") for party in ("a", "b")}
+    assert desk.locator("a.parent-link").count() == 0  # staff get no clickable parent links (issue 16)
     assert all(link and "token=mat_" in link for link in links.values()), links
+    # Opened by signed-in staff, a parent's link is a read-only preview that records nothing (issue 16).
+    peek = desk.context.new_page()
+    peek.goto(links["a"])
+    assert "(office staff preview)" in heading(peek), heading(peek)
+    peek.close()
 
     mother = open_parent(new_context, links["a"], parent_answerer("Can the first weekend start on Saturday?"), shots, "a-")
     mother.run_until("read the draft")

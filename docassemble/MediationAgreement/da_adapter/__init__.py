@@ -69,6 +69,7 @@ from .parent import (
     post_decision,
     post_signature,
     section_choices,
+    staff_refusal,
 )
 from .server import configured_libraries
 from .support import (
@@ -144,6 +145,7 @@ __all__ = [
     "schedule_options_offered",
     "seal_executed_agreement",
     "section_choices",
+    "staff_refusal",
     "section_of",
     "send_draft_for_review",
     "summary",

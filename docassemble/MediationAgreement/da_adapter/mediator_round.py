@@ -24,13 +24,13 @@ from datetime import UTC, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from docassemble.base.util import DAFile, DAObject, interview_url, user_has_privilege, user_logged_in, validation_error
+from docassemble.base.util import DAFile, DAObject, interview_url, validation_error
 
 from ..case.model import case_from_data
 from ..errors import MediationError
 from ..review.report import state_lines
 from .answers import answers_to_data
-from .server import configured_libraries, plain, review_store, round_privileges, signing_config
+from .server import configured_libraries, is_office_staff, plain, review_store, signing_config
 
 PARENT_INTERVIEW = "docassemble.MediationAgreement:data/questions/parent_review.yml"
 
@@ -64,7 +64,7 @@ def current_message(review_round: ReviewRound, state: Any) -> str:
 
 def may_run_round() -> bool:
     """Whether the signed-in user may send drafts, sign as the mediator and seal."""
-    return bool(user_logged_in() and user_has_privilege(round_privileges()))
+    return is_office_staff()
 
 
 def _require_staff() -> None:

@@ -18,7 +18,7 @@ from docassemble.base.util import DAFile, validation_error
 
 from ..errors import MediationError
 from .answers import draft_html
-from .server import plain, review_store
+from .server import is_office_staff, plain, review_store
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class ParentLink:
     html: str
     changes: str = ""
     """From draft 2 on: what changed since the draft before (summary, comments answered, words added and removed)."""
+    staff_preview: bool = False
+    """Opened by signed-in office staff: shown read-only, recorded as nothing, no action as the parent."""
 
 
 
@@ -75,14 +77,34 @@ def executed_pdf_file(url_args: Mapping[str, Any]) -> DAFile:
     return the_file
 
 
+STAFF_REFUSAL = (
+    "You are signed in as office staff. A parent's link shows you what the parent sees, "
+    "but only the parent can comment, answer or sign. Send the link to the parent instead."
+)
+
+
+def staff_refusal() -> str:
+    return STAFF_REFUSAL
+
+
+def staff_session() -> bool:
+    """Signed in as office staff (parents never sign in): a parent's link opens read-only and records nothing."""
+    return is_office_staff()
+
+
 def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
-    """Open the current draft with the parent's token (the engine logs that the parent read it)."""
-    from ..review import changes_fragment, open_draft, redline_for, state_for_token
+    """Open the current draft with the parent's token (the engine logs that the parent read it).
+
+    Office staff who open a parent's link get the same draft without the log
+    recording the parent as having read it (:func:`staff_session`).
+    """
+    from ..review import changes_fragment, draft_version, open_draft, redline_for, state_for_token
 
     case_id, token = _link_args(url_args)
     store = review_store()
     state = state_for_token(store, case_id, token)
-    draft = open_draft(store, case_id, token)
+    preview = staff_session()
+    draft = draft_version(store, case_id) if preview else open_draft(store, case_id, token)
     party = state.viewer
     other = "b" if party == "a" else "a"
     parents = draft.case_data
@@ -90,7 +112,7 @@ def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
     other_full = str(parents[f"parent_{other}"]["full_name"])
     sections = tuple((c.number, f"{c.number} {c.title}") for sec in draft.document.sections for c in sec.clauses)
     changes = changes_fragment(redline_for(store, case_id, draft.number, viewer="parents")) if draft.number > 1 else ""
-    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, draft_html(draft.document), changes)
+    return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, draft_html(draft.document), changes, preview)
 
 
 def draft_pdf_file(link: ParentLink) -> DAFile:
@@ -113,6 +135,8 @@ def post_comment(link: ParentLink, section: str, text: str, private: bool, *, fi
     """``validation code``: store the comment; the engine's refusal is shown on the comment field."""
     from ..review import add_comment
 
+    if link.staff_preview or staff_session():
+        validation_error(STAFF_REFUSAL, field=field)
     try:
         add_comment(review_store(), link.case_id, token=link.token, draft=link.draft, section=section, text=text, private=bool(private))
     except MediationError as exc:
@@ -124,6 +148,8 @@ def post_decision(link: ParentLink, *, approved: bool, reason: str | None = None
     """``validation code``: approve the draft the parent read, or ask for changes."""
     from ..review import approve, request_changes
 
+    if link.staff_preview or staff_session():
+        validation_error(STAFF_REFUSAL, field=field)
     try:
         if approved:
             approve(review_store(), link.case_id, link.token, draft=link.draft, sha256=link.sha256)
@@ -153,6 +179,8 @@ def post_signature(link: ParentLink, *, method: str, consent: str, intent: bool,
     from ..review import sign
     from ..signing.signatures import capture_signature
 
+    if link.staff_preview or staff_session():
+        validation_error(STAFF_REFUSAL, field=field)
     try:
         png = Path(image.path()).read_bytes() if image is not None else None
         capture = capture_signature(link.party, method=method, image_png=png, typed_name=typed_name, intent_confirmed=intent is True, consent_text=consent)

@@ -174,6 +174,13 @@ def signing_config() -> Any:
     return SigningConfig.from_paths(str(key or ""), str(cert or ""), chain, passphrase=config.get("signing key passphrase"))
 
 
+def is_office_staff() -> bool:
+    """Signed in with a privilege that may run a review round (parents never sign in)."""
+    from docassemble.base.util import user_has_privilege, user_logged_in
+
+    return bool(user_logged_in() and user_has_privilege(round_privileges()))
+
+
 def round_privileges() -> list[str]:
     """The docassemble privileges that may run a review round (send drafts, sign as mediator, seal)."""
     named = server_settings().get("review round privileges") or list(DEFAULT_ROUND_PRIVILEGES)
