@@ -60,3 +60,18 @@ def test_a_case_file_may_be_years_old() -> None:
     data = dump_case(load_case(MINIMAL))
     data["agreement_date"] = "2014-03-01"
     assert case_from_data(data).agreement_date == dt.date(2014, 3, 1)
+
+
+@pytest.mark.parametrize(("err", "path", "shown"), [
+    ({"type": "string_pattern_mismatch", "msg": "String should match pattern '^\\d{5}(-\\d{4})?$'", "ctx": {}}, "parent_a.address.postal_code", "ZIP code: 5 digits, like 85004 (or 9, like 85004-1234)"),
+    ({"type": "greater_than_equal", "msg": "Input should be greater than or equal to 0", "ctx": {"ge": 0}}, "child_support.amount", "Amount: at least 0"),
+    ({"type": "greater_than", "msg": "Input should be greater than 0", "ctx": {"gt": 0}}, "child_support.amount", "Amount: more than 0"),
+    ({"type": "int_parsing", "msg": "Input should be a valid integer"}, "exchanges.wait_minutes", "Minutes to wait: a whole number, like 12"),
+    ({"type": "date_from_datetime_parsing", "msg": "Input should be a valid date"}, "children[0].date_of_birth", "Date of birth: a date, like 11/20/2026"),
+    ({"type": "literal_error", "msg": "Input should be 'a' or 'b'"}, "child_support.payer", "Parent who pays: choose one of the options"),
+    ({"type": "missing", "msg": "Field required"}, "parent_a.short_name", "Called in the agreement: this is required"),
+    ({"type": "value_error", "msg": "Value error, last_day must be after first_day"}, "parenting_time.school_years[0]", "Last day of school must be after first day of school"),
+])
+def test_a_field_message_is_in_the_words_of_the_screen(err: dict[str, object], path: str, shown: str) -> None:
+    """Issue 13, defect 5: what the answer must be, not a regular expression or a field's code name."""
+    assert fields.plain_error(err, path) == shown

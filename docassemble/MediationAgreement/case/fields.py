@@ -429,8 +429,10 @@ def plain_error(err: Mapping[str, Any], path: str) -> str:
         text = "this is required"
     elif kind == "string_pattern_mismatch":
         text = str(_answer_labels().get("formats", {}).get(name) or "not in the form this answer takes")
-    elif kind in ("greater_than_equal", "greater_than"):
-        text = f"at least {ctx.get('ge', ctx.get('gt'))}" + (" (more than that)" if kind == "greater_than" else "")
+    elif kind == "greater_than_equal":
+        text = f"at least {ctx.get('ge')}"
+    elif kind == "greater_than":
+        text = f"more than {ctx.get('gt')}"
     elif kind in ("less_than_equal", "less_than"):
         text = f"at most {ctx.get('le', ctx.get('lt'))}"
     elif kind == "string_too_long":
