@@ -146,3 +146,37 @@ def test_stored_documents_come_back_equal() -> None:
     assert document_from_data(doc.to_data()) == doc
     signed = replace(doc, signatures=tuple(replace(s, signature_png=b"\x89PNG fake", signed_at_text="today") for s in doc.signatures))
     assert document_from_data(signed.to_data()) == signed
+
+
+def test_a_bar_in_a_paragraph_stays_text() -> None:
+    red = compare(_doc(("b", "Beta", "Pick-up | drop-off at 6:00 p.m.")), _doc(("b", "Beta", "Pick-up | drop-off at 5:00 p.m.")))
+    page = redline_html(red)
+    assert "Pick-up | drop-off at <del>6:00 </del><ins>5:00</ins> p.m." in page
+    assert "redline-table" not in page.split("<style>", 1)[1].split("</style>", 1)[1]
+
+
+def test_a_changed_table_is_shown_as_a_table_cell_by_cell() -> None:
+    """Issue 13, defect 3: the overnight table's changed figures, in their cells (not a line of pipes)."""
+    from docassemble.MediationAgreement.assembly.assemble import assemble
+    from docassemble.MediationAgreement.case.model import case_from_data, dump_case, load_case
+    from docassemble.MediationAgreement.library.clauses import load_case_library
+    from docassemble.MediationAgreement.review.redline import changes_fragment
+
+    from .conftest import EXAMPLES
+
+    case = load_case(EXAMPLES / "safety-sole-supervised.yml")
+    data = dump_case(case)
+    data["parenting_time"]["pattern"]["visits"][0]["end"] = "14:00"  # one more hour each Saturday
+    library = load_case_library(None, "OR")
+    red = compare(assemble(case, library, draft=True), assemble(case_from_data(data), library, draft=True))
+    for page in (changes_fragment(red), redline_html(red)):
+        assert '<table class="redline-table">' in page
+        assert "<td>Father </td><td>0 </td><td>0 </td><td>0 </td><td>0.0% </td><td><del>162 </del><ins>214 </ins></td>" in page
+        assert "| " not in page.split('<table class="redline-table">', 1)[1].split("</table>", 1)[0]
+    import io
+
+    from pypdf import PdfReader
+
+    printed = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(redline_pdf(red))).pages).split())
+    assert "Father 0 0 0 0.0% 162 214" in printed  # the redline PDF: a table, its old and new figures in the cell
+    assert "0.0% | 162" not in printed

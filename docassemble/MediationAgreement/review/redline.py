@@ -186,12 +186,17 @@ def _push(out: list[Segment], op: Op, text: str) -> None:
         out.append(Segment(op, text))
 
 
+CELL = "\ue000"
+"""Between a table's cells in the text that is diffed: a private-use character no one types, so a "|" in a
+paragraph stays text, and a table's lines come back as rows of cells (:func:`_body_blocks`)."""
+
+
 def _block_text(block: Block) -> str:
     if isinstance(block, Paragraph):
         return block.text
     if isinstance(block, BulletList):
         return "\n".join(f"• {item}" for item in block.items)
-    return "\n".join(" | ".join(row) for row in (block.header, *block.rows))
+    return "\n".join(f" {CELL} ".join(row) for row in (block.header, *block.rows))
 
 
 def _clause_body(clause: ClauseBlock) -> str:
@@ -327,6 +332,8 @@ del { text-decoration: line-through 2px; color: #a4001d; background: #fdecea; }
 .part { margin: 1.1rem 0; padding-left: .6rem; border-left: 4px solid transparent; }
 .part.changed, .part.added, .part.removed { border-left-color: #f0a500; }
 .body { white-space: pre-wrap; overflow-wrap: anywhere; }
+.redline-table { border-collapse: collapse; white-space: normal; margin: .3rem 0; }
+.redline-table td { border: 1px solid #999; padding: .15rem .4rem; }
 .badge { font: 13px system-ui, sans-serif; background: #fff3cd; border-radius: 4px; padding: 0 .35rem; margin-left: .3rem; }
 .answers { font: 15px/1.45 system-ui, sans-serif; background: #f4f6fb; border-radius: 6px; padding: .4rem .7rem; margin-top: .4rem; }
 .answers ul, .unanswered ul { margin: .2rem 0; padding-left: 1.2rem; }
@@ -346,6 +353,64 @@ def _segments_html(segments: Sequence[Segment]) -> str:
         else:
             out.append(text)
     return "".join(out)
+
+
+Body = list[tuple[Literal["text", "table"], Any]]
+"""A part's body as blocks: ("text", segments) and ("table", rows of cells of segments)."""
+
+
+def _body_blocks(segments: Sequence[Segment]) -> Body:
+    """The agreement's tables (lines of cells joined by :data:`CELL`) as tables, cell by cell; everything else as text."""
+    lines: list[list[Segment]] = [[]]
+    for index, seg in enumerate(segments):
+        # A changed last word takes its line's end with it ("8,610\n" out, "8,558\n" in): the
+        # deleted line end is the inserted one, so only the insertion ends the line.
+        replaced = seg.op == "delete" and index + 1 < len(segments) and segments[index + 1].op == "insert"
+        for i, piece in enumerate(seg.text.split("\n")):
+            if i and not replaced:
+                lines.append([])
+            if piece:
+                lines[-1].append(Segment(seg.op, piece))
+    blocks: Body = []
+    for line in lines:
+        if any(CELL in seg.text for seg in line):
+            if blocks and blocks[-1][0] == "table":
+                blocks[-1][1].append(_cells(line))
+            else:
+                blocks.append(("table", [_cells(line)]))
+        elif blocks and blocks[-1][0] == "text":
+            blocks[-1][1].extend([Segment("equal", "\n"), *line])
+        else:
+            blocks.append(("text", list(line)))
+    for kind, rows in blocks:
+        if kind == "table":  # every row as wide as the widest, so a table lays out whatever changed
+            width = max(len(row) for row in rows)
+            for row in rows:
+                row.extend([] for _ in range(width - len(row)))
+    return blocks
+
+
+def _rich_html(segments: Sequence[Segment]) -> str:
+    """Segments as HTML, with the agreement's tables as tables and their changed cells marked."""
+    out = []
+    for kind, content in _body_blocks(segments):
+        if kind == "table":
+            rows = "".join("<tr>" + "".join(f"<td>{_segments_html(cell)}</td>" for cell in row) + "</tr>" for row in content)
+            out.append(f'<table class="redline-table">{rows}</table>')
+        else:
+            out.append(_segments_html(content))
+    return "\n".join(out)
+
+
+def _cells(line: Sequence[Segment]) -> list[list[Segment]]:
+    cells: list[list[Segment]] = [[]]
+    for seg in line:
+        for i, piece in enumerate(seg.text.split(CELL)):
+            if i:
+                cells.append([])
+            if piece.strip():
+                cells[-1].append(Segment(seg.op, piece.strip() + " "))
+    return cells
 
 
 def _comment_html(c: RedlineComment) -> str:
@@ -373,7 +438,7 @@ def redline_html(red: Redline) -> str:
         answers = ""
         if part.answers:
             answers = '<div class="answers">This change answers:<ul>' + "".join(_comment_html(c) for c in part.answers) + "</ul></div>"
-        rows.append(f'<section class="part {part.status}"{anchor}>{head}<div class="body">{_segments_html(part.body)}</div>{answers}</section>')
+        rows.append(f'<section class="part {part.status}"{anchor}>{head}<div class="body">{_rich_html(part.body)}</div>{answers}</section>')
     jump = "".join(
         f'<li><a href="#{e(p.key.replace(":", "-"))}">{e(p.number or p.key.split(":")[1].capitalize())}'
         f'{" " + e("".join(s.text for s in p.title if s.op != "delete" or p.status == "removed")) if p.title else ""}</a> — {p.status}</li>'
@@ -428,7 +493,7 @@ def changes_fragment(red: Redline) -> str:
         answered = "".join(f"<li>{e(c.author)}: “{e(c.text)}”</li>" for c in part.answers)
         items.append(f"<li><strong>{e(name(part))}</strong> — {e(part.status)}" + (f"<br>This answers:<ul>{answered}</ul>" if answered else "") + "</li>")
     bodies = "".join(
-        f'<div class="change {part.status}"><h3>{e(name(part))}</h3><p style="white-space: pre-line">{_segments_html(part.body)}</p></div>'
+        f'<div class="change {part.status}"><h3>{e(name(part))}</h3><div style="white-space: pre-line">{_rich_html(part.body)}</div></div>'
         for part in changed
         if part.body
     )
@@ -468,7 +533,10 @@ def _redline_data(red: Redline) -> dict[str, Any]:
                 "was": p.old_number if p.renumbered else None,
                 "label": p.key.split(":")[1].capitalize(),
                 "title": segs(p.title),
-                "body": segs(p.body),
+                "body": [
+                    {"kind": "text", "segs": segs(content)} if kind == "text" else {"kind": "table", "rows": [[segs(cell) for cell in row] for row in content]}
+                    for kind, content in _body_blocks(p.body)
+                ],
                 "answers": [comment(c) for c in p.answers],
             }
             for p in red.parts
