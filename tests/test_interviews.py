@@ -313,8 +313,8 @@ def test_safety_section_warns_to_fill_it_in_private() -> None:
 
 
 @pytest.mark.parametrize(("court", "zone"), [
-    ({"name": "District Court of Travis County", "county": "Travis", "state": "TX"}, "America/Chicago"),
-    ({"name": "District Court of El Paso County", "county": "El Paso", "state": "TX"}, "America/Denver"),
+    ({"name": "Superior Court of Washington", "county": "King", "state": "WA"}, "America/Los_Angeles"),
+    ({"name": "District Court of Travis County", "county": "Travis", "state": "TX"}, ""),
     ({"name": "Circuit Court", "county": "Escambia", "state": "FL"}, ""),
 ])
 def test_the_time_zone_question_starts_from_the_courts_state(court: dict[str, Any], zone: str) -> None:

@@ -1,10 +1,10 @@
-"""The family's time zone when a case file does not give one: the court's state, and its county where the state spans zones.
+"""The family's time zone when a case file does not give one: the court's state, where the state is in one zone.
 
-The data is ``data/sources/time_zones.yml`` (from the IANA time zone
-database and 49 CFR Part 71, with its provenance).  A state in one zone gives
-that zone; a state in more than one gives a zone only for the counties the
-file lists (and its stated default); otherwise nothing is guessed and the
-case must say (:func:`zone_problem`).
+The data is ``data/sources/time_zones.yml`` (zone names from the IANA time
+zone database; which states are split, with its provenance).  A state in one
+zone gives that zone; a state in more than one gives a zone only for a county
+the file lists (none yet: a county needs its 49 CFR Part 71 boundary quoted);
+otherwise nothing is guessed and the case must say (:func:`zone_problem`).
 """
 
 from __future__ import annotations
@@ -36,9 +36,7 @@ def state_time_zone(state: str | None, county: str | None = None) -> str | None:
         return None
     counties = {name.casefold(): zone for name, zone in (split.get("counties") or {}).items()}
     wanted = (county or "").strip().casefold().removesuffix(" county")
-    if wanted in counties:
-        return str(counties[wanted])
-    return str(split["default"]) if split.get("default") and counties else None
+    return str(counties[wanted]) if wanted in counties else None
 
 
 def zone_problem(state: str | None, county: str | None) -> str | None:
