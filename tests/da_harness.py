@@ -561,7 +561,16 @@ class InterviewDriver:
                         exec(f"{name} = _harness_value", self.user_dict)
                         continue
                     info = screen.field(name)
-                    self.user_dict["_harness_value"] = coerce(value, info.datatype)
+                    if info.datatype in ("checkboxes", "object_checkboxes") and isinstance(value, (list, tuple, set)):
+                        # the server makes a DADict of every choice -> checked or not
+                        from docassemble.base.util import DADict
+
+                        checked = DADict(name, auto_gather=False, gathered=True)
+                        for choice, _label in info.choices:
+                            checked[choice] = choice in value
+                        self.user_dict["_harness_value"] = checked
+                    else:
+                        self.user_dict["_harness_value"] = coerce(value, info.datatype)
                     exec(f"{name} = _harness_value", self.user_dict)
                 self.user_dict.pop("_harness_value", None)
                 if question.validation_code is not None:

@@ -35,6 +35,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("render", "forms", "store"),  # renderers; fillable court forms; the case store (beside the flow)
     ("signing",),  # signatures, certificate, seal, verification
     ("review",),  # review rounds, state, report, redline
+    ("intake",),  # before the session: agreement to mediate, private screening, issues board (over the review store)
     ("cli", "da_adapter"),  # the command line and the docassemble adapter, on top
     ("__init__", "__main__"),  # the package's face and `python -m`
 ]

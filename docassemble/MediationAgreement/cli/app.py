@@ -39,6 +39,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "assemble": ("core", "assemble_command", 'Assemble the agreement for CASE_FILE into PDF, DOCX and HTML.'),
     "batch": ("batch", "batch_command", 'Assemble many case files (files or folders of them) in one process, over all cores.'),
     "case": ("case", "case_group", 'Review rounds and e-signatures: open a case, issue drafts, comment, approve, sign, finalize.'),
+    "check": ("core", "check_command", "Check CASE_FILE against the case model: every problem with its line and field (exit 2), or ok."),
     "clauses": ("core", "clauses_command", 'List clauses: id, topic, version, source library (and whether each applies).'),
     "coversheet": ("filing", "coversheet_command", 'Fill a court cover sheet for CASE_FILE from a mapping file.'),
     "demo": ("demo", "demo_command", 'Run a whole review round on an example case: two drafts with a redline, approvals, three signatures, sealed PDF.'),

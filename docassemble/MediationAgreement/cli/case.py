@@ -93,6 +93,14 @@ def _echo_state(state: CaseState, *, show_tokens: list[Any] | None = None) -> No
             click.echo(f"    {problem}", err=True)
 
 
+def _echo_links(state: CaseState, opened: Any, what: str) -> None:
+    """Each parent's new link token, shown this once."""
+    click.echo(f"{what} (shown only now; the store keeps only their hashes):")
+    for party, issued in opened.tokens.items():
+        click.echo(f"  {state.name(party)}: {issued.token}")
+        click.echo(f"      token id {issued.token_id}, valid until {iso_z(issued.expires_at)}")
+
+
 def write_draft_files(version: DraftVersion, folder: Path, *, redline: Any = None) -> list[Path]:
     """Write a draft (the stored PDF, plus HTML) and its redline; everything is built before writing."""
     from ..render.html import render_html
@@ -145,10 +153,7 @@ def new_command(case_file: Path, label: str | None, token_days: int, store: Case
     opened = open_case(store, case, label=label, token_days=token_days)
     state = case_state(store, opened.case_id)
     click.echo(f"opened case {opened.case_id}: {state.label}")
-    click.echo("links for the parents (shown only now; the store keeps only their hashes):")
-    for party, issued in opened.tokens.items():
-        click.echo(f"  {state.name(party)}: {issued.token}")
-        click.echo(f"      token id {issued.token_id}, valid until {iso_z(issued.expires_at)}")
+    _echo_links(state, opened, "links for the parents")
     click.echo(f"next: mediation-agreement case draft {opened.case_id} --out DRAFTS_FOLDER")
 
 
@@ -393,6 +398,14 @@ def _summary(kind: str, p: dict[str, Any]) -> str:
         return f"party {p.get('party')} token {p.get('token_id')}"
     if kind == "finalized":
         return f"sha256 {str(p.get('sha256'))[:12]}"
+    if kind == "mediation_agreed":
+        return f"agreement to mediate, {(p.get('signature') or {}).get('method')} signature"
+    if kind == "screening_submitted":
+        return "safety questions answered (private)"
+    if kind == "intake_submitted":
+        return "issues and facts (private)"
+    if kind == "case_opened" and p.get("stage") == "intake":
+        return "for intake"
     return ""
 
 
@@ -416,3 +429,69 @@ def tokens_command(case_id: str, issue_for: str | None, revoke_id: str | None, d
     now = utc_now()
     for t in tokens(store, case_id):
         click.echo(f"{t.token_id}  {state.name(t.party)}  {token_status(t, now)}")
+
+
+# --------------------------------------------------------------------------- intake (before the session)
+
+
+@case_group.command("intake")
+@click.argument("setup_file", type=click.Path(path_type=Path))
+@click.option("--label", help="A name for the case in listings (default: the parents' names; stored encrypted).")
+@click.option("--token-days", type=int, default=DEFAULT_TOKEN_DAYS, show_default=True, help="How long the parents' links stay valid.")
+@store_options
+def intake_command(setup_file: Path, label: str | None, token_days: int, store: CaseStore) -> None:
+    """Open a case for intake from SETUP_FILE (office, mediator, the parents' names) and print each parent's link token."""
+    from ..intake import IntakeSetup, open_intake, parse_answers
+    from ..intake.files import load_answers_file
+
+    data, lines = load_answers_file(setup_file)
+    setup = parse_answers(IntakeSetup, data, source=str(setup_file), lines=lines)
+    opened = open_intake(store, setup, label=label, token_days=token_days)
+    state = case_state(store, opened.case_id)
+    click.echo(f"opened case {opened.case_id} for intake: {state.label}")
+    _echo_links(state, opened, "links for the parents' intake")
+    click.echo("each parent opens interviews/parent_intake.yml with case=CASE_ID&token=TOKEN; the same link later opens their review")
+    click.echo(f"next: mediation-agreement case issues {opened.case_id}")
+
+
+@case_group.command("issues")
+@click.argument("case_id")
+@store_options
+def issues_command(case_id: str, store: CaseStore) -> None:
+    """Mediator: the issues board (both parents' issues, priorities, proposals, the safety flag). Private: for the mediator only."""
+    from ..intake import board_lines, intake_record, issues_board
+
+    for line in board_lines(issues_board(intake_record(store, case_id))):
+        click.echo(line)
+
+
+@case_group.command("prefill")
+@click.argument("case_id")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Write the partial case file (YAML) here.")
+@click.option("--force", is_flag=True, help="Overwrite OUT if it exists.")
+@store_options
+def prefill_command(case_id: str, out_file: Path, force: bool, store: CaseStore) -> None:
+    """Mediator: start the case file from both parents' intake (facts only; nothing private is copied)."""
+    from ..intake import intake_record, prefill_case_data
+    from ..intake.files import prefill_yaml
+
+    if out_file.exists() and not force:
+        raise ConfigError("already exists; give --force to overwrite it", path=out_file)
+    record = intake_record(store, case_id)
+    write_atomically(out_file, prefill_yaml(prefill_case_data(record), case_id))
+    click.echo(f"wrote {out_file}: the facts from intake; `mediation-agreement check {out_file}` lists what is still to decide")
+    click.echo(f"then: mediation-agreement case draft {case_id} --case-file {out_file} --out DRAFTS_FOLDER")
+
+
+@case_group.command("agreement-to-mediate")
+@click.argument("case_id")
+@click.option("--parent", "party", required=True, type=click.Choice(["a", "b"]), help="Whose signed agreement to mediate.")
+@click.option("--out", "out_file", required=True, type=click.Path(dir_okay=False, path_type=Path), help="Write the PDF here.")
+@store_options
+def agreement_to_mediate_command(case_id: str, party: str, out_file: Path, store: CaseStore) -> None:
+    """Office: download a parent's signed agreement to mediate (PDF)."""
+    from ..intake import signed_agreement_pdf
+
+    pdf = signed_agreement_pdf(store, case_id, party)
+    write_atomically(out_file, pdf)
+    click.echo(f"wrote {out_file}")

@@ -71,6 +71,14 @@ def assemble_command(case_file: Path, out_dir: Path, libraries: tuple[Path, ...]
         click.echo(str(path))
 
 
+@click.command("check")
+@click.argument("case_file", type=click.Path(path_type=Path))
+def check_command(case_file: Path) -> None:
+    """Check CASE_FILE against the case model: every problem with its line and field (exit 2), or ok."""
+    case = load_case(case_file)
+    click.echo(f"ok: {case_file} is a whole case ({len(case.children)} child{'ren' if len(case.children) != 1 else ''})")
+
+
 @click.command("lint")
 @library_option
 @no_default_option

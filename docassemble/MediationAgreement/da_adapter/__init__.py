@@ -6,8 +6,12 @@ case data and engine results into files, choices and messages:
 
 * :mod:`.answers`: the mediator's interview (answers tree <-> case data, the
   choices offered, the draft and its downloads, case files);
+* :mod:`.mediator_intake`: intake from the mediator's side (open the case
+  for intake, the issues board, start the agreement from intake);
 * :mod:`.mediator_round`: the review round from the mediator's side (send a
   draft to the parents, follow it, sign as the mediator, seal);
+* :mod:`.intake`: a parent's intake (``parent_intake.yml``): the agreement to
+  mediate, the private safety screening, their facts, issues and proposals;
 * :mod:`.parent`: a parent's review (``parent_review.yml``);
 * :mod:`.support`: the child support screens (the guideline, each parent's
   figures, the worksheet, the agreed terms);
@@ -42,6 +46,28 @@ from .answers import (
     section_of,
     summary,
     topic_heading,
+)
+from .intake import (
+    agreement_pdf_file,
+    agreement_points,
+    check_contact,
+    intake_answers_data,
+    intake_link_status,
+    issue_choices,
+    issue_words,
+    open_intake_link,
+    own_progress,
+    post_agreement,
+    post_intake,
+    post_screening,
+    quick_exit_url,
+    screening_fields,
+)
+from .mediator_intake import (
+    board_view,
+    fill_from_intake,
+    intake_safety_flag,
+    start_intake,
 )
 from .mediator_round import (
     ReviewRound,
@@ -89,6 +115,24 @@ from .support import (
 )
 
 __all__ = [
+    "board_view",
+    "fill_from_intake",
+    "intake_safety_flag",
+    "start_intake",
+    "agreement_pdf_file",
+    "agreement_points",
+    "check_contact",
+    "intake_answers_data",
+    "intake_link_status",
+    "issue_choices",
+    "issue_words",
+    "open_intake_link",
+    "own_progress",
+    "post_agreement",
+    "post_intake",
+    "post_screening",
+    "quick_exit_url",
+    "screening_fields",
     "CaseAnswers",
     "FindingAnswers",
     "ParentAnswers",

@@ -33,6 +33,7 @@ from .answers import answers_to_data
 from .server import configured_libraries, is_office_staff, plain, review_store, signing_config
 
 PARENT_INTERVIEW = "docassemble.MediationAgreement:data/questions/parent_review.yml"
+PARENT_INTAKE = "docassemble.MediationAgreement:data/questions/parent_intake.yml"
 
 
 class ReviewRound(DAObject):
@@ -47,6 +48,11 @@ class ReviewRound(DAObject):
     @property
     def started(self) -> bool:
         return bool(self.case_id)
+
+    @property
+    def drafted(self) -> bool:
+        """The case has a draft (a case opened for intake has none until the first is sent)."""
+        return self.started and round_state(self).current is not None
 
 
 def _say(review_round: ReviewRound, text: str) -> None:
@@ -76,6 +82,11 @@ def _parent_url(case_id: str, token: str) -> str:
     return str(interview_url(i=PARENT_INTERVIEW, case=case_id, token=token))
 
 
+def intake_url(case_id: str, token: str) -> str:
+    """A parent's link to their intake (``parent_intake.yml``); the same token opens their review later."""
+    return str(interview_url(i=PARENT_INTAKE, case=case_id, token=token))
+
+
 def send_draft_for_review(answers: DAObject, review_round: ReviewRound) -> bool:
     """Open the case (the first time) and issue the next draft from the answers on screen."""
     from ..review import issue_draft, open_case
@@ -92,6 +103,9 @@ def send_draft_for_review(answers: DAObject, review_round: ReviewRound) -> bool:
     except MediationError as exc:
         _say(review_round, plain(exc.message))
         return False
+    tokens = getattr(review_round, "link_tokens", None)
+    if tokens:  # a case that began with intake: the same links now open each parent's review
+        review_round.links = {party: _parent_url(review_round.case_id, token) for party, token in tokens.items()}
     again = " Both parents review it again; their earlier approvals no longer count." if version.number > 1 else ""
     _say(review_round, f"Draft {version.number} is ready for the parents.{again}")
     return True
@@ -107,7 +121,11 @@ def new_parent_link(review_round: ReviewRound, party: str) -> bool:
     except MediationError as exc:
         _say(review_round, plain(exc.message))
         return False
-    review_round.links = {**review_round.links, party: _parent_url(review_round.case_id, issued.token)}
+    if getattr(review_round, "link_tokens", None) is not None:
+        review_round.link_tokens = {**review_round.link_tokens, party: issued.token}
+    before_draft = round_state(review_round).current is None and getattr(review_round, "link_tokens", None) is not None
+    url = intake_url(review_round.case_id, issued.token) if before_draft else _parent_url(review_round.case_id, issued.token)
+    review_round.links = {**review_round.links, party: url}
     _say(review_round, f"{round_state(review_round).name(party)} has a new link (below).")
     return True
 

@@ -304,6 +304,13 @@ def _writing(store: CaseStore, case_id: str) -> Iterator[CaseSession]:
         yield session
 
 
+# What the intake steps (intake/steps.py) share with the round: the same links, checked the same way.
+authenticate_link = _authenticate
+issue_link = _issue_token
+check_link_days = _check_days
+writing_session = _writing
+
+
 def _require_open(session: CaseSession) -> None:
     if any(e.kind == "finalized" for e in session.events()):
         raise StoreError(f"case '{session.case_id}' is finalized; nothing more can be changed")

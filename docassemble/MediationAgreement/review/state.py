@@ -40,6 +40,9 @@ Viewer = Literal["a", "b", "mediator", "parents"]
 
 PARTIES: tuple[Party, Party] = ("a", "b")
 SIGNERS = ("a", "b", "mediator")
+INTAKE_EVENT_KINDS = ("mediation_agreed", "screening_submitted", "intake_submitted")
+"""A parent's intake steps, each one event (written by :mod:`..intake.steps`)."""
+INTAKE_STEPS = len(INTAKE_EVENT_KINDS)
 
 
 # --------------------------------------------------------------------------- records
@@ -139,6 +142,9 @@ class CaseState:
     finalized: dict[str, Any] | None
     events: int
     chain_problems: tuple[str, ...] = field(default=())
+    intake_steps: dict[str, int] | None = None
+    """A case opened for intake: how many of the three intake steps each parent has done (None otherwise).
+    Only counts: what a parent answered is read by :mod:`..intake`, for the mediator."""
 
     @property
     def current(self) -> DraftSummary | None:
@@ -165,6 +171,10 @@ class CaseState:
         """One sentence saying what the case waits for."""
         if self.finalized:
             return "finalized: the executed agreement is stored"
+        if self.current is None and self.intake_steps is not None:
+            steps = self.intake_steps
+            parts = [f"{self.name(p)} " + ("done" if steps.get(p, 0) >= INTAKE_STEPS else f"{steps.get(p, 0)} of {INTAKE_STEPS} steps") for p in PARTIES]
+            return "intake: " + "; ".join(parts) + " (`case issues` shows the board; then `case prefill` and `case draft --case-file`)"
         if self.current is None:
             return "no draft yet: the mediator issues draft 1 (`case draft`)"
         n = self.current.number
@@ -201,11 +211,16 @@ class _LogFold:
     signatures: dict[str, SignatureSummary] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
     finalized: dict[str, Any] | None = None
+    intake_steps: dict[str, set[str]] | None = None
 
     def apply(self, e: LogEvent) -> None:
         p = e.payload
         if "_unreadable" in p:
             return
+        if e.kind == "case_opened" and p.get("stage") == "intake":
+            self.intake_steps = {party: set() for party in PARTIES}
+        if e.kind in INTAKE_EVENT_KINDS and self.intake_steps is not None and e.actor in PARTIES:
+            self.intake_steps[e.actor].add(e.kind)
         if e.kind in ("case_opened", "draft_issued") and isinstance(p.get("names"), dict):
             self.names = {str(k): str(v) for k, v in p["names"].items()}
         current = self.drafts[-1] if self.drafts else None
@@ -287,6 +302,7 @@ def replay(session: CaseSession, viewer: str) -> CaseState:
         comments=tuple(fold.comments),
         finalized=fold.finalized,
         events=len(events),
+        intake_steps={p: len(kinds) for p, kinds in fold.intake_steps.items()} if fold.intake_steps is not None else None,
         chain_problems=tuple(session.audit()) + tuple(problems),
     )
 

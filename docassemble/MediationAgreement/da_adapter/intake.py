@@ -1,0 +1,284 @@
+"""A parent's intake (``parent_intake.yml``): the agreement to mediate, the private screening, their facts.
+
+Every step is the intake engine's (:mod:`..intake`); a refusal comes back as
+the engine's message on the screen's field.  Office staff who open a parent's
+link see the screens read-only and nothing is recorded as the parent's
+(:func:`.parent.staff_session`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from docassemble.base.util import DAFile, validation_error
+
+from ..case.fields import in_words
+from ..errors import CaseValidationError, MediationError
+from .parent import STAFF_REFUSAL, _link_args, client_info, staff_session
+from .server import plain, review_store, server_settings
+
+QUICK_EXIT_URL = "https://www.weather.gov/"
+"""Where the quick-exit button goes (a neutral page); ``mediation agreement: quick exit url`` changes it."""
+
+
+@dataclass(frozen=True)
+class IntakeStatus:
+    """Where a parent's intake link stands: ``problem`` (with the reason in plain words) or ``open``."""
+
+    stage: str
+    problem: str = ""
+
+
+def quick_exit_url() -> str:
+    return str(server_settings().get("quick exit url") or QUICK_EXIT_URL)
+
+
+def _agreement_path() -> str | None:
+    named = server_settings().get("agreement to mediate")
+    return str(named) if named else None
+
+
+def intake_link_status(url_args: Mapping[str, Any]) -> IntakeStatus:
+    """Whether the link opens an intake (never raises: a bad link's reason is in ``problem``)."""
+    from ..intake import intake_for_token
+
+    case_id, token = _link_args(url_args)
+    if not case_id or not token:
+        return IntakeStatus("problem", "This link is not complete. Please use the whole link from your message.")
+    try:
+        intake_for_token(review_store(), case_id, token)
+    except MediationError as exc:
+        return IntakeStatus("problem", plain(exc.message) + (f" ({exc.hint})" if exc.hint else ""))
+    return IntakeStatus("open")
+
+
+def open_intake_link(url_args: Mapping[str, Any]) -> Any:
+    """The parent's own view (``intake.ParentView``); marked as a staff preview for signed-in staff."""
+    from ..intake import intake_for_token
+
+    case_id, token = _link_args(url_args)
+    view = intake_for_token(review_store(), case_id, token)
+    return replace(view, staff_preview=staff_session())
+
+
+def _token(url_args: Mapping[str, Any]) -> str:
+    return _link_args(url_args)[1]
+
+
+def agreement_to_mediate(view: Any) -> Any:
+    """The agreement to mediate this parent reads (the office's wording if configured)."""
+    from ..intake import agreement_for
+
+    return agreement_for(view, path=_agreement_path())
+
+
+def agreement_points(view: Any) -> list[tuple[str, str]]:
+    return [(p.heading, p.text) for p in agreement_to_mediate(view).points]
+
+
+def _refuse_staff(view: Any, field: str | None) -> None:
+    if view.staff_preview or staff_session():
+        validation_error(STAFF_REFUSAL, field=field)
+
+
+def post_agreement(view: Any, url_args: Mapping[str, Any], *, method: str, intent: bool, image: Any = None, typed_name: str | None = None, field: str | None = None) -> bool:
+    """``validation code``: sign the agreement to mediate; a refusal is shown on the signature field."""
+    from ..intake import agree_to_mediate
+    from ..signing.signatures import capture_signature
+
+    _refuse_staff(view, field)
+    try:
+        agreement = agreement_to_mediate(view)
+        png = Path(image.path()).read_bytes() if image is not None else None
+        capture = capture_signature(
+            view.party, method=method, image_png=png, typed_name=typed_name, intent_confirmed=intent is True, consent_text=agreement.text, intent_statement=agreement.statement
+        )
+        agree_to_mediate(review_store(), view.case_id, _token(url_args), capture, agreement_path=_agreement_path(), client=client_info())
+    except MediationError as exc:
+        validation_error(plain(exc.message), field=field)
+    return True
+
+
+ANSWER_CHOICES = [{"yes": "Yes"}, {"no": "No"}, {"prefer_not": "I'd rather not say"}]
+
+
+def screening_fields(view: Any, screen: str) -> list[dict[str, Any]]:
+    """The fields of one screening screen (``fields: code:``): each question naming the other parent.
+
+    Answers go to ``screening_answers[id]`` (yes/no) and ``screening_texts[id]``
+    (written, optional).  Follow-ups have a screen of their own, asked only
+    after their question is answered yes (``parent_intake.yml``).
+    """
+    from ..intake import instrument
+
+    out: list[dict[str, Any]] = []
+    for item in instrument().items:
+        if item.screen != screen:
+            continue
+        if item.kind == "yes_no":
+            entry: dict[str, Any] = {"label": item.question(view.other), "field": f"screening_answers['{item.id}']", "datatype": "radio", "choices": ANSWER_CHOICES}
+        else:
+            entry = {"label": item.question(view.other), "field": f"screening_texts['{item.id}']", "datatype": "area", "rows": 3, "required": False}
+        out.append(entry)
+    return out
+
+
+def screening_item(view: Any, item_id: str) -> str:
+    from ..intake import instrument
+
+    item = instrument().item(item_id)
+    return item.question(view.other) if item is not None else item_id
+
+
+def post_screening(view: Any, url_args: Mapping[str, Any], answers: Mapping[str, Any], texts: Mapping[str, Any], *, support_person: bool, field: str | None = None) -> bool:
+    """``validation code``: record the private screening (once)."""
+    from ..intake import ScreeningAnswers, submit_screening
+
+    _refuse_staff(view, field)
+    given = ScreeningAnswers(
+        answers={str(k): str(v) for k, v in answers.items() if v in ("yes", "no", "prefer_not")},  # type: ignore[misc]
+        texts={str(k): str(v).strip() for k, v in texts.items() if isinstance(v, str) and v.strip()},
+        wants_support_person=bool(support_person),
+    )
+    try:
+        submit_screening(review_store(), view.case_id, _token(url_args), given)
+    except MediationError as exc:
+        validation_error(plain(exc.message), field=field)
+    return True
+
+
+def issue_choices() -> list[dict[str, str]]:
+    from ..intake import issue_kinds
+
+    return [{kind.id: kind.label} for kind in issue_kinds()]
+
+
+def issue_words(issue_id: str) -> str:
+    from ..intake import issue_label
+
+    return issue_label(issue_id)
+
+
+def post_intake(view: Any, url_args: Mapping[str, Any], data: Mapping[str, Any], *, field: str | None = None) -> bool:
+    """``validation code``: record the parent's facts, issues and proposals; each problem is shown on its field."""
+    from ..intake import IntakeAnswers, parse_answers, submit_intake
+
+    _refuse_staff(view, field)
+    try:
+        answers = parse_answers(IntakeAnswers, dict(data), source="your answers")
+        submit_intake(review_store(), view.case_id, _token(url_args), answers)
+    except CaseValidationError as exc:
+        first = exc.problems[0]
+        validation_error(plain(f"{first.field_path}: {first.message}" if first.field_path else first.message), field=field)
+    except MediationError as exc:
+        validation_error(plain(exc.message), field=field)
+    return True
+
+
+def agreement_pdf_file(view: Any, url_args: Mapping[str, Any]) -> DAFile:
+    """The parent's signed agreement to mediate, to download."""
+    from ..intake import own_agreement_pdf
+
+    pdf = own_agreement_pdf(review_store(), view.case_id, _token(url_args))
+    the_file = DAFile("agreement_pdf")
+    the_file.initialize(filename="agreement-to-mediate.pdf")
+    the_file.write(pdf, binary=True)
+    the_file.commit()
+    return the_file
+
+
+def own_progress(url_args: Mapping[str, Any]) -> Any:
+    """The parent's steps as the log has them now (so a step done in another tab is not asked again)."""
+    from ..intake import intake_for_token
+
+    case_id, token = _link_args(url_args)
+    return intake_for_token(review_store(), case_id, token).own
+
+
+# --------------------------------------------------------------------------- the parent's facts, as intake data
+
+CONTACT_FIELDS = {"email": "contact.email", "phone": "contact.phone", "address": "contact.street"}
+
+
+def _given(obj: Any, name: str) -> Any:
+    """An answer from the screen, or None when left empty (or never asked)."""
+    value = getattr(obj, name, None) if obj is not None else None
+    if isinstance(value, str):
+        value = value.strip()
+    return None if value in ("", None) else value
+
+
+def contact_data(contact: Any) -> dict[str, Any]:
+    """The contact screen's answers as the intake model's ``contact`` part."""
+    data: dict[str, Any] = {
+        "email": _given(contact, "email"),
+        "phone": _given(contact, "phone"),
+        "share_email": bool(_given(contact, "share_email")),
+        "share_phone": bool(_given(contact, "share_phone")),
+        "share_address": bool(_given(contact, "share_address")),
+        "safe_to_email": bool(_given(contact, "safe_to_email")),
+    }
+    parts = {k: _given(contact, k) for k in ("street", "city", "state", "postal_code")}
+    if any(parts.values()):
+        data["address"] = {k: (str(v).upper() if k == "state" and v else v) for k, v in parts.items()}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def check_contact(contact: Any) -> bool:
+    """``validation code``: check the contact screen now (a bad phone number is shown on the phone field)."""
+    from ..intake import ContactFacts, parse_answers
+
+    try:
+        parse_answers(ContactFacts, contact_data(contact), source="contact")
+    except CaseValidationError as exc:
+        first = exc.problems[0]
+        top = (first.field_path or "").split(".")[0].split("[")[0]
+        if top == "address":
+            validation_error(_address_message(first.field_path or "", contact), field=_address_field(first.field_path or ""))
+        validation_error(plain(in_words(first.message)), field=CONTACT_FIELDS.get(top, "contact.email"))
+    return True
+
+
+def _address_field(path: str) -> str:
+    part = path.split(".")[-1]
+    return {"postal_code": "contact.postal_code", "state": "contact.state", "city": "contact.city"}.get(part, "contact.street")
+
+
+def _address_message(path: str, contact: Any) -> str:
+    part = path.split(".")[-1]
+    if part == "postal_code" and _given(contact, "postal_code"):
+        return "A ZIP code has 5 digits, like 85201."
+    if part == "state" and _given(contact, "state"):
+        return "Give the state as 2 letters, like AZ."
+    return "Give the street, city, state and ZIP code, or leave the whole address out."
+
+
+def intake_answers_data(
+    contact: Any, children: Any, money: Any, arrangements: Any, chosen: Any, importance: Mapping[str, Any], proposals: Mapping[str, Any], note: Any
+) -> dict[str, Any]:
+    """Every intake screen's answers as one ``IntakeAnswers`` mapping (the engine validates it)."""
+    issues = []
+    for issue in chosen.true_values():
+        proposal = proposals.get(issue)
+        issues.append({"issue": str(issue), "priority": int(importance[issue]), "proposal": proposal.strip() if isinstance(proposal, str) and proposal.strip() else None})
+    data: dict[str, Any] = {
+        "contact": contact_data(contact),
+        "children": [{"full_name": c.full_name, "date_of_birth": _iso(c.date_of_birth), "lives_with": c.lives_with} for c in children],
+        "money": {k: v for k in ("monthly_gross_income", "health_insurance_premium", "child_care_monthly") if (v := _given(money, k)) is not None},
+        "issues": issues,
+    }
+    if isinstance(arrangements, str) and arrangements.strip():
+        data["current_arrangements"] = arrangements.strip()
+    if isinstance(note, str) and note.strip():
+        data["note_to_mediator"] = note.strip()
+    return data
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, datetime):  # docassemble's DADate
+        return value.date().isoformat()
+    return value.isoformat() if isinstance(value, date) else str(value)
