@@ -69,6 +69,7 @@ setup(
             "playwright>=1.40",
             "build>=1.0",
             "ruff>=0.6",
+            "aiosmtpd>=1.4",  # a real SMTP server on 127.0.0.1 for the e-mail tests (and `make serve`'s mailbox)
         ],
         "postgres": ["psycopg2-binary>=2.9"],
     },

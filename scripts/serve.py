@@ -13,6 +13,7 @@ Everything lives under ``.serve/`` (git-ignored; ``SERVE_DIR`` moves it):
     dist/             the wheels installed into it (built from a clean copy of the sources)
     postgres/         a PostgreSQL cluster of the system's binaries, listening on 127.0.0.1 only
     redis/            a Redis of the system's package, bound to 127.0.0.1, password protected
+    mailbox/          every e-mail the server sends (a Maildir), from a local SMTP server on 127.0.0.1
     config/           config.yml and the generated secrets (owner-only)
     credentials.json  the admin login and API key it generated (owner-only)
     da/               docassemble's uploads, packages and ready file
@@ -29,7 +30,7 @@ another program holds is replaced by a free one, and a port that is asked for
 but held stops the start at once, naming the process that holds it):
 ``--port`` (``make serve PORT=9000``) or
 ``SERVE_PORT`` (web, default 8080), ``SERVE_PG_PORT`` (55432), ``SERVE_REDIS_PORT``
-(56379).  Only the standard library is used here, so any Python >= 3.12 runs it
+(56379), ``SERVE_SMTP_PORT`` (58025, the local mailbox).  Only the standard library is used here, so any Python >= 3.12 runs it
 (``scripts/serve.sh`` finds one).  docs/server.md has the whole story.
 """
 
@@ -46,6 +47,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent / "server"))  # scripts/server/localserver: the steps
 
 from localserver.base import HOST, ROOT, Layout, Ports, ServeError, chosen_ports, clear_stamp, default_state_dir, http_get, locked, say, write_private
+from localserver.mailbox import ensure_mailbox, smtp_answers, stop_mailbox
 from localserver.postgres import ensure_postgres, pg_running, stop_postgres
 from localserver.python_env import build_distributions, ensure_venv, ensure_wheel
 from localserver.redis_server import ensure_redis, redis_running, stop_redis
@@ -59,7 +61,8 @@ def info(layout: Layout, ports: Ports) -> dict[str, object]:
     base = f"http://{HOST}:{ports.web}"
     return {
         "url": base,
-        "ports": {"web": ports.web, "postgres": ports.pg, "redis": ports.redis},
+        "ports": {"web": ports.web, "postgres": ports.pg, "redis": ports.redis, "smtp": ports.smtp},
+        "mailbox": str(layout.mailbox),
         "interviews": {name: f"{base}/start/{name}" for name in dispatch()},
         "interview_refs": {name: ref for name, ref in dispatch().items()},
         "login": f"{base}/user/sign-in",
@@ -93,6 +96,7 @@ def print_summary(details: dict[str, object]) -> None:
     print(f"  email     {admin['email']}")
     print(f"  password  {admin['password']}")
     print(f"  (also the API key; stored owner-only in {details['credentials']})")
+    print(f"mail the server sends (to parents): {details['mailbox']}/new/ (a Maildir; nothing leaves this machine)")
     print(f"server log: {details['server_log']}")
     print("stop it with: make stop")
 
@@ -108,12 +112,13 @@ def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: b
     ensure_postgres(layout, ports, values["db_password"])
     ensure_redis(layout, ports, values["redis_password"])
     changed = ensure_venv(layout)
+    ensure_mailbox(layout, ports)
     changed |= ensure_wheel(layout, ROOT, force=changed)
     for extra in extra_packages:
         changed |= ensure_wheel(layout, extra.resolve(), force=changed)
     ensure_office_seal(layout)
     changed |= write_config(layout, ports, values, debug)
-    layout.settings.write_text(json.dumps({"web": ports.web, "pg": ports.pg, "redis": ports.redis}) + "\n")
+    layout.settings.write_text(json.dumps({"web": ports.web, "pg": ports.pg, "redis": ports.redis, "smtp": ports.smtp}) + "\n")
     details = info(layout, ports)
     write_private(layout.credentials, json.dumps({k: details[k] for k in ("url", "login", "admin", "interviews")},
                                                  indent=2) + "\n")
@@ -140,8 +145,9 @@ def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: b
 def stop(layout: Layout, ports: Ports, web_only: bool = False) -> None:
     stop_web(layout)
     if web_only:
-        say("stopped docassemble (PostgreSQL and Redis left running)")
+        say("stopped docassemble (PostgreSQL, Redis and the mailbox left running)")
         return
+    stop_mailbox(layout)
     if layout.secrets.exists():
         stop_redis(layout, ports, load_secrets(layout)["redis_password"])
     stop_postgres(layout)
@@ -156,6 +162,7 @@ def running(layout: Layout, ports: Ports) -> dict[str, bool]:
         "web": pid is not None and http_get(f"http://{HOST}:{ports.web}/health_check") == 200,
         "postgres": pg_running(layout),
         "redis": bool(redis_password) and redis_running(ports, redis_password),
+        "mailbox": smtp_answers(ports),
     }
 
 

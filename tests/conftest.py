@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,13 @@ def cli() -> type[Run]:
 
 def example_cases() -> list[Path]:
     return sorted(EXAMPLES.glob("*.yml"))
+
+
+@pytest.fixture
+def smtp_server() -> Any:
+    """A real SMTP server (aiosmtpd) on a free 127.0.0.1 port, keeping what it receives (tests/mailbox.py)."""
+    pytest.importorskip("aiosmtpd")
+    from .smtp_mailbox import SmtpServer
+
+    with SmtpServer() as server:
+        yield server

@@ -561,6 +561,11 @@ class InterviewDriver:
                         exec(f"{name} = _harness_value", self.user_dict)
                         continue
                     info = screen.field(name)
+                    offered = [choice for choice, _label in info.choices]
+                    if offered and info.datatype in ("radio", "dropdown", "combobox") and value not in (None, "None") and str(value) not in {str(c) for c in offered}:
+                        # the browser can only post an offered value (a choice written {value: label} in
+                        # `fields: code:` offers its label, not its value: issue 16's screening bug)
+                        raise KeyError(f"screen {screen.id}: {name} = {value!r} is not offered; the choices post {offered}")
                     if info.datatype in ("checkboxes", "object_checkboxes") and isinstance(value, (list, tuple, set)):
                         # the server makes a DADict of every choice -> checked or not
                         from docassemble.base.util import DADict

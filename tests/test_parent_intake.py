@@ -543,15 +543,21 @@ def test_intake_screens_read_at_grade_8_or_below(both_walked: tuple[Intake, dict
 # --------------------------------------------------------------------------- the mediator's side
 
 
-def test_the_mediator_opens_intake_follows_the_board_and_starts_the_agreement_from_it(tmp_path: Path) -> None:
-    """Open for intake in the mediator's interview; both parents use the links it shows; the board has the flag;
-    the agreement starts from the facts (nothing private), the safety screen says a screening was positive,
-    and the first draft turns the same links into each parent's review."""
+def test_the_mediator_opens_intake_follows_the_board_and_starts_the_agreement_from_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, smtp_server: Any) -> None:
+    """Open for intake in the mediator's interview; Maria is e-mailed her link (the mediator recorded her
+    consent), David is not; both parents use the links; the board has the flag; the agreement starts from
+    the facts (nothing private), the safety screen says a screening was positive, and the first draft
+    turns the same links into each parent's review (Maria, who then said e-mail is not safe, is not
+    e-mailed again)."""
     from urllib.parse import parse_qs, urlsplit
 
     from docassemble.MediationAgreement import da_adapter
+    from docassemble.MediationAgreement.notices import SmtpMailer
 
     from .test_interviews import case_data
+
+    smtp = smtp_server
+    monkeypatch.setattr(da_adapter.mail, "office_mailer", lambda: SmtpMailer(smtp.url, "office@example.org"))
 
     store_key = generate_key()
     url = f"sqlite:///{tmp_path / 'cases.db'}"
@@ -568,6 +574,8 @@ def test_the_mediator_opens_intake_follows_the_board_and_starts_the_agreement_fr
         "intake_setup.court_state": "az",
         "intake_setup.a_full_name": "Maria Elena Lopez",
         "intake_setup.a_short_name": "Maria",
+        "intake_setup.a_email": "maria@example.com",
+        "intake_setup.a_send_by_email": True,
         "intake_setup.b_full_name": "David James Lopez",
         "intake_setup.b_short_name": "David",
     }
@@ -577,6 +585,12 @@ def test_the_mediator_opens_intake_follows_the_board_and_starts_the_agreement_fr
     mediator.answer(setup)
     board = mediator.screen()
     assert board.id == "issues board" and "not started" in board.subquestion_text
+    assert "E-mailed Maria." in board.subquestion_text
+    assert [r.recipients for r in smtp.mailbox.received] == [["maria@example.com"]]
+    emailed = re.search(r"https?://\S+", smtp.mailbox.received[0].text).group(0)  # type: ignore[union-attr]
+    assert parse_qs(urlsplit(emailed).query)["i"] == ["docassemble.MediationAgreement:data/questions/parent_intake.yml"]
+    mediator.action("email_link", party="b")
+    assert "David is not e-mailed" in mediator.screen().subquestion_text and len(smtp.mailbox.received) == 1
     links = mediator.value("review_round.links")
     assert all(parse_qs(urlsplit(u).query)["i"] == ["docassemble.MediationAgreement:data/questions/parent_intake.yml"] for u in links.values())
 
@@ -612,6 +626,8 @@ def test_the_mediator_opens_intake_follows_the_board_and_starts_the_agreement_fr
     review_links = mediator.value("review_round.links")
     assert all(parse_qs(urlsplit(u).query)["i"] == [da_adapter.mediator_round.PARENT_INTERVIEW] for u in review_links.values())
     assert [parse_qs(urlsplit(review_links[p]).query)["token"] for p in "ab"] == [parse_qs(urlsplit(links[p]).query)["token"] for p in "ab"]
+    # Maria's own intake left "it is safe to e-mail me" unchecked: from then on she is not e-mailed.
+    assert "E-mailed" not in mediator.screen().subquestion_text and len(smtp.mailbox.received) == 1
 
 
 # --------------------------------------------------------------------------- the command line

@@ -175,6 +175,10 @@ class VerificationFailed(MediationError):
     exit_code = 1
 
 
+class DeliveryError(MediationError):
+    """A message could not be sent (the mail server refused it or cannot be reached); nothing was recorded."""
+
+
 class ConfigError(MediationError):
     """Configuration is missing or wrong (encryption key, certificate, office settings)."""
 

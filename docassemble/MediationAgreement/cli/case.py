@@ -495,3 +495,81 @@ def agreement_to_mediate_command(case_id: str, party: str, out_file: Path, store
     pdf = signed_agreement_pdf(store, case_id, party)
     write_atomically(out_file, pdf)
     click.echo(f"wrote {out_file}")
+
+
+# --------------------------------------------------------------------------- messages to the parents
+
+
+def mail_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--smtp`` and ``--mail-from``: where messages go out, and from whom."""
+    from ..notices import MAIL_FROM_ENV, SMTP_URL_ENV
+
+    @click.option("--smtp", "smtp_url", envvar=SMTP_URL_ENV, required=True, help=f"The mail server: smtp://HOST:PORT, smtps://… or smtp+starttls://… (or ${SMTP_URL_ENV}).")
+    @click.option("--mail-from", "mail_from", envvar=MAIL_FROM_ENV, required=True, help=f"The office's sender address (or ${MAIL_FROM_ENV}).")
+    @functools.wraps(func)
+    def wrapper(*args: Any, smtp_url: str, mail_from: str, **kwargs: Any) -> Any:
+        from ..notices import SmtpMailer
+
+        return func(*args, mailer=SmtpMailer(smtp_url, mail_from), **kwargs)
+
+    return wrapper
+
+
+def link_builder(base_url: str) -> Callable[[str, str, str], str]:
+    """Parents' links on the docassemble server at ``base_url``."""
+    from urllib.parse import urlencode
+
+    base = base_url.rstrip("/")
+    if not base.startswith(("https://", "http://")):
+        raise ConfigError(f"--base-url must be the server's address, like https://da.example.org, not {base_url!r}")
+
+    def build(case_id: str, token: str, stage: str) -> str:
+        interview = "parent_intake" if stage == "intake" else "parent_review"
+        return f"{base}/interview?" + urlencode({"i": f"docassemble.MediationAgreement:data/questions/{interview}.yml", "case": case_id, "token": token})
+
+    return build
+
+
+@case_group.command("send-links")
+@click.argument("case_id")
+@click.option("--parent", "party", type=click.Choice(["a", "b", "both"]), default="both", show_default=True, help="Whom to write to.")
+@click.option("--base-url", envvar="MEDIATION_BASE_URL", required=True, help="The docassemble server's address, e.g. https://da.example.org (or $MEDIATION_BASE_URL).")
+@mail_options
+@store_options
+def send_links_command(case_id: str, party: str, base_url: str, mailer: Any, store: CaseStore) -> None:
+    """Mediator: e-mail each parent who agreed to e-mail a new link to where they are now (their intake, or the current draft)."""
+    from ..notices import send_link
+
+    build = link_builder(base_url)
+    state = case_state(store, case_id)
+    for p in ("a", "b") if party == "both" else (party,):
+        sent = send_link(store, case_id, p, mailer=mailer, link_for=build)
+        if sent is None:
+            click.echo(f"did not e-mail {state.name(p)}: they have not agreed to e-mail, or said it is not safe for them")
+        else:
+            where = "their intake" if sent.notice == "intake_link" else "the current draft"
+            click.echo(f"e-mailed {state.name(p)} a new link to {where} (link {sent.token_id}; recorded in the case's log)")
+
+
+@case_group.command("remind")
+@click.option("--now", "now_text", help="Act as if it were this UTC time (YYYY-MM-DDTHH:MM:SSZ), to check what a run would do.")
+@click.option("--hours", type=int, default=48, show_default=True, help="Remind when a parent's newest link stops working within this many hours.")
+@mail_options
+@store_options
+def remind_command(now_text: str | None, hours: int, mailer: Any, store: CaseStore) -> None:
+    """Office, from cron (e.g. hourly): remind each parent whose link stops working soon while they still have something to do.
+    Each link is reminded of once; exit 1 if the mail server refused any message (they are tried again next run)."""
+    from datetime import timedelta
+
+    from ..notices import send_reminders
+    from ..store import parse_iso_z
+
+    if now_text:
+        now = parse_iso_z(now_text)
+        store.clock = lambda: now  # type: ignore[method-assign]
+    sent, failed = send_reminders(store, mailer=mailer, window=timedelta(hours=hours))
+    click.echo(f"sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}")
+    for f in failed:
+        click.echo(f"not sent: case {f.case_id}, parent {f.party.upper()}: {f.reason}", err=True)
+    if failed:
+        raise VerificationFailed(f"{len(failed)} reminder(s) could not be sent; they will be tried again on the next run")

@@ -71,6 +71,7 @@ from .mediator_intake import (
 )
 from .mediator_round import (
     ReviewRound,
+    email_one_link,
     executed_agreement_file,
     may_run_round,
     mediator_consent,
@@ -115,6 +116,7 @@ from .support import (
 )
 
 __all__ = [
+    "email_one_link",
     "board_view",
     "fill_from_intake",
     "intake_safety_flag",

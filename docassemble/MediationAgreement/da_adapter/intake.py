@@ -103,7 +103,8 @@ def post_agreement(view: Any, url_args: Mapping[str, Any], *, method: str, inten
     return True
 
 
-ANSWER_CHOICES = [{"yes": "Yes"}, {"no": "No"}, {"prefer_not": "I'd rather not say"}]
+ANSWER_CHOICES = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}, {"value": "prefer_not", "label": "I'd rather not say"}]
+"""In ``fields: code:`` a choice is ``{"value": …, "label": …}`` (a ``{value: label}`` mapping there would post the label)."""
 
 
 def screening_fields(view: Any, screen: str) -> list[dict[str, Any]]:

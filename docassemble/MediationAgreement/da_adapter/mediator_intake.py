@@ -11,6 +11,7 @@ issued on the same case, so each parent's link then opens their review.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from ..case.fields import list_element, model_of
 from ..case.model import Case
 from ..errors import CaseValidationError, MediationError
 from .answers import _ANSWER_CLASSES, _answer_value, _build
-from .mediator_round import ReviewRound, _escape, _require_staff, _say, intake_url
+from .mediator_round import ReviewRound, _escape, _require_staff, _say, email_parents, intake_url
 from .server import plain, review_store
 
 
@@ -75,7 +76,7 @@ def start_intake(setup: DAObject, review_round: ReviewRound) -> bool:
     review_round.case_id = opened.case_id
     review_round.link_tokens = {party: t.token for party, t in opened.tokens.items()}
     review_round.links = {party: intake_url(opened.case_id, t.token) for party, t in opened.tokens.items()}
-    _say(review_round, "The case is open. Send each parent their link to the intake.")
+    _say(review_round, "The case is open. Send each parent their link to the intake." + email_parents(review_round, "intake_link"))
     return True
 
 
@@ -104,15 +105,19 @@ def board_view(review_round: ReviewRound) -> BoardView:
     lines = ["**Progress**", ""]
     lines += [f"* {_e(names[p])}: {_e(board.progress[p])}" for p in ("a", "b")]
     safety = ""
-    if board.safety_flag:
+    if board.safety_flag:  # HTML: it sits in an alert box, where Markdown is not read
         asked = {i.id: i for i in instrument().items}
-        parts = [f"**Private screening: positive.** Hold {_e(SESSION_FORMATS[board.session_format])}. Talk with the parent privately before any session."]
+        items = []
         for line in board.safety:
             if line.positive:
                 other = names["b" if line.party == "a" else "a"]
                 said = "; ".join(asked[i].question(other) for i in line.flagged if i in asked)
-                parts.append(f"* {_e(names[line.party])} answered yes or \"rather not say\" to: {_e(said)}" + (" (says there is a protective order)" if line.protective_order else ""))
-        safety = "\n".join(parts)
+                order = " (says there is a protective order)" if line.protective_order else ""
+                items.append(f"<li>{html.escape(names[line.party])} answered yes or &ldquo;rather not say&rdquo; to: {html.escape(said)}{order}</li>")
+        safety = (
+            f"<p><strong>Safety flag. Private screening: positive.</strong> Hold {html.escape(SESSION_FORMATS[board.session_format])}. "
+            "Talk with the parent privately before any session.</p>" + f"<ul>{''.join(items)}</ul>"
+        )
     lines += ["", "**Issues**", ""]
     if not board.rows:
         lines.append("No issues named yet.")

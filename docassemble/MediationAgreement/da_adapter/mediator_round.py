@@ -24,16 +24,18 @@ from datetime import UTC, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from docassemble.base.util import DAFile, DAObject, interview_url, validation_error
+from docassemble.base.util import DAFile, DAObject, validation_error
 
 from ..case.model import case_from_data
 from ..errors import MediationError
 from ..review.report import state_lines
+from . import mail
 from .answers import answers_to_data
+from .mail import parent_link
 from .server import configured_libraries, is_office_staff, plain, review_store, signing_config
 
-PARENT_INTERVIEW = "docassemble.MediationAgreement:data/questions/parent_review.yml"
-PARENT_INTAKE = "docassemble.MediationAgreement:data/questions/parent_intake.yml"
+PARENT_INTERVIEW = mail.INTERVIEWS["review"]
+PARENT_INTAKE = mail.INTERVIEWS["intake"]
 
 
 class ReviewRound(DAObject):
@@ -79,12 +81,42 @@ def _require_staff() -> None:
 
 
 def _parent_url(case_id: str, token: str) -> str:
-    return str(interview_url(i=PARENT_INTERVIEW, case=case_id, token=token))
+    return parent_link(case_id, token, "review")
 
 
 def intake_url(case_id: str, token: str) -> str:
     """A parent's link to their intake (``parent_intake.yml``); the same token opens their review later."""
-    return str(interview_url(i=PARENT_INTAKE, case=case_id, token=token))
+    return parent_link(case_id, token, "intake")
+
+
+def email_parents(review_round: ReviewRound, notice: str, parties: tuple[str, ...] = ("a", "b")) -> str:
+    """Send ``notice`` to the parents who agreed to e-mail; the outcome in words for the mediator's screen."""
+    from ..notices import notify
+
+    try:
+        sent = notify(review_store(), review_round.case_id, notice, parties, mailer=mail.office_mailer(), link_for=parent_link)  # type: ignore[arg-type]
+    except MediationError as exc:
+        return f" The e-mail could not be sent: {plain(exc.message)}"
+    names = {p: round_state(review_round).name(p).split(" (")[0] for p in parties}
+    return mail.sent_words(sent, names)
+
+
+def email_one_link(review_round: ReviewRound, party: str) -> bool:
+    """The mediator's "e-mail the link" button: a new link to where the parent is now, if they agreed to e-mail."""
+    from ..notices import send_link
+
+    try:
+        _require_staff()
+        sent = send_link(review_store(), review_round.case_id, party, mailer=mail.office_mailer(), link_for=parent_link)
+    except MediationError as exc:
+        _say(review_round, plain(exc.message))
+        return False
+    name = round_state(review_round).name(party).split(" (")[0]
+    if sent is None:
+        _say(review_round, f"{name} is not e-mailed: they have not agreed to e-mail, or said it is not safe for them. Give them the link another way.")
+    else:
+        _say(review_round, f"E-mailed {name} a new link.")
+    return True
 
 
 def send_draft_for_review(answers: DAObject, review_round: ReviewRound) -> bool:
@@ -107,7 +139,7 @@ def send_draft_for_review(answers: DAObject, review_round: ReviewRound) -> bool:
     if tokens:  # a case that began with intake: the same links now open each parent's review
         review_round.links = {party: _parent_url(review_round.case_id, token) for party, token in tokens.items()}
     again = " Both parents review it again; their earlier approvals no longer count." if version.number > 1 else ""
-    _say(review_round, f"Draft {version.number} is ready for the parents.{again}")
+    _say(review_round, f"Draft {version.number} is ready for the parents.{again}{email_parents(review_round, 'draft_ready')}")
     return True
 
 
@@ -229,7 +261,10 @@ def seal_executed_agreement(review_round: ReviewRound) -> bool:
     except MediationError as exc:
         _say(review_round, plain(exc.message + (f" ({exc.hint})" if exc.hint else "")))
         return False
-    _say(review_round, "The executed agreement was sealed before." if already else "The executed agreement is sealed. Each parent can download it with their link.")
+    if already:
+        _say(review_round, "The executed agreement was sealed before.")
+    else:
+        _say(review_round, "The executed agreement is sealed. Each parent can download it with their link." + email_parents(review_round, "final"))
     return True
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from docassemble.base.util import DAFile, validation_error
+from docassemble.base.util import DAFile, log, validation_error
 
 from ..errors import MediationError
 from .answers import draft_html
@@ -153,11 +153,23 @@ def post_decision(link: ParentLink, *, approved: bool, reason: str | None = None
     try:
         if approved:
             approve(review_store(), link.case_id, link.token, draft=link.draft, sha256=link.sha256)
+            _tell_the_other_parent(link)
         else:
             request_changes(review_store(), link.case_id, link.token, draft=link.draft, reason=reason or "", sha256=link.sha256)
     except MediationError as exc:
         validation_error(plain(exc.message), field=field)
     return True
+
+
+def _tell_the_other_parent(link: ParentLink) -> None:
+    """One parent approved: the other gets the notice, if they agreed to e-mail (a failure is the office's to see, not the parent's)."""
+    from ..notices import notify_approved
+    from .mail import office_mailer
+
+    try:
+        notify_approved(review_store(), link.case_id, link.party, mailer=office_mailer())
+    except MediationError as exc:  # the case's log then has no link_sent for it; the round screen shows each parent's decision
+        log(f"mediation agreement: case {link.case_id}: the notice to the other parent was not sent ({exc.__class__.__name__})", "log")
 
 
 def both_parents_approved(link: ParentLink) -> bool:

@@ -101,7 +101,8 @@ def _setup_from(session: CaseSession) -> IntakeSetup:
     return IntakeSetup.model_validate(json.loads(session.blob(str(opened.payload["setup_blob"]))))
 
 
-def _intake_from(session: CaseSession) -> IntakeRecord:
+def intake_from_session(session: CaseSession) -> IntakeRecord:
+    """The case's intake as its log records it, inside an open session (raises if the case was not opened for intake)."""
     setup = _setup_from(session)
     steps: dict[str, dict[str, Any]] = {p: {"party": p} for p in PARTIES}
     for e in session.events():
@@ -144,13 +145,13 @@ def open_intake(store: CaseStore, setup: IntakeSetup, *, label: str | None = Non
 def intake_record(store: CaseStore, case_id: str) -> IntakeRecord:
     """Both parents' intake, for the mediator (never shown to a parent)."""
     with store.session(case_id) as session:
-        return _intake_from(session)
+        return intake_from_session(session)
 
 
 def signed_agreement_pdf(store: CaseStore, case_id: str, party: str) -> bytes:
     """The office's copy of a parent's signed agreement to mediate."""
     with store.session(case_id) as session:
-        own = _intake_from(session).parents.get(party)
+        own = intake_from_session(session).parents.get(party)
         if own is None or own.agreement_blob is None:
             raise StoreError(f"parent {party.upper()} of case '{case_id}' has not signed the agreement to mediate")
         return session.blob(own.agreement_blob)
@@ -163,7 +164,7 @@ def intake_for_token(store: CaseStore, case_id: str, token: str) -> ParentView:
     """What the link's parent may see: their own steps and answers, never the other parent's."""
     with store.session(case_id) as session:
         party, _ = authenticate_link(session, token, action="open the intake", allow_spent=False)
-        record = _intake_from(session)
+        record = intake_from_session(session)
         return _view(record, party)
 
 
@@ -193,7 +194,7 @@ def agree_to_mediate(
 
     with writing_session(store, case_id) as session:
         party, _ = authenticate_link(session, token, action="sign the agreement to mediate")
-        record = _intake_from(session)
+        record = intake_from_session(session)
         own = record.parents[party]
         if own.agreed_at is not None:
             raise StoreError(f"you already signed the agreement to mediate on {iso_z(own.agreed_at)}; nothing was changed", hint="you can download your copy")
@@ -210,7 +211,7 @@ def agree_to_mediate(
         payload = capture.to_event_payload(agreement.sha256, client)
         payload.pop("consent_text", None)  # the text is the agreement itself, kept in the PDF
         session.append(AGREED, party, {"text_sha256": agreement.sha256, "version": agreement.version, "pdf_blob": blob, "signature": payload})
-        return _intake_from(session).parents[party]
+        return intake_from_session(session).parents[party]
 
 
 def _require_agreed(own: ParentIntake) -> None:
@@ -225,7 +226,7 @@ def submit_screening(store: CaseStore, case_id: str, token: str, answers: Screen
         raise CaseValidationError(problems, path="screening")
     with writing_session(store, case_id) as session:
         party, _ = authenticate_link(session, token, action="answer the safety questions")
-        own = _intake_from(session).parents[party]
+        own = intake_from_session(session).parents[party]
         _require_agreed(own)
         if own.screened_at is not None:
             raise StoreError(
@@ -233,7 +234,7 @@ def submit_screening(store: CaseStore, case_id: str, token: str, answers: Screen
                 hint="to add anything, tell the mediator privately",
             )
         session.append(SCREENED, party, {"screening": answers.model_dump(mode="json")})
-        return _intake_from(session).parents[party]
+        return intake_from_session(session).parents[party]
 
 
 def submit_intake(store: CaseStore, case_id: str, token: str, answers: IntakeAnswers) -> ParentIntake:
@@ -248,12 +249,12 @@ def submit_intake(store: CaseStore, case_id: str, token: str, answers: IntakeAns
         raise CaseValidationError([_problem(path, message) for path, message in problems], path="intake")
     with writing_session(store, case_id) as session:
         party, _ = authenticate_link(session, token, action="send your answers")
-        own = _intake_from(session).parents[party]
+        own = intake_from_session(session).parents[party]
         _require_agreed(own)
         if any(e.kind == "draft_issued" for e in session.events()):
             raise StoreError("the mediator has already written a draft; tell the mediator what changed instead; nothing was changed")
         session.append(SUBMITTED, party, {"answers": answers.model_dump(mode="json")})
-        return _intake_from(session).parents[party]
+        return intake_from_session(session).parents[party]
 
 
 def _problem(path: str, message: str) -> Any:
@@ -274,7 +275,7 @@ def own_agreement_pdf(store: CaseStore, case_id: str, token: str) -> bytes:
     """The parent's own signed agreement to mediate (their link; also after it was used to sign the agreement)."""
     with store.session(case_id) as session:
         party, _ = authenticate_link(session, token, action="download the agreement to mediate", allow_spent=True)
-        own = _intake_from(session).parents[party]
+        own = intake_from_session(session).parents[party]
         if own.agreement_blob is None:
             raise StoreError("you have not signed the agreement to mediate yet")
         return session.blob(own.agreement_blob)

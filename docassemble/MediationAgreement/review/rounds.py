@@ -309,6 +309,7 @@ authenticate_link = _authenticate
 issue_link = _issue_token
 check_link_days = _check_days
 writing_session = _writing
+current_case_in = _current_case
 
 
 def _require_open(session: CaseSession) -> None:

@@ -69,6 +69,11 @@ class Layout:
         return self.state / "redis"
 
     @property
+    def mailbox(self) -> Path:
+        """The local mailbox (a Maildir) every message the server sends lands in."""
+        return self.state / "mailbox"
+
+    @property
     def config_dir(self) -> Path:
         return self.state / "config"
 
@@ -122,12 +127,13 @@ class Ports:
     web: int
     pg: int
     redis: int
+    smtp: int = 58025
 
 
-DEFAULT_PORTS = {"web": 8080, "pg": 55432, "redis": 56379}
+DEFAULT_PORTS = {"web": 8080, "pg": 55432, "redis": 56379, "smtp": 58025}
 """The ports a first run tries; one another program holds is replaced by a free one (and kept for later runs)."""
 
-PORT_NAMES = {"web": "docassemble", "pg": "PostgreSQL", "redis": "Redis"}
+PORT_NAMES = {"web": "docassemble", "pg": "PostgreSQL", "redis": "Redis", "smtp": "the mailbox (SMTP)"}
 
 
 def chosen_ports(layout: Layout, web: int | None, use_env: bool = True, *, pick_free: bool = False) -> Ports:
@@ -156,7 +162,8 @@ def chosen_ports(layout: Layout, web: int | None, use_env: bool = True, *, pick_
         say(f"port {default} ({PORT_NAMES[key]}) is held by {port_holder(default)}: using free port {free} instead")
         return free
 
-    return Ports(web=pick(web, "SERVE_PORT", "web"), pg=pick(None, "SERVE_PG_PORT", "pg"), redis=pick(None, "SERVE_REDIS_PORT", "redis"))
+    return Ports(web=pick(web, "SERVE_PORT", "web"), pg=pick(None, "SERVE_PG_PORT", "pg"), redis=pick(None, "SERVE_REDIS_PORT", "redis"),
+                 smtp=pick(None, "SERVE_SMTP_PORT", "smtp"))
 
 
 def port_in_use(port: int) -> bool:

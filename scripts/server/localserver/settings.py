@@ -106,6 +106,8 @@ def write_config(layout: Layout, ports: Ports, values: dict[str, str], debug: bo
         "admin_api_key": values["admin_api_key"],
         "default_interview": main if main in interview_files() else None,
         "dispatch": dispatch(),
+        "smtp_port": ports.smtp,
+        "mail_sender": "Local Test Office <office@localhost.localdomain>",
         "store_url": store_url(ports, values),
         "store_key": values["store_key"],
         "seal_key": str(seal_folder(layout) / "office.key"),

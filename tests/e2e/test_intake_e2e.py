@@ -1,0 +1,157 @@
+"""Intake on the real server, in Chromium: the mediator opens the case, both parents get their link by
+e-mail (docassemble's own send_email, to the local SMTP mailbox `make serve` runs), each completes the
+intake on a phone, one with a positive safety screen, and the mediator sees the issues board and the flag.
+
+Screenshots of every screen go to tests/output/e2e/<test>/ (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import email
+import mailbox
+import re
+import time
+import uuid
+from email.message import EmailMessage
+from email.policy import default
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .answers import CaseFileAnswerer
+from .conftest import ContextFactory, Server, Shots
+from .driver import BrowserInterview
+from .pages import screen_text, sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.yml"
+SECRET = "Ocelot-note: he reads my messages"
+FEAR = "Pangolin-fear: he said he would keep the kids"
+
+
+def messages_to(folder: Path, address: str, *, wait: float = 30.0) -> list[EmailMessage]:
+    """The messages the local mailbox (a Maildir) holds for ``address``, waiting for the first one."""
+    deadline = time.monotonic() + wait
+    while True:
+        box = mailbox.Maildir(str(folder), factory=None, create=False)
+        found = []
+        for key in box.keys():
+            parsed = email.message_from_bytes(box.get_bytes(key), policy=default)
+            assert isinstance(parsed, EmailMessage)
+            if address in str(parsed.get("To", "")):
+                found.append(parsed)
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.5)
+
+
+def body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain",))
+    assert part is not None
+    return str(part.get_content())
+
+
+ISSUES = ("parenting_time", "holidays", "decision_making", "exchanges", "communication", "child_support", "health_insurance", "child_care", "moves_and_travel", "other")
+
+
+def checkbox(variable: str, key: str) -> str:
+    """How the browser form names one box of a checkboxes field (docassemble base64-encodes the key)."""
+    return f"{variable}[B'{base64.b64encode(key.encode()).decode().rstrip('=')}']"
+
+
+def parent_answers(name: str, *, positive: bool) -> CaseFileAnswerer:
+    """A parent's answers to every intake screen (Maria's screening is positive, David's is not)."""
+    yes_if = "yes" if positive else "no"
+    screening: dict[str, Any] = {f"screening_answers['{k}']": "no" for k in ("kept_from_people", "kept_from_money", "threats", "physical", "hurt", "protective_order")}
+    return CaseFileAnswerer({}, extra={
+        "welcome": {},
+        "agreement to mediate": {"agree_to_mediate": True, "sign_method": "typed"},
+        "typed signature": {"typed_signature": name},
+        "screening intro": {},
+        "screening control": {**screening, "screening_answers['same_room']": yes_if},
+        "screening same room": {"screening_texts['same_room_concerns']": "", "screening_answers['helps_with_advocate']": "yes", "screening_answers['helps_separate_rooms']": "no"},
+        "screening harm": {**screening, "screening_answers['afraid']": yes_if},
+        "screening told": {
+            **{f"screening_texts['{k}']": "" for k in ("decisions", "speak_mind", "when_angry")},
+            "screening_texts['what_happened']": FEAR if positive else "",
+            "wants_support_person": False,
+        },
+        "contact": {
+            "contact.email": "", "contact.safe_to_email": positive is False, "contact.phone": "602-555-0143" if positive else "",
+            "contact.street": "", "contact.city": "", "contact.state": "", "contact.postal_code": "",
+            "contact.share_email": False, "contact.share_phone": False, "contact.share_address": False,
+        },
+        "any children": {"intake_children.there_are_any": True},
+        "child": {"intake_children[0].full_name": "Sofia Lopez", "intake_children[0].date_of_birth": "2018-04-02", "intake_children[0].lives_with": "me" if positive else "both"},
+        "another child": {"intake_children.there_is_another": False},
+        "money": {"money.monthly_gross_income": "3200" if positive else "4100", "money.health_insurance_premium": "", "money.child_care_monthly": ""},
+        "arrangements": {"current_arrangements": ""},
+        "issues": {checkbox("chosen_issues", issue): issue == "parenting_time" or (issue == "child_support" and not positive) for issue in ISSUES},
+        "issue details": {
+            "issue_importance['parenting_time']": "1", "issue_proposal['parenting_time']": "Alternate weekends" if positive else "Week on, week off",
+            "issue_importance['child_support']": "2", "issue_proposal['child_support']": "",
+        },
+        "note to mediator": {"note_to_mediator": SECRET if positive else ""},
+    })
+
+
+def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_the_board_shows_the_flag(
+    new_context: ContextFactory, da_server: Server, shots: Shots
+) -> None:
+    folder = Path(da_server.info["mailbox"])
+    run = uuid.uuid4().hex[:8]
+    addresses = {"a": f"maria-{run}@example.com", "b": f"david-{run}@example.com"}
+    desk = new_context().new_page()
+    sign_in(desk, da_server.url, da_server.admin_email, da_server.admin_password)
+    desk.goto(da_server.interview_url(MEDIATOR))
+    setup = {
+        "intake_setup.office": "Maricopa County Child Support Mediation Program",
+        "intake_setup.mediator_name": "Jordan Ellis",
+        "intake_setup.mediator_email": "",
+        "intake_setup.court_state": "AZ",
+        "intake_setup.a_full_name": "Maria Elena Lopez", "intake_setup.a_short_name": "Maria",
+        "intake_setup.a_email": addresses["a"], "intake_setup.a_send_by_email": True,
+        "intake_setup.b_full_name": "David James Lopez", "intake_setup.b_short_name": "David",
+        "intake_setup.b_email": addresses["b"], "intake_setup.b_send_by_email": True,
+    }
+    mediator = BrowserInterview(desk, CaseFileAnswerer({}, extra={"start": {"start_from": "intake"}, "intake setup": setup}), shots, label="mediator-")
+    mediator.run_until("issues board")
+    assert "E-mailed Maria and David." in screen_text(desk), screen_text(desk)
+    assert desk.locator("a.parent-link").count() == 0  # the links are shown to copy, never to click
+
+    links = {}
+    for party, address in addresses.items():
+        (message,) = messages_to(folder, address)
+        text = body(message)
+        assert message["Subject"] == "A message from Maricopa County Child Support Mediation Program"
+        assert "Maria" not in text and "David" not in text and "Lopez" not in text
+        links[party] = re.search(r"http://\S+", text).group(0)  # type: ignore[union-attr]
+        assert "parent_intake.yml" in links[party] and "token=mat_" in links[party]
+
+    pages = {}
+    for party, name, positive in (("a", "Maria Elena Lopez", True), ("b", "David James Lopez", False)):
+        page = new_context(phone=True).new_page()
+        page.goto(links[party])
+        parent = BrowserInterview(page, parent_answers(name, positive=positive), shots, label=f"{party}-")
+        parent.run_until(re.compile(r"^Thank you, "))
+        assert "Quick exit" in page.locator(".mediation-quick-exit").first.inner_text()
+        pages[party] = parent
+
+    # Nothing of Maria's private answers is on any page David saw.
+    seen_by_david = "\n".join(s.text for s in pages["b"].screens)
+    for secret in (SECRET, FEAR, "Alternate weekends", "602"):
+        assert secret not in seen_by_david
+
+    desk.reload()  # the board reloads itself every 30 seconds; a reload now is the same
+    desk.locator("#daMainQuestion").first.wait_for()
+    shots.take(desk, "mediator-board")
+    board = screen_text(desk)
+    assert "Private screening: positive" in board, board
+    assert "Do you ever feel afraid of David?" in board
+    assert "The weekly schedule" in board and "raised by both parents" in board
+    assert "Alternate weekends" in board and "Week on, week off" in board
+    assert SECRET in board  # the mediator's board holds the private note, marked private
+    assert desk.locator(".mediation-safety-flag").count() == 1
