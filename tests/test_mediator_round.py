@@ -71,6 +71,12 @@ def shown(driver: h.InterviewDriver, screen: h.Screen) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", driver.html(screen)))
 
 
+def shown_links(screen: h.Screen) -> dict[str, str]:
+    """The links a screen shows to copy (made by the action before it; shown once, never kept in the session)."""
+    found = re.findall(r'<input type="text" readonly class="parent-link form-control" data-party="(\w)" value="([^"]+)"', screen.subquestion_text)
+    return {party: html.unescape(url) for party, url in found}
+
+
 def parent_driver(url: str) -> h.InterviewDriver:
     query = parse_qs(urlsplit(url).query)
     assert query["i"] == [da_adapter.mediator_round.PARENT_INTERVIEW]
@@ -111,7 +117,9 @@ def test_staff_send_the_draft_follow_the_round_sign_last_and_seal(tmp_path: Path
     assert round_screen.id == "review round"
     assert "Draft 1 is ready for the parents." in round_screen.subquestion_text
     (case,) = office.cases()
-    links = mediator.value("review_round.links")
+    links = shown_links(round_screen)
+    assert "mat_" not in repr(mediator.value("review_round"))  # shown once, never kept in the session (issue 16)
+    assert "[QR " in round_screen.subquestion_text  # for a parent in the room
     assert sorted(links) == ["a", "b"] and all(f"case={case.case_id}" in url for url in links.values()), links
     assert "waiting for Mother (Elena Marisol Ortega) and Father (Daniel James Ortega) to approve" in shown(mediator, round_screen)
 
@@ -176,13 +184,14 @@ def test_a_new_link_for_a_parent_replaces_the_one_shown(tmp_path: Path) -> None:
     Office(tmp_path)
     mediator, _ids, _screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["admin"]))
     mediator.action("send_draft")
-    mediator.screen()
-    first = mediator.value("review_round.links")
+    first = shown_links(mediator.screen())
     mediator.action("new_link", party="b")
     screen = mediator.screen()
     assert "has a new link" in screen.subquestion_text
-    now = mediator.value("review_round.links")
-    assert now["a"] == first["a"] and now["b"] != first["b"]
+    now = shown_links(screen)
+    assert sorted(now) == ["b"] and now["b"] != first["b"]  # only the new link is shown, once
+    mediator.action("round_screen")
+    assert shown_links(mediator.screen()) == {}  # and not again
     for url in (first["b"], now["b"]):  # the old link works until it expires or is revoked
         assert parent_driver(url).screen().id == "welcome"
 
@@ -197,11 +206,13 @@ def test_from_draft_2_the_round_screen_links_the_redline(tmp_path: Path) -> None
     office = Office(tmp_path)
     mediator, _ids, _screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["admin"]))
     mediator.action("send_draft")
-    assert "redline" not in mediator.screen().subquestion_text  # draft 1: nothing to compare with
+    sent = mediator.screen()
+    assert "redline" not in sent.subquestion_text  # draft 1: nothing to compare with
+    links = shown_links(sent)
     (case,) = office.cases()
     revised = load_case(JOINT)
     revised = revised.model_copy(update={"parenting_time": revised.parenting_time.model_copy(update={"exchange_time": time(17, 0)})})
-    token = parse_qs(urlsplit(mediator.value("review_round.links")["a"]).query)["token"][0]
+    token = parse_qs(urlsplit(links["a"]).query)["token"][0]
     with open_store(office.url, office.key) as store:
         add_comment(store, case.case_id, token=token, draft=1, section="4.1", text="Only the mediator should read this.", private=True)
         issue_draft(store, case.case_id, case=revised)
@@ -218,10 +229,12 @@ def test_staff_opening_a_parents_link_see_it_read_only_and_nothing_is_recorded(t
     office = Office(tmp_path)
     mediator, _ids, _screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["admin"]))
     mediator.action("send_draft")
-    page = mediator.html(mediator.screen())
+    sent = mediator.screen()
+    page = mediator.html(sent)
     assert re.search(r'<input [^>]*class="parent-link', page) and not re.search(r"<a [^>]*parent-link", page)  # copy, not click
+    links = shown_links(sent)
     (case,) = office.cases()
-    query = parse_qs(urlsplit(mediator.value("review_round.links")["a"]).query)
+    query = parse_qs(urlsplit(links["a"]).query)
     staff = h.InterviewDriver(PARENT, url_args={"case": query["case"][0], "token": query["token"][0]}, roles=["admin"])
     screen = staff.screen()
     assert screen.id == "staff preview"
@@ -230,7 +243,7 @@ def test_staff_opening_a_parents_link_see_it_read_only_and_nothing_is_recorded(t
     with open_store(office.url, office.key) as store, store.session(case.case_id) as session:
         assert "draft_viewed" not in [e.kind for e in session.events()]
     # The parent, with the same link and no staff sign-in, is recorded as having read it.
-    parent = parent_driver(mediator.value("review_round.links")["a"])
+    parent = parent_driver(links["a"])
     assert parent.screen().id == "welcome"
     with open_store(office.url, office.key) as store, store.session(case.case_id) as session:
         assert [e.actor for e in session.events() if e.kind == "draft_viewed"] == ["a"]

@@ -49,7 +49,7 @@ from docassemble.MediationAgreement.intake import (  # noqa: E402
     submit_screening,
 )
 from docassemble.MediationAgreement.intake.files import load_answers_file  # noqa: E402
-from docassemble.MediationAgreement.review import case_state, issue_draft  # noqa: E402
+from docassemble.MediationAgreement.review import case_state, issue_draft, open_case  # noqa: E402
 from docassemble.MediationAgreement.signing.signatures import capture_signature  # noqa: E402
 from docassemble.MediationAgreement.store import CaseStore, generate_key, open_store  # noqa: E402
 
@@ -555,6 +555,7 @@ def test_the_mediator_opens_intake_follows_the_board_and_starts_the_agreement_fr
     from docassemble.MediationAgreement.notices import SmtpMailer
 
     from .test_interviews import case_data
+    from .test_mediator_round import shown_links
 
     smtp = smtp_server
     monkeypatch.setattr(da_adapter.mail, "office_mailer", lambda: SmtpMailer(smtp.url, "office@example.org"))
@@ -591,7 +592,8 @@ def test_the_mediator_opens_intake_follows_the_board_and_starts_the_agreement_fr
     assert parse_qs(urlsplit(emailed).query)["i"] == ["docassemble.MediationAgreement:data/questions/parent_intake.yml"]
     mediator.action("email_link", party="b")
     assert "David is not e-mailed" in mediator.screen().subquestion_text and len(smtp.mailbox.received) == 1
-    links = mediator.value("review_round.links")
+    links = shown_links(board)
+    assert "mat_" not in repr(mediator.value("review_round"))  # shown once, never kept in the session
     assert all(parse_qs(urlsplit(u).query)["i"] == ["docassemble.MediationAgreement:data/questions/parent_intake.yml"] for u in links.values())
 
     def parent(party: str) -> h.InterviewDriver:
@@ -623,9 +625,11 @@ def test_the_mediator_opens_intake_follows_the_board_and_starts_the_agreement_fr
     assert "private screening at intake was positive" in safety.subquestion_text
     mediator.action("send_draft")
     assert mediator.screen().id == "review round"
-    review_links = mediator.value("review_round.links")
-    assert all(parse_qs(urlsplit(u).query)["i"] == [da_adapter.mediator_round.PARENT_INTERVIEW] for u in review_links.values())
-    assert [parse_qs(urlsplit(review_links[p]).query)["token"] for p in "ab"] == [parse_qs(urlsplit(links[p]).query)["token"] for p in "ab"]
+    # Each parent's intake link now leads to the draft, with the same token.
+    ready = parent("b").screen()
+    assert ready.id == "draft ready"
+    review_url = re.search(r"\((\S+parent_review\.yml\S+)\)", ready.subquestion_text).group(1)  # type: ignore[union-attr]
+    assert parse_qs(urlsplit(review_url).query)["token"] == parse_qs(urlsplit(links["b"]).query)["token"]
     # Maria's own intake left "it is safe to e-mail me" unchecked: from then on she is not e-mailed.
     assert "E-mailed" not in mediator.screen().subquestion_text and len(smtp.mailbox.received) == 1
 
@@ -676,3 +680,43 @@ def test_a_bad_setup_file_is_named_with_its_line(tmp_path: Path) -> None:
     assert result.code == 2 and "Traceback" not in result.err
     assert re.search(rf"{re.escape(str(bad))}:\d+: parent_a.email", result.err), result.err
     assert run_cli("case", "list", env=env).out.strip() == ""
+
+
+def test_a_colleague_takes_over_a_stored_case_from_the_cases_list(tmp_path: Path) -> None:
+    """Issue 16 part 4: a case lives in the store, not in one session; another staff member continues it."""
+    from docassemble.MediationAgreement import da_adapter
+    from docassemble.MediationAgreement.case.model import load_case
+
+    intake = full_intake(tmp_path)
+    setup_server(intake)
+    da_adapter.server._LIBRARY_CACHE.clear()
+    other = open_case(intake.store, load_case(ROOT / "examples/cases/joint-two-children.yml"))
+    issue_draft(intake.store, other.case_id)
+
+    parent_only = h.InterviewDriver("mediation_agreement.yml")
+    assert [v for v, _label in parent_only.screen().buttons] == ["new", "upload"]  # no store, no intake without the staff privilege
+
+    colleague = h.InterviewDriver("mediation_agreement.yml", roles=["advocate"])
+    colleague.answer({"start_from": "stored"})
+    listing = colleague.screen()
+    assert listing.id == "stored case"
+    offered = dict(listing.field("stored_case_id").choices)
+    assert set(offered) == {intake.case_id, other.case_id}
+    assert "intake: Maria" in offered[intake.case_id] and "draft 1" in offered[other.case_id]
+    colleague.answer({"stored_case_id": intake.case_id})
+    board = colleague.screen()
+    assert board.id == "issues board" and "Private screening: positive" in board.subquestion_text
+
+    again = h.InterviewDriver("mediation_agreement.yml", roles=["advocate"])
+    again.answer({"start_from": "stored"})
+    again.answer({"stored_case_id": other.case_id})
+    assert again.value("case.parent_a.full_name") == "Elena Marisol Ortega"
+    ids = []
+    for _ in range(10):  # the answers are the current draft's: straight to the review screen, then the round
+        screen = again.screen()
+        ids.append(screen.id)
+        if screen.id == "review round":
+            break
+        again.answer({})
+    assert ids == ["review answers", "review round"], ids
+    assert "draft 1" in screen.subquestion_text.lower()

@@ -64,15 +64,19 @@ from .intake import (
     screening_fields,
 )
 from .mediator_intake import (
+    at_intake,
+    attach_case,
     board_view,
     fill_from_intake,
     intake_safety_flag,
     start_intake,
+    stored_case_choices,
 )
 from .mediator_round import (
     ReviewRound,
     email_one_link,
     executed_agreement_file,
+    links_block,
     may_run_round,
     mediator_consent,
     new_parent_link,
@@ -116,6 +120,10 @@ from .support import (
 )
 
 __all__ = [
+    "at_intake",
+    "attach_case",
+    "stored_case_choices",
+    "links_block",
     "email_one_link",
     "board_view",
     "fill_from_intake",

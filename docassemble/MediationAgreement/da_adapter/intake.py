@@ -18,6 +18,7 @@ from docassemble.base.util import DAFile, validation_error
 
 from ..case.fields import in_words
 from ..errors import CaseValidationError, MediationError
+from .mail import parent_link
 from .parent import STAFF_REFUSAL, _link_args, client_info, staff_session
 from .server import plain, review_store, server_settings
 
@@ -27,10 +28,12 @@ QUICK_EXIT_URL = "https://www.weather.gov/"
 
 @dataclass(frozen=True)
 class IntakeStatus:
-    """Where a parent's intake link stands: ``problem`` (with the reason in plain words) or ``open``."""
+    """Where a parent's intake link stands: ``problem`` (with the reason in plain words), ``open``,
+    or ``review`` (the mediator has written a draft: the same link now opens it, at ``review_url``)."""
 
     stage: str
     problem: str = ""
+    review_url: str = ""
 
 
 def quick_exit_url() -> str:
@@ -49,7 +52,11 @@ def intake_link_status(url_args: Mapping[str, Any]) -> IntakeStatus:
     case_id, token = _link_args(url_args)
     if not case_id or not token:
         return IntakeStatus("problem", "This link is not complete. Please use the whole link from your message.")
+    from ..review import link_status
+
     try:
+        if link_status(review_store(), case_id, token).stage in ("review", "signed", "final"):
+            return IntakeStatus("review", review_url=parent_link(case_id, token, "review"))
         intake_for_token(review_store(), case_id, token)
     except MediationError as exc:
         return IntakeStatus("problem", plain(exc.message) + (f" ({exc.hint})" if exc.hint else ""))

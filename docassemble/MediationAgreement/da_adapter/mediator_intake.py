@@ -22,7 +22,7 @@ from ..case.fields import list_element, model_of
 from ..case.model import Case
 from ..errors import CaseValidationError, MediationError
 from .answers import _ANSWER_CLASSES, _answer_value, _build
-from .mediator_round import ReviewRound, _escape, _require_staff, _say, email_parents, intake_url
+from .mediator_round import ReviewRound, _escape, _require_staff, _say, email_parents, intake_url, show_once
 from .server import plain, review_store
 
 
@@ -74,8 +74,8 @@ def start_intake(setup: DAObject, review_round: ReviewRound) -> bool:
         validation_error(plain(exc.message), field="intake_setup.office")
         return False
     review_round.case_id = opened.case_id
-    review_round.link_tokens = {party: t.token for party, t in opened.tokens.items()}
-    review_round.links = {party: intake_url(opened.case_id, t.token) for party, t in opened.tokens.items()}
+    review_round.intake = True
+    show_once(review_round, {party: intake_url(opened.case_id, t.token) for party, t in opened.tokens.items()})
     _say(review_round, "The case is open. Send each parent their link to the intake." + email_parents(review_round, "intake_link"))
     return True
 
@@ -137,7 +137,7 @@ def board_view(review_round: ReviewRound) -> BoardView:
 
 def intake_safety_flag(review_round: ReviewRound) -> bool:
     """Whether either parent's private screening was positive (the safety section then says so)."""
-    if not getattr(review_round, "link_tokens", None) or not review_round.started:
+    if not getattr(review_round, "intake", False) or not review_round.started:
         return False
     from ..intake import intake_record, issues_board
 
@@ -187,3 +187,51 @@ def fill_partial(obj: DAObject, model: type[BaseModel], data: dict[str, Any]) ->
             continue  # the mediator is asked for it
         setattr(obj, name, _answer_value(typed))
 
+
+
+# --------------------------------------------------------------------------- a case the office already has
+
+
+def at_intake(review_round: ReviewRound) -> bool:
+    """The session's case was opened for intake and has no draft yet (the issues board comes next)."""
+    return bool(getattr(review_round, "intake", False)) and review_round.started and not review_round.drafted
+
+
+def stored_case_choices() -> list[dict[str, str]]:
+    """The store's cases for the staff's "continue a case" list: newest activity first, with what each waits for."""
+    from ..review import case_state
+
+    _require_staff()
+    store = review_store()
+    rows = []
+    for record in store.cases():
+        state = case_state(store, record.case_id)
+        last = max((e.at for e in store.events(record.case_id)), default=record.created_at)
+        rows.append((last, record.case_id, f"{record.label} — {state.next_step().split(' (`')[0]} (last activity {last:%b %-d, %Y})"))
+    rows.sort(reverse=True)
+    return [{"value": case_id, "label": label} for _last, case_id, label in rows[:500]]
+
+
+def attach_case(answers: DAObject, review_round: ReviewRound, case_id: str) -> bool:
+    """``validation code``: take over a stored case: its answers (the current draft's) fill the interview."""
+    from ..intake import intake_record
+    from ..review import case_state, current_case
+    from .answers import fill_answers
+
+    try:
+        _require_staff()
+        store = review_store()
+        state = case_state(store, case_id)
+        review_round.case_id = case_id
+        review_round.intake = state.intake_steps is not None
+        if state.current is not None:
+            fill_answers(answers, current_case(store, case_id))
+        elif review_round.intake:
+            intake_record(store, case_id)  # readable: the board can be shown
+            answers.office.name = intake_record(store, case_id).setup.office
+    except MediationError as exc:
+        review_round.case_id = ""
+        validation_error(plain(exc.message), field="stored_case_id")
+        return False
+    _say(review_round, f"You are working on {state.label}.")
+    return True

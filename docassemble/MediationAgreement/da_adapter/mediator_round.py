@@ -39,12 +39,18 @@ PARENT_INTAKE = mail.INTERVIEWS["intake"]
 
 
 class ReviewRound(DAObject):
-    """This interview session's review round: the stored case, the parents' links, the last outcome."""
+    """This interview session's review round: the stored case and the outcome of the mediator's last action.
+
+    A parent's link is never kept here: a new one is shown on the screen that
+    follows the action that made it (:func:`take_new_links`), in the same
+    request, and then dropped, so the saved session holds no raw token (the
+    store keeps only each token's hash).
+    """
 
     def init(self, *pargs: Any, **kwargs: Any) -> None:
         super().init(*pargs, **kwargs)
         self.case_id = ""
-        self.links: dict[str, str] = {}
+        self.new_links: list[tuple[str, str]] = []
         self.message = ""
 
     @property
@@ -127,17 +133,16 @@ def send_draft_for_review(answers: DAObject, review_round: ReviewRound) -> bool:
         _require_staff()
         case = case_from_data(answers_to_data(answers))
         store = review_store()
+        opened = None
         if not review_round.started:
             opened = open_case(store, case)
             review_round.case_id = opened.case_id
-            review_round.links = {party: _parent_url(opened.case_id, t.token) for party, t in opened.tokens.items()}
         version = issue_draft(store, review_round.case_id, case=case, libraries=configured_libraries())
     except MediationError as exc:
         _say(review_round, plain(exc.message))
         return False
-    tokens = getattr(review_round, "link_tokens", None)
-    if tokens:  # a case that began with intake: the same links now open each parent's review
-        review_round.links = {party: _parent_url(review_round.case_id, token) for party, token in tokens.items()}
+    if opened is not None:
+        show_once(review_round, {party: _parent_url(opened.case_id, t.token) for party, t in opened.tokens.items()})
     again = " Both parents review it again; their earlier approvals no longer count." if version.number > 1 else ""
     _say(review_round, f"Draft {version.number} is ready for the parents.{again}{email_parents(review_round, 'draft_ready')}")
     return True
@@ -153,13 +158,58 @@ def new_parent_link(review_round: ReviewRound, party: str) -> bool:
     except MediationError as exc:
         _say(review_round, plain(exc.message))
         return False
-    if getattr(review_round, "link_tokens", None) is not None:
-        review_round.link_tokens = {**review_round.link_tokens, party: issued.token}
-    before_draft = round_state(review_round).current is None and getattr(review_round, "link_tokens", None) is not None
+    before_draft = round_state(review_round).current is None
     url = intake_url(review_round.case_id, issued.token) if before_draft else _parent_url(review_round.case_id, issued.token)
-    review_round.links = {**review_round.links, party: url}
-    _say(review_round, f"{round_state(review_round).name(party)} has a new link (below).")
+    show_once(review_round, {party: url})
+    _say(review_round, f"{round_state(review_round).name(party)} has a new link (below). Copy it now: it is shown only once.")
     return True
+
+
+def show_once(review_round: ReviewRound, links: dict[str, str]) -> None:
+    """Links made by this action, for the screen that follows it (see :class:`ReviewRound`)."""
+    review_round.new_links = sorted(links.items())
+
+
+COPY_SCRIPT = "navigator.clipboard.writeText(this.parentElement.querySelector('input').value); this.textContent = 'Copied'"
+
+
+def links_block(review_round: ReviewRound) -> str:
+    """The parents' links on the mediator's screen (Markdown with HTML).
+
+    A link made by the last action is shown once: to copy (a read-only box and
+    a Copy button, never a clickable link, so staff do not open it as the
+    parent) or, in person, as a QR code for the parent's phone.  For each
+    parent: make a new link, or e-mail one (if they agreed to e-mail).
+    """
+    from docassemble.base.util import qr_code, url_action
+
+    fresh = {party: (label, url) for party, label, url in take_new_links(review_round)}
+    state = round_state(review_round)
+    out = []
+    for party in ("a", "b"):
+        label = state.name(party)
+        actions = f"[new link]({url_action('new_link', party=party)}), [e-mail a new link]({url_action('email_link', party=party)})"
+        if party in fresh:
+            url = html.escape(fresh[party][1])
+            out.append(
+                f'* {html.escape(label)}: <span class="parent-link-copy"><input type="text" readonly class="parent-link form-control" data-party="{party}" value="{url}" '
+                f'aria-label="Link for {html.escape(label)}: copy it and send it; do not open it here"> '
+                f'<button type="button" class="btn btn-sm btn-outline-secondary" onclick="{COPY_SCRIPT}">Copy</button></span>'
+                f"\n\n    {qr_code(fresh[party][1], width='1.4in', alt_text='QR code of the link for ' + label)}\n\n    ({actions})"
+            )
+        else:
+            out.append(f"* {html.escape(label)}: their link was shown when it was made ({actions})")
+    return "\n".join(out)
+
+
+def take_new_links(review_round: ReviewRound) -> list[tuple[str, str, str]]:
+    """(party, "Maria (Maria Elena Lopez)", url) for each link the last action made; then forgotten."""
+    links = list(getattr(review_round, "new_links", []) or [])
+    review_round.new_links = []
+    if not links:
+        return []
+    state = round_state(review_round)
+    return [(party, state.name(party), url) for party, url in links]
 
 
 def round_state(review_round: ReviewRound) -> Any:
@@ -177,18 +227,16 @@ class RoundView:
     message: str  # the outcome of the mediator's last action, while still current
     draft: int  # the current draft's number (0 before the first)
     step: str  # draft, wait, sign, seal or done (``review.CaseState.mediator_step``)
-    links: tuple[tuple[str, str, str], ...]  # (party, "Mother (Elena Marisol Ortega)", url) for each link issued here
     report: str  # the case in words, a Markdown list
 
 
 def round_view(review_round: ReviewRound) -> RoundView:
-    """The round as the mediator sees it: one replay of the log, one read of the links."""
+    """The round as the mediator sees it: one replay of the log, one read of the links' states."""
     from ..review import tokens
 
     state = round_state(review_round)
-    links = tuple((party, state.name(party), url) for party, url in sorted(review_round.links.items()))
     draft = state.current.number if state.current is not None else 0
-    return RoundView(state.label, current_message(review_round, state), draft, str(state.mediator_step()), links, _report(state, tokens(review_store(), review_round.case_id)))
+    return RoundView(state.label, current_message(review_round, state), draft, str(state.mediator_step()), _report(state, tokens(review_store(), review_round.case_id)))
 
 
 def _report(state: Any, links: Any) -> str:
