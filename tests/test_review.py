@@ -613,8 +613,9 @@ def test_demo_output_verifies_and_tampering_is_rejected(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = run_cli("demo", "--out", out, "--case", CASE_FILE, *LIB_ARGS)
     assert result.code == 0, result.err
-    for step in range(1, 12):
-        assert f"[{step}/11]" in result.out
+    for step in range(1, 13):
+        assert f"[{step}/12]" in result.out
+    assert "signed the agreement to mediate" in result.out and "The weekly schedule" in result.out and "safety flag: no" in result.out
     for name in ("executed-agreement.pdf", "draft-1/draft-1.pdf", "draft-2/redline-2-vs-1.pdf", "draft-2/redline-2-vs-1.html", "case-log.txt", "store.key"):
         assert (out / name).is_file(), name
         assert str(out / name) in result.out

@@ -1,7 +1,9 @@
-"""``mediation-agreement demo``: one whole review round on an example case, step by step.
+"""``mediation-agreement demo``: intake and one whole review round on an example case, step by step.
 
 Creates an encrypted store (key generated into the output folder, mode 0600),
-opens the case, issues draft 1; the parents comment (one asks to move the
+opens the case for intake (each parent signs the agreement to mediate,
+answers the private safety screening and names the issues; the mediator reads
+the issues board), issues draft 1 from the case file; the parents comment (one asks to move the
 exchange time) and decide; the mediator edits the case's ``exchange_time`` and
 issues draft 2 with a redline; both parents approve; both sign, then the
 mediator; the executed PDF is sealed with the office certificate (a self-signed
@@ -25,6 +27,7 @@ import click
 from ..assembly.document import AgreementDocument, clause_text
 from ..case.model import Case, load_case
 from ..errors import ConfigError, MediationError, VerificationFailed
+from ..intake import IntakeAnswers, IntakeSetup, ScreeningAnswers, agree_to_mediate, agreement_for, intake_for_token, intake_record, issues_board, open_intake, submit_intake, submit_screening
 from ..outputs import write_atomically
 from ..review import (
     add_comment,
@@ -33,7 +36,6 @@ from ..review import (
     consent_text,
     finalize,
     issue_draft,
-    open_case,
     open_draft,
     redline_for,
     request_changes,
@@ -47,7 +49,7 @@ from .core import library_stack
 DEFAULT_CASE = Path(__file__).resolve().parents[3] / "examples" / "cases" / "joint-two-children.yml"
 DEMO_FILES = ("cases.db", "cases.db-wal", "cases.db-shm", "store.key", "executed-agreement.pdf", "case-log.txt")
 DEMO_DIRS = ("office-seal", "draft-1", "draft-2")
-STEPS = 11
+STEPS = 12
 
 
 class _Progress:
@@ -76,6 +78,35 @@ class _Progress:
         self.echo(f"done in {time.perf_counter() - self.started:.1f} s")
 
 
+def _intake_setup(case: Case) -> IntakeSetup:
+    """What the mediator knows when the case opens: the office, the mediator, the parents' names."""
+    return IntakeSetup.model_validate({
+        "office": case.office.name,
+        "mediator": case.mediator.model_dump(mode="json", exclude_none=True),
+        "court_state": case.court.state,
+        "parent_a": {"full_name": case.parent_a.full_name, "short_name": case.parent_a.short_name},
+        "parent_b": {"full_name": case.parent_b.full_name, "short_name": case.parent_b.short_name},
+    })
+
+
+def _demo_intake(store: CaseStore, case_id: str, token: str, case: Case, party: str) -> None:
+    """One parent's intake, with the facts of the example case (no safety concern in the demo)."""
+    from ..signing.signatures import capture_signature
+
+    view = intake_for_token(store, case_id, token)
+    agreement = agreement_for(view)
+    capture = capture_signature(party, method="typed", typed_name=view.full_name, intent_confirmed=True, consent_text=agreement.text, intent_statement=agreement.statement)
+    agree_to_mediate(store, case_id, token, capture)
+    submit_screening(store, case_id, token, ScreeningAnswers(answers={item: "no" for item in ("kept_from_people", "kept_from_money", "threats", "same_room", "physical", "afraid", "hurt", "protective_order")}))
+    issues = [{"issue": "parenting_time", "priority": 1}, {"issue": "holidays", "priority": 2}]
+    if case.child_support is not None:
+        issues.append({"issue": "child_support", "priority": 1 if party == case.child_support.payer else 2})
+    submit_intake(store, case_id, token, IntakeAnswers.model_validate({
+        "children": [{"full_name": c.full_name, "date_of_birth": c.date_of_birth.isoformat(), "lives_with": "both"} for c in case.children],
+        "issues": issues,
+    }))
+
+
 def run_demo(out_dir: Path, *, case_file: Path | None = None, libraries: Sequence[Path] | None = None, echo: Callable[[str], Any] = print) -> list[Path]:
     """Run the demonstration into ``out_dir``; returns the files written."""
     from ..signing.signatures import SigningConfig, capture_signature
@@ -97,17 +128,25 @@ def run_demo(out_dir: Path, *, case_file: Path | None = None, libraries: Sequenc
         p.say(f"store: {store.display_url}")
         config, trust = _signing_config(out_dir, p, SigningConfig)
 
-        p.step(f"Opening the case from {case_path.name}")
-        opened = open_case(store, case)
+        p.step(f"Opening the case for each parent's intake ({case_path.name})")
+        opened = open_intake(store, _intake_setup(case))
         cid = opened.case_id
         token_a, token_b = opened.tokens["a"].token, opened.tokens["b"].token
         state = case_state(store, cid)
         p.say(f"case {cid}: {state.label}")
-        p.say(f"link token for {state.name('a')}: {token_a[:12]}… (full token shown once by `case new`; only its hash is stored)")
+        p.say(f"link token for {state.name('a')}: {token_a[:12]}… (full token shown once by `case intake`; only its hash is stored)")
         p.say(f"link token for {state.name('b')}: {token_b[:12]}…")
 
-        p.step("Issuing draft 1")
-        d1 = issue_draft(store, cid, libraries=libs)
+        p.step("Each parent's intake: the agreement to mediate, the private safety screening, the issues")
+        for party, token in (("a", token_a), ("b", token_b)):
+            _demo_intake(store, cid, token, case, party)
+            p.say(f"{state.name(party)} signed the agreement to mediate, answered the safety questions alone and named the issues")
+        board = issues_board(intake_record(store, cid))
+        p.say(f"issues board: {', '.join(row.label.split(' (')[0] for row in board.rows)}; safety flag: {'yes' if board.safety_flag else 'no'}")
+        p.say("(`mediation-agreement case issues CASE_ID` prints the whole board; `case prefill` starts the case file from it)")
+
+        p.step("Issuing draft 1 from the mediator's case file")
+        d1 = issue_draft(store, cid, case=case, libraries=libs)
         files = _write_draft(out_dir / "draft-1", d1)
         p.say(f"draft 1: {len(d1.document.section_numbers())} clauses, sha256 {d1.sha256[:16]}…")
         for f in files:
