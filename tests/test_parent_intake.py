@@ -391,7 +391,11 @@ def answers_for(party: str, *, positive: bool) -> dict[str, Any]:
     def details(screen: h.Screen) -> dict[str, Any]:
         issue = screen.variables[0].split("'")[1]
         entry = next(e for e in facts["issues"] if e["issue"] == issue)
-        return {screen.variables[0]: entry["priority"], screen.variables[1]: entry.get("proposal") or ""}
+        given = {f"issue_importance['{issue}']": entry["priority"], f"issue_proposal['{issue}']": entry.get("proposal") or ""}
+        for name in ("choice", "for_children", "could_accept"):
+            if f"issue_{name}['{issue}']" in screen.variables:
+                given[f"issue_{name}['{issue}']"] = entry.get(name)
+        return given
 
     contact = facts["contact"]
     address = contact.get("address") or {}
@@ -720,3 +724,100 @@ def test_a_colleague_takes_over_a_stored_case_from_the_cases_list(tmp_path: Path
         again.answer({})
     assert ids == ["review answers", "review round"], ids
     assert "draft 1" in screen.subquestion_text.lower()
+
+
+# --------------------------------------------------------------------------- same, close, different; what both agree on
+
+
+def entry(issue: str, **given: Any) -> Any:
+    from docassemble.MediationAgreement.intake import IssueEntry
+
+    return IssueEntry.model_validate({"issue": issue, "priority": 1, **given})
+
+
+@pytest.mark.parametrize(
+    ("issue", "a", "b", "status"),
+    [
+        ("decision_making", {"choice": "me"}, {"choice": "other"}, "same"),  # "I decide" and "the other parent decides": one answer
+        ("decision_making", {"choice": "me"}, {"choice": "me"}, "different"),  # each wants to decide
+        ("decision_making", {"choice": "joint"}, {"choice": "joint"}, "same"),
+        ("exchanges", {"choice": "school"}, {"choice": "curbside", "proposal": "school is fine"}, "different"),  # choices decide
+        ("parenting_time", {"proposal": "Week on, week off"}, {"proposal": "week on week off!"}, "same"),
+        ("parenting_time", {"proposal": "Alternate weekends and Wednesday dinners"}, {"proposal": "Alternate weekends, Wednesday overnight"}, "close"),
+        ("parenting_time", {"proposal": "Alternate weekends"}, {"proposal": "Two weeks each", "could_accept": "alternate weekends"}, "close"),
+        ("parenting_time", {"proposal": "Alternate weekends"}, {"proposal": "Two weeks each"}, "different"),
+        ("holidays", {}, {}, "not compared"),
+    ],
+)
+def test_the_board_marks_each_issue_same_close_or_different(issue: str, a: dict[str, str], b: dict[str, str], status: str) -> None:
+    from docassemble.MediationAgreement.intake import compare
+
+    assert compare(issue, {"a": entry(issue, **a), "b": entry(issue, **b)})[0] == status
+    assert compare(issue, {"a": entry(issue, **a)})[0] == "one parent"
+
+
+def agreeing_intake(tmp_path: Path, *, positive: bool) -> Intake:
+    intake = Intake(tmp_path)
+    for party, choice in (("a", "me"), ("b", "other")):
+        token = intake.token(party)
+        sign_agreement(intake.store, intake.case_id, token)
+        submit_screening(intake.store, intake.case_id, token, MARIA_SCREENING if positive and party == "a" else ScreeningAnswers())
+        issues = [{"issue": "decision_making", "priority": 1, "choice": choice}, {"issue": "exchanges", "priority": 2, "choice": "school"}]
+        submit_intake(intake.store, intake.case_id, token, IntakeAnswers.model_validate({"issues": issues}))
+    return intake
+
+
+def test_prefill_fills_in_what_both_parents_already_agree_on(tmp_path: Path) -> None:
+    intake = agreeing_intake(tmp_path, positive=False)
+    data = prefill_case_data(intake_record(intake.store, intake.case_id))
+    assert data["decision_making"] == {"kind": "sole", "sole_parent": "a"}
+    assert data["exchanges"] == {"method": "school"}
+
+
+def test_after_a_positive_screen_nothing_agreed_is_filled_in(tmp_path: Path) -> None:
+    intake = agreeing_intake(tmp_path, positive=True)
+    data = prefill_case_data(intake_record(intake.store, intake.case_id))
+    assert "decision_making" not in data and "exchanges" not in data
+    board = issues_board(intake_record(intake.store, intake.case_id))
+    assert [r.status for r in board.rows] == ["same", "same"]  # the board still says where they stand
+
+
+def test_a_choice_the_issue_does_not_offer_is_refused_by_its_field(tmp_path: Path) -> None:
+    intake = Intake(tmp_path)
+    intake.agree("a")
+    bad = IntakeAnswers.model_validate({"issues": [{"issue": "exchanges", "priority": 1, "choice": "helicopter"}]})
+    with pytest.raises(CaseValidationError) as caught:
+        submit_intake(intake.store, intake.case_id, intake.token("a"), bad)
+    assert caught.value.problems[0].field_path == "issues[0].choice" and "school" in caught.value.problems[0].message
+
+
+def test_the_board_as_json(tmp_path: Path) -> None:
+    import json
+
+    intake = agreeing_intake(tmp_path, positive=True)
+    env = {"MEDIATION_STORE_KEY": intake.key, "MEDIATION_STORE_URL": intake.url}
+    result = run_cli("case", "issues", intake.case_id, "--json", env=env)
+    assert result.code == 0, result.err
+    board = json.loads(result.out)
+    assert board["safety"]["flag"] is True and board["safety"]["session_format"] == "separate_sessions"
+    first = board["issues"][0]
+    assert first["issue"] == "decision_making" and first["status"] == "same"
+    assert first["agreed"] == {"decision_making.kind": "sole", "decision_making.sole_parent": "a"}
+    assert first["parents"]["b"]["choice"] == "other"
+
+
+def test_a_parent_picks_a_choice_on_their_phone_and_the_board_has_it(tmp_path: Path) -> None:
+    intake = Intake(tmp_path)
+    setup_server(intake)
+    answers = answers_for("b", positive=False)
+    answers["issues"] = {"chosen_issues": ["decision_making"]}
+
+    def details(screen: h.Screen) -> dict[str, Any]:
+        labels = dict(screen.field("issue_choice['decision_making']").choices)
+        assert labels["other"] == "Maria decides, after telling me"  # the other parent by name
+        return {"issue_importance['decision_making']": 1, "issue_choice['decision_making']": "joint", "issue_could_accept['decision_making']": "Maria decides school"}
+
+    answers["issue details"] = details
+    walk(driver(intake, "b"), answers)
+    (mine,) = intake_record(intake.store, intake.case_id).parents["b"].answers.issues  # type: ignore[union-attr]
+    assert (mine.choice, mine.could_accept, mine.proposal) == ("joint", "Maria decides school", None)

@@ -93,6 +93,7 @@ def parent_answers(name: str, *, positive: bool) -> CaseFileAnswerer:
         "issue details": {
             "issue_importance['parenting_time']": "1", "issue_proposal['parenting_time']": "Alternate weekends" if positive else "Week on, week off",
             "issue_importance['child_support']": "2", "issue_proposal['child_support']": "",
+            **{f"issue_{what}['{issue}']": "" for what in ("for_children", "could_accept") for issue in ("parenting_time", "child_support")},
         },
         "note to mediator": {"note_to_mediator": SECRET if positive else ""},
     })
@@ -151,7 +152,7 @@ def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_
     board = screen_text(desk)
     assert "Private screening: positive" in board, board
     assert "Do you ever feel afraid of David?" in board
-    assert "The weekly schedule" in board and "raised by both parents" in board
+    assert "The weekly schedule" in board and "raised by both parents; different" in board
     assert "Alternate weekends" in board and "Week on, week off" in board
     assert SECRET in board  # the mediator's board holds the private note, marked private
     assert desk.locator(".mediation-safety-flag").count() == 1

@@ -456,12 +456,19 @@ def intake_command(setup_file: Path, label: str | None, token_days: int, store: 
 
 @case_group.command("issues")
 @click.argument("case_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the board as JSON.")
 @store_options
-def issues_command(case_id: str, store: CaseStore) -> None:
+def issues_command(case_id: str, as_json: bool, store: CaseStore) -> None:
     """Mediator: the issues board (both parents' issues, priorities, proposals, the safety flag). Private: for the mediator only."""
-    from ..intake import board_lines, intake_record, issues_board
+    from ..intake import board_json, board_lines, intake_record, issues_board
 
-    for line in board_lines(issues_board(intake_record(store, case_id))):
+    board = issues_board(intake_record(store, case_id))
+    if as_json:
+        import json
+
+        click.echo(json.dumps(board_json(board), indent=2, ensure_ascii=False))
+        return
+    for line in board_lines(board):
         click.echo(line)
 
 

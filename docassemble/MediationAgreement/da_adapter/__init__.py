@@ -54,6 +54,8 @@ from .intake import (
     intake_answers_data,
     intake_link_status,
     issue_choices,
+    issue_details,
+    issue_fields,
     issue_words,
     open_intake_link,
     own_progress,
@@ -120,6 +122,8 @@ from .support import (
 )
 
 __all__ = [
+    "issue_details",
+    "issue_fields",
     "at_intake",
     "attach_case",
     "stored_case_choices",

@@ -165,6 +165,34 @@ def issue_choices() -> list[dict[str, str]]:
     return [{kind.id: kind.label} for kind in issue_kinds()]
 
 
+def issue_fields(view: Any, issue_id: str) -> list[dict[str, Any]]:
+    """The rest of an issue's screen (``fields: code:``): its choices, if it has any, then the parent's own words."""
+    from ..intake import issue_kind
+
+    kind = issue_kind(issue_id)
+    key = repr(str(issue_id))
+    out: list[dict[str, Any]] = []
+    if kind is not None and kind.choices:
+        choices = [{"value": c.value, "label": c.label.replace("the other parent", view.other).replace("The other parent", view.other)} for c in kind.choices]
+        out.append({"label": "What would you like?", "field": f"issue_choice[{key}]", "datatype": "radio", "choices": choices, "required": False})
+    out += [
+        {"label": "What would you like? (in your words, optional)" if not out else "Anything to add? (optional)", "field": f"issue_proposal[{key}]", "datatype": "area", "rows": 3, "required": False},
+        {"label": "What matters most for the children here? (optional)", "field": f"issue_for_children[{key}]", "datatype": "area", "rows": 2, "required": False},
+        {"label": "What else could you accept? (optional)", "field": f"issue_could_accept[{key}]", "datatype": "area", "rows": 2, "required": False},
+    ]
+    return out
+
+
+def issue_details(choice: Mapping[str, Any], proposal: Mapping[str, Any], for_children: Mapping[str, Any], could_accept: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each issue's answers besides how much it matters: issue id -> {choice, proposal, for_children, could_accept}."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, answers in (("choice", choice), ("proposal", proposal), ("for_children", for_children), ("could_accept", could_accept)):
+        for issue, value in answers.items():
+            if isinstance(value, str) and value.strip() and value.strip() != "None":
+                out.setdefault(str(issue), {})[name] = value.strip()
+    return out
+
+
 def issue_words(issue_id: str) -> str:
     from ..intake import issue_label
 
@@ -266,13 +294,10 @@ def _address_message(path: str, contact: Any) -> str:
 
 
 def intake_answers_data(
-    contact: Any, children: Any, money: Any, arrangements: Any, chosen: Any, importance: Mapping[str, Any], proposals: Mapping[str, Any], note: Any
+    contact: Any, children: Any, money: Any, arrangements: Any, chosen: Any, importance: Mapping[str, Any], details: Mapping[str, Mapping[str, Any]], note: Any
 ) -> dict[str, Any]:
     """Every intake screen's answers as one ``IntakeAnswers`` mapping (the engine validates it)."""
-    issues = []
-    for issue in chosen.true_values():
-        proposal = proposals.get(issue)
-        issues.append({"issue": str(issue), "priority": int(importance[issue]), "proposal": proposal.strip() if isinstance(proposal, str) and proposal.strip() else None})
+    issues = [{"issue": str(issue), "priority": int(importance[issue]), **details.get(str(issue), {})} for issue in chosen.true_values()]
     data: dict[str, Any] = {
         "contact": contact_data(contact),
         "children": [{"full_name": c.full_name, "date_of_birth": _iso(c.date_of_birth), "lives_with": c.lives_with} for c in children],

@@ -96,8 +96,8 @@ def _e(text: str) -> str:
 
 def board_view(review_round: ReviewRound) -> BoardView:
     """Progress, the safety flag, the issues side by side, where facts differ, private notes."""
-    from ..intake import SESSION_FORMATS, instrument, intake_record, issues_board
-    from ..intake.board import PRIORITY_WORDS
+    from ..intake import SESSION_FORMATS, instrument, intake_record, issue_kind, issues_board
+    from ..intake.board import PRIORITY_WORDS, STATUS_WORDS
 
     record = intake_record(review_store(), review_round.case_id)
     board = issues_board(record)
@@ -123,10 +123,17 @@ def board_view(review_round: ReviewRound) -> BoardView:
         lines.append("No issues named yet.")
     for row in board.rows:
         who = "both parents" if row.raised_by_both else _e(names[next(iter(row.entries))]) + " only"
-        lines.append(f"* **{_e(row.label)}** (raised by {who})")
+        status = f"; **{STATUS_WORDS[row.status]}**" if row.raised_by_both else ""
+        lines.append(f"* **{_e(row.label)}** (raised by {who}{status})")
+        kind = issue_kind(row.issue)
         for party, entry in row.entries.items():
-            proposal = f": {_e(entry.proposal)}" if entry.proposal else ""
-            lines.append(f"    * {_e(names[party])}, {PRIORITY_WORDS[entry.priority]}{proposal}")
+            choice = kind.choice(entry.choice) if kind is not None else None
+            said = "; ".join(x for x in (choice.label if choice else None, entry.proposal) if x)
+            lines.append(f"    * {_e(names[party])}, {PRIORITY_WORDS[entry.priority]}" + (f": {_e(said)}" if said else ""))
+            if entry.for_children:
+                lines.append(f"        * for the children: {_e(entry.for_children)}")
+            if entry.could_accept:
+                lines.append(f"        * could accept: {_e(entry.could_accept)}")
     if board.differences:
         lines += ["", "**Where the parents' facts differ**", ""] + [f"* {_e(d)}" for d in board.differences]
     if board.notes:

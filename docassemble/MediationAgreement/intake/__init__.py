@@ -10,8 +10,8 @@ case store), :mod:`.board` (the issues board, for the mediator),
 from __future__ import annotations
 
 from .agreement import AgreementToMediate, load_agreement
-from .board import IssuesBoard, board_lines, issues_board
-from .issues import issue_ids, issue_kinds, issue_label
+from .board import IssuesBoard, board_json, board_lines, compare, issues_board
+from .issues import IssueChoice, IssueKind, issue_ids, issue_kind, issue_kinds, issue_label
 from .model import ChildFacts, ContactFacts, IntakeAnswers, IntakeParent, IntakeSetup, IssueEntry, MoneyFacts, ScreeningAnswers
 from .prefill import prefill_case_data
 from .screening import SESSION_FORMATS, ScreeningResult, instrument, screen
@@ -40,6 +40,8 @@ __all__ = [
     "IntakeRecord",
     "IntakeSetup",
     "IssueEntry",
+    "IssueChoice",
+    "IssueKind",
     "IssuesBoard",
     "MoneyFacts",
     "ParentIntake",
@@ -49,11 +51,14 @@ __all__ = [
     "ScreeningResult",
     "agree_to_mediate",
     "agreement_for",
+    "board_json",
     "board_lines",
+    "compare",
     "instrument",
     "intake_for_token",
     "intake_record",
     "issue_ids",
+    "issue_kind",
     "issue_kinds",
     "issue_label",
     "issues_board",

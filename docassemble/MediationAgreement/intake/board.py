@@ -10,15 +10,28 @@ it; no parent's page and no document does.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
 
 from ..review.state import PARTIES
-from .issues import issue_kinds
+from .issues import issue_kind, issue_kinds
 from .model import IssueEntry, child_key
 from .screening import SESSION_FORMATS, instrument
 from .steps import IntakeRecord
 
 PRIORITY_WORDS = {1: "matters very much", 2: "matters somewhat", 3: "matters a little"}
+
+
+Status = Literal["same", "close", "different", "one parent", "not compared"]
+
+STATUS_WORDS: dict[str, str] = {
+    "same": "same",
+    "close": "close",
+    "different": "different",
+    "one parent": "raised by one parent",
+    "not compared": "both raised it; neither proposed anything yet",
+}
 
 
 @dataclass(frozen=True)
@@ -27,10 +40,57 @@ class BoardRow:
     label: str
     entries: dict[str, IssueEntry]
     """Parent -> their entry, for the parents who raised it."""
+    status: Status = "not compared"
+    agreed: tuple[tuple[str, str], ...] = ()
+    """Case-file fields both parents' choices set the same way (when ``status`` is "same" by choice)."""
 
     @property
     def raised_by_both(self) -> bool:
         return len(self.entries) == 2
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _words(text: str | None) -> set[str]:
+    return set(_WORD.findall((text or "").lower()))
+
+
+def _alike(one: str | None, two: str | None) -> float:
+    """Word overlap of two texts (Jaccard, 0 to 1); 0 when either is empty."""
+    a, b = _words(one), _words(two)
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+CLOSE = 0.5
+"""Word overlap from which two proposals (or one's proposal and the other's "could accept") count as close."""
+
+
+def compare(issue: str, entries: dict[str, IssueEntry]) -> tuple[Status, tuple[tuple[str, str], ...]]:
+    """How far apart the parents are on one issue.
+
+    Choices decide when both parents picked one: "same" when they set the
+    case file the same way (the agreed fields come back), else "different".
+    Otherwise the words: "same" when the proposals are the same words, "close"
+    when they share at least half their words or one parent's proposal is
+    close to what the other could accept, "different" otherwise.  A word
+    measure only points the mediator to where to start; it decides nothing.
+    """
+    if len(entries) < 2:
+        return "one parent", ()
+    a, b = entries["a"], entries["b"]
+    kind = issue_kind(issue)
+    picked = {p: kind.choice(e.choice) if kind is not None else None for p, e in entries.items()}
+    if picked["a"] is not None and picked["b"] is not None:
+        mine, theirs = picked["a"].resolved("a"), picked["b"].resolved("b")  # type: ignore[union-attr]
+        return ("same", mine) if mine == theirs else ("different", ())
+    if not (a.proposal or b.proposal):
+        return "not compared", ()
+    if _words(a.proposal) and _words(a.proposal) == _words(b.proposal):
+        return "same", ()
+    if max(_alike(a.proposal, b.proposal), _alike(a.proposal, b.could_accept), _alike(b.proposal, a.could_accept)) >= CLOSE:
+        return "close", ()
+    return "different", ()
 
 
 @dataclass(frozen=True)
@@ -77,7 +137,8 @@ def issues_board(record: IntakeRecord) -> IssuesBoard:
     for kind in issue_kinds():
         entries = {p: e for p in PARTIES if (a := record.parents[p].answers) is not None for e in a.issues if e.issue == kind.id}
         if entries:
-            rows.append(BoardRow(kind.id, kind.label, entries))
+            status, agreed = compare(kind.id, entries)
+            rows.append(BoardRow(kind.id, kind.label, entries, status, agreed))
     rows.sort(key=lambda r: (not r.raised_by_both, min(e.priority for e in r.entries.values()), r.issue))
     safety = tuple(
         SafetyLine(p, own.result.positive, own.result.session_format, own.result.flagged, own.result.protective_order, own.result.support_person)
@@ -135,10 +196,16 @@ def board_lines(board: IssuesBoard) -> list[str]:
         lines.append("no issues named yet")
     for row in board.rows:
         who = "both" if row.raised_by_both else names[next(iter(row.entries))] + " only"
-        lines.append(f"{row.label} [{row.issue}] — raised by {who}")
+        lines.append(f"{row.label} [{row.issue}] — raised by {who}; {STATUS_WORDS[row.status]}")
+        kind = issue_kind(row.issue)
         for p, entry in row.entries.items():
-            proposal = f": {entry.proposal}" if entry.proposal else ""
-            lines.append(f"  {names[p]} ({PRIORITY_WORDS[entry.priority]}){proposal}")
+            choice = kind.choice(entry.choice) if kind is not None else None
+            said = "; ".join(x for x in (choice.label if choice else None, entry.proposal) if x)
+            lines.append(f"  {names[p]} ({PRIORITY_WORDS[entry.priority]})" + (f": {said}" if said else ""))
+            if entry.for_children:
+                lines.append(f"    for the children: {entry.for_children}")
+            if entry.could_accept:
+                lines.append(f"    could accept: {entry.could_accept}")
     if board.differences:
         lines.append("")
         lines.append("where the parents' facts differ:")
@@ -148,3 +215,29 @@ def board_lines(board: IssuesBoard) -> list[str]:
         lines.append("private notes to the mediator:")
         lines += [f"  {names[p]}: {text}" for p, text in board.notes.items()]
     return lines
+
+
+def board_json(board: IssuesBoard) -> dict[str, Any]:
+    """The board as data (``mediation-agreement case issues --json``); for the mediator only."""
+    return {
+        "case_id": board.case_id,
+        "names": board.names,
+        "progress": board.progress,
+        "safety": {
+            "flag": board.safety_flag,
+            "session_format": board.session_format,
+            "parents": [asdict(line) for line in board.safety],
+        },
+        "issues": [
+            {
+                "issue": row.issue,
+                "label": row.label,
+                "status": row.status,
+                "agreed": dict(row.agreed),
+                "parents": {p: entry.model_dump(mode="json", exclude_none=True) for p, entry in row.entries.items()},
+            }
+            for row in board.rows
+        ],
+        "differences": list(board.differences),
+        "private_notes": board.notes,
+    }

@@ -97,7 +97,10 @@ class MoneyFacts(StrictModel):
 class IssueEntry(StrictModel):
     issue: str = Field(min_length=1, max_length=NAME_CHARS, description="An issue id from data/sources/intake/issues.yml")
     priority: Literal[1, 2, 3] = Field(description="How much it matters to this parent: 1 very much, 2 somewhat, 3 a little")
+    choice: str | None = Field(default=None, max_length=NAME_CHARS, description="One of the issue's choices (data/sources/intake/issues.yml), when it has any")
     proposal: str | None = Field(default=None, max_length=PRIVATE_TEXT_CHARS, description="What this parent proposes, in their words")
+    for_children: str | None = Field(default=None, max_length=PRIVATE_TEXT_CHARS, description="What matters most for the children here, as this parent sees it")
+    could_accept: str | None = Field(default=None, max_length=PRIVATE_TEXT_CHARS, description="What this parent could also accept")
 
 
 class IntakeAnswers(StrictModel):

@@ -10,7 +10,11 @@ intake.  What it copies, and how:
 * the children both parents listed with the same name and birth date (a child
   only one parent listed is left for the mediator: the board lists it);
 * each parent's monthly gross income and the costs they pay, into the
-  guideline's inputs, only when both parents gave an income.
+  guideline's inputs, only when both parents gave an income;
+* what both parents already agree on: an issue where both picked choices
+  that set the case file the same way (decision-making, exchanges, how they
+  communicate) -- unless a safety screening was positive, when the mediator
+  decides every term after talking with each parent privately.
 
 What it never copies: the safety screening, notes to the mediator, proposals,
 the issues themselves.  A positive screening does not become a safety finding
@@ -24,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..review.state import PARTIES
+from .board import issues_board
 from .model import ContactFacts, IntakeAnswers, IntakeParent, child_key
 from .steps import IntakeRecord
 
@@ -63,7 +68,19 @@ def prefill_case_data(record: IntakeRecord) -> dict[str, Any]:
             data["children"] = children
         if a.money.monthly_gross_income is not None and b.money.monthly_gross_income is not None:
             data["child_support"] = {"guideline": {"parent_a": _income(a), "parent_b": _income(b)}}
+        board = issues_board(record)
+        if not board.safety_flag:
+            for row in board.rows:
+                for path, value in row.agreed:
+                    _set(data, path, value)
     return data
+
+
+def _set(data: dict[str, Any], path: str, value: str) -> None:
+    *parents, last = path.split(".")
+    for key in parents:
+        data = data.setdefault(key, {})
+    data[last] = value
 
 
 def _income(answers: IntakeAnswers) -> dict[str, str]:

@@ -36,7 +36,7 @@ from ..review.rounds import DEFAULT_TOKEN_DAYS, authenticate_link, check_link_da
 from ..review.state import INTAKE_EVENT_KINDS, PARTIES, OpenedCase
 from ..store import CaseSession, CaseStore, canonical_json, iso_z
 from .agreement import AgreementToMediate, agreement_pdf, load_agreement
-from .issues import issue_ids
+from .issues import issue_ids, issue_kind
 from .model import IntakeAnswers, IntakeSetup, ScreeningAnswers
 from .screening import ScreeningResult, screen, screening_problems
 
@@ -240,11 +240,14 @@ def submit_screening(store: CaseStore, case_id: str, token: str, answers: Screen
 def submit_intake(store: CaseStore, case_id: str, token: str, answers: IntakeAnswers) -> ParentIntake:
     """Record the parent's facts, issues and proposals (the latest counts, until the first draft)."""
     known = issue_ids()
-    problems = [
-        (f"issues[{n}].issue", f"'{entry.issue}' is not an issue the intake offers (one of: {', '.join(known)})")
-        for n, entry in enumerate(answers.issues)
-        if entry.issue not in known
-    ]
+    problems = []
+    for n, entry in enumerate(answers.issues):
+        kind = issue_kind(entry.issue)
+        if kind is None:
+            problems.append((f"issues[{n}].issue", f"'{entry.issue}' is not an issue the intake offers (one of: {', '.join(known)})"))
+        elif entry.choice is not None and kind.choice(entry.choice) is None:
+            offered = ", ".join(c.value for c in kind.choices) or "none"
+            problems.append((f"issues[{n}].choice", f"'{entry.choice}' is not a choice for '{entry.issue}' (choices: {offered})"))
     if problems:
         raise CaseValidationError([_problem(path, message) for path, message in problems], path="intake")
     with writing_session(store, case_id) as session:
