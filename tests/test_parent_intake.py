@@ -821,3 +821,56 @@ def test_a_parent_picks_a_choice_on_their_phone_and_the_board_has_it(tmp_path: P
     walk(driver(intake, "b"), answers)
     (mine,) = intake_record(intake.store, intake.case_id).parents["b"].answers.issues  # type: ignore[union-attr]
     assert (mine.choice, mine.could_accept, mine.proposal) == ("joint", "Maria decides school", None)
+
+
+def test_the_hash_of_a_private_answer_cannot_be_matched_by_guessing_it(tmp_path: Path) -> None:
+    """The executed PDF carries every event's payload hash; a private one is salted (issue 16's privacy rule):
+    hashing the very answers given, or any other guess, does not find it."""
+    import hashlib
+    import itertools
+
+    from docassemble.MediationAgreement.store import canonical_json
+
+    intake = full_intake(tmp_path)
+    events = {e.kind: e for e in intake.store.events(intake.case_id) if e.actor == "a"}
+    screened = events["screening_submitted"]
+    assert len(screened.payload["salt"]) == 32
+    unsalted = {k: v for k, v in screened.payload.items() if k != "salt"}
+    assert hashlib.sha256(canonical_json(unsalted)).hexdigest() != screened.payload_sha256
+    flags = [i.id for i in instrument().items if i.flags][:6]
+    guesses = (
+        {"screening": {**unsalted["screening"], "answers": dict(zip(flags, combo, strict=True))}}
+        for combo in itertools.product(("yes", "no", "prefer_not"), repeat=len(flags))
+    )
+    assert all(hashlib.sha256(canonical_json(g)).hexdigest() != screened.payload_sha256 for g in guesses)
+    for kind in ("mediation_agreed", "intake_submitted"):
+        assert len(events[kind].payload["salt"]) == 32
+
+
+def test_the_executed_agreement_and_its_attached_record_hold_nothing_private(tmp_path: Path) -> None:
+    """From intake to the sealed PDF the court receives: search its text and its attached record."""
+    from pki import make_pki
+
+    from docassemble.MediationAgreement.case.model import load_case
+    from docassemble.MediationAgreement.review import approve, finalize, sign
+    from docassemble.MediationAgreement.signing.signatures import SigningConfig
+
+    intake = full_intake(tmp_path)
+    paths = make_pki().write(tmp_path / "pki")
+    case = load_case(ROOT / "examples/cases/joint-two-children.yml")
+    version = issue_draft(intake.store, intake.case_id, case=case)
+    names = {"a": case.parent_a.full_name, "b": case.parent_b.full_name}
+    for party in ("a", "b"):
+        approve(intake.store, intake.case_id, intake.token(party), draft=1)
+    for party in ("a", "b"):
+        capture = capture_signature(party, method="typed", typed_name=names[party], intent_confirmed=True, consent_text="I agree to sign electronically.")
+        sign(intake.store, intake.case_id, capture, token=intake.token(party), draft=1, sha256=version.sha256)
+    capture = capture_signature("mediator", method="typed", typed_name=case.mediator.full_name, intent_confirmed=True, consent_text="I agree to sign electronically.")
+    sign(intake.store, intake.case_id, capture, token=None, draft=1)
+    final, _ = finalize(intake.store, intake.case_id, config=SigningConfig.from_paths(paths["key"], paths["cert"]))
+    reader = PdfReader(io.BytesIO(final.pdf))
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    attached = b"".join(b"".join(contents) for contents in reader.attachments.values()).decode("utf-8", "replace")
+    assert "mediation-record.json" in reader.attachments and "screening_submitted" in attached  # the chain is whole
+    for secret in (SECRET_NOTE, SECRET_FEAR, SECRET_PROPOSAL, "afraid", "12 Hidden Lane", "maria.private@example.com", "3200"):
+        assert secret not in text and secret not in attached, secret

@@ -34,7 +34,7 @@ from ..case.yamlsource import LineMap
 from ..errors import CaseValidationError, StoreError
 from ..review.rounds import DEFAULT_TOKEN_DAYS, authenticate_link, check_link_days, issue_link, writing_session
 from ..review.state import INTAKE_EVENT_KINDS, PARTIES, OpenedCase
-from ..store import CaseSession, CaseStore, canonical_json, iso_z
+from ..store import CaseSession, CaseStore, canonical_json, iso_z, salted
 from .agreement import AgreementToMediate, agreement_pdf, load_agreement
 from .issues import issue_ids, issue_kind
 from .model import IntakeAnswers, IntakeSetup, ScreeningAnswers
@@ -210,7 +210,7 @@ def agree_to_mediate(
         blob = session.add_blob(pdf)
         payload = capture.to_event_payload(agreement.sha256, client)
         payload.pop("consent_text", None)  # the text is the agreement itself, kept in the PDF
-        session.append(AGREED, party, {"text_sha256": agreement.sha256, "version": agreement.version, "pdf_blob": blob, "signature": payload})
+        session.append(AGREED, party, salted({"text_sha256": agreement.sha256, "version": agreement.version, "pdf_blob": blob, "signature": payload}))
         return intake_from_session(session).parents[party]
 
 
@@ -233,7 +233,7 @@ def submit_screening(store: CaseStore, case_id: str, token: str, answers: Screen
                 f"you already answered the safety questions on {iso_z(own.screened_at)}; nothing was changed",
                 hint="to add anything, tell the mediator privately",
             )
-        session.append(SCREENED, party, {"screening": answers.model_dump(mode="json")})
+        session.append(SCREENED, party, salted({"screening": answers.model_dump(mode="json")}))
         return intake_from_session(session).parents[party]
 
 
@@ -256,7 +256,7 @@ def submit_intake(store: CaseStore, case_id: str, token: str, answers: IntakeAns
         _require_agreed(own)
         if any(e.kind == "draft_issued" for e in session.events()):
             raise StoreError("the mediator has already written a draft; tell the mediator what changed instead; nothing was changed")
-        session.append(SUBMITTED, party, {"answers": answers.model_dump(mode="json")})
+        session.append(SUBMITTED, party, salted({"answers": answers.model_dump(mode="json")}))
         return intake_from_session(session).parents[party]
 
 

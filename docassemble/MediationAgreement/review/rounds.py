@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from ..assembly.document import AgreementDocument
 from ..case.model import Case, case_from_data, dump_case
 from ..errors import MediationError, StoreError
-from ..store import CaseSession, CaseStore, FinalRecord, LogEvent, TokenRecord, canonical_json, iso_z, sha256_hex
+from ..store import CaseSession, CaseStore, FinalRecord, LogEvent, TokenRecord, canonical_json, iso_z, salted, sha256_hex
 from .redline import Redline, RedlineComment, compare, document_from_data
 from .state import (
     PARTIES,
@@ -508,7 +508,7 @@ def add_comment(
         }
         if token_id:
             payload["token_id"] = token_id
-        event = session.append("comment", actor, payload)
+        event = session.append("comment", actor, salted(payload))  # its hash travels in the executed PDF: salted, so a short comment cannot be guessed from it
         return Comment(event.seq, current.number, section, clause_id, actor, private, text, event.at)
 
 
@@ -524,7 +524,7 @@ def _decide(store: CaseStore, case_id: str, token: str, *, draft: int, sha256: s
         payload: dict[str, Any] = {"draft": current.number, "sha256": current.sha256, "token_id": token_id}
         if reason:
             payload["reason"] = reason
-        event = session.append("approved" if approved else "changes_requested", party, payload)
+        event = session.append("approved" if approved else "changes_requested", party, payload if approved else salted(payload))
         return Decision(event.seq, party, current.number, current.sha256, approved, reason, event.at)
 
 

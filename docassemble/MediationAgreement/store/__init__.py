@@ -23,6 +23,7 @@ from .event_log import (
     mac_problems,
     parse_iso_z,
     payload_sha256,
+    salted,
     sha256_hex,
     utc_now,
     verify_chain,
@@ -32,6 +33,7 @@ from .records import CaseRecord, DraftRecord, FinalRecord, TokenRecord
 from .session import CaseSession
 
 __all__ = [
+    "salted",
     "ACTORS",
     "CaseRecord",
     "CaseSession",

@@ -56,6 +56,22 @@ def payload_sha256(payload: dict[str, Any]) -> str:
     return sha256_hex(canonical_json(payload))
 
 
+SALT_KEY = "salt"
+
+
+def salted(payload: dict[str, Any]) -> dict[str, Any]:
+    """``payload`` with 128 random bits beside it, for an event whose content is private.
+
+    An executed agreement carries every event's ``payload_sha256`` (so anyone
+    can check the chain); without a salt, a payload drawn from a small set --
+    yes/no safety answers, a short note -- could be found by hashing every
+    possibility.  With one, the hash says nothing about the content.
+    """
+    import secrets
+
+    return {**payload, SALT_KEY: secrets.token_hex(16)}
+
+
 def utc_now() -> datetime:
     """Now in UTC, microseconds dropped (the precision events are stored with)."""
     return datetime.now(UTC).replace(microsecond=0)
