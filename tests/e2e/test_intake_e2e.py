@@ -122,6 +122,11 @@ def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_
     mediator.run_until("issues board")
     assert "E-mailed Maria and David." in screen_text(desk), screen_text(desk)
     assert desk.locator("a.parent-link").count() == 0  # the links are shown to copy, never to click
+    assert desk.locator("input.parent-link").count() == 2
+    assert desk.locator("svg title", has_text="QR code of the link").count() == 2  # for a parent in the room (an inline SVG)
+    copy = desk.locator(".parent-link-copy button").first
+    copy.click()
+    assert copy.inner_text() == "Copied"
 
     links = {}
     for party, address in addresses.items():
@@ -147,6 +152,8 @@ def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_
         assert secret not in seen_by_david
 
     desk.reload()  # the board reloads itself every 30 seconds; a reload now is the same
+    desk.locator("#daMainQuestion").first.wait_for()
+    assert desk.locator("input.parent-link").count() == 0  # a link is shown once: not kept to be shown again
     desk.locator("#daMainQuestion").first.wait_for()
     shots.take(desk, "mediator-board")
     board = screen_text(desk)

@@ -170,7 +170,12 @@ def show_once(review_round: ReviewRound, links: dict[str, str]) -> None:
     review_round.new_links = sorted(links.items())
 
 
-COPY_SCRIPT = "navigator.clipboard.writeText(this.parentElement.querySelector('input').value); this.textContent = 'Copied'"
+COPY_SCRIPT = (
+    "var box = this.parentElement.querySelector('input'); this.textContent = 'Copied'; box.select(); "
+    "if (navigator.clipboard) { navigator.clipboard.writeText(box.value).catch(function () { document.execCommand('copy'); }); } "
+    "else { document.execCommand('copy'); }"
+)
+"""The Copy button: the clipboard API where the page may use it, else the selected box and the older copy command."""
 
 
 def links_block(review_round: ReviewRound) -> str:
