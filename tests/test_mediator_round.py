@@ -166,6 +166,12 @@ def test_staff_send_the_draft_follow_the_round_sign_last_and_seal(tmp_path: Path
     assert "The executed agreement is sealed" in sealed.subquestion_text
     assert "Download the executed agreement (PDF)" in sealed.subquestion_text
     executed = mediator.file_path("executed_agreement")
+    # After the seal: check-ins (issue 19), set from the round screen.
+    assert "None set." in sealed.subquestion_text
+    mediator.action("checkins_set")
+    with_checkins = mediator.screen()
+    assert "Check-ins are set at 30 and 90 days" in with_checkins.subquestion_text
+    assert "check-in 1 (30 days) for Mother: due" in with_checkins.subquestion_text.replace("\\", "")
     with open_store(office.url, office.key) as store:
         assert case_state(store, case.case_id).finalized is not None
 

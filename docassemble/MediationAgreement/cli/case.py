@@ -531,7 +531,7 @@ def link_builder(base_url: str) -> Callable[[str, str, str], str]:
         raise ConfigError(f"--base-url must be the server's address, like https://da.example.org, not {base_url!r}")
 
     def build(case_id: str, token: str, stage: str) -> str:
-        interview = "parent_intake" if stage == "intake" else "parent_review"
+        interview = {"intake": "parent_intake", "checkin": "parent_checkin"}.get(stage, "parent_review")
         return f"{base}/interview?" + urlencode({"i": f"docassemble.MediationAgreement:data/questions/{interview}.yml", "case": case_id, "token": token})
 
     return build
@@ -561,13 +561,15 @@ def send_links_command(case_id: str, party: str, base_url: str, mailer: Any, sto
 @case_group.command("remind")
 @click.option("--now", "now_text", help="Act as if it were this UTC time (YYYY-MM-DDTHH:MM:SSZ), to check what a run would do.")
 @click.option("--hours", type=int, default=48, show_default=True, help="Remind when a parent's newest link stops working within this many hours.")
+@click.option("--base-url", envvar="MEDIATION_BASE_URL", help="The docassemble server's address, for the check-in links (or $MEDIATION_BASE_URL); without it no check-in is sent.")
 @mail_options
 @store_options
-def remind_command(now_text: str | None, hours: int, mailer: Any, store: CaseStore) -> None:
-    """Office, from cron (e.g. hourly): remind each parent whose link stops working soon while they still have something to do.
-    Each link is reminded of once; exit 1 if the mail server refused any message (they are tried again next run)."""
+def remind_command(now_text: str | None, hours: int, base_url: str | None, mailer: Any, store: CaseStore) -> None:
+    """Office, from cron (e.g. hourly): remind each parent whose link stops working soon while they still have something to do,
+    and send the check-ins that are due. Each is sent once; exit 1 if any could not be sent (tried again next run)."""
     from datetime import timedelta
 
+    from ..followup import send_due_checkins
     from ..notices import send_reminders
     from ..store import parse_iso_z
 
@@ -578,5 +580,34 @@ def remind_command(now_text: str | None, hours: int, mailer: Any, store: CaseSto
     click.echo(f"sent {len(sent)} reminder{'s' if len(sent) != 1 else ''}")
     for f in failed:
         click.echo(f"not sent: case {f.case_id}, parent {f.party.upper()}: {f.reason}", err=True)
-    if failed:
-        raise VerificationFailed(f"{len(failed)} reminder(s) could not be sent; they will be tried again on the next run")
+    not_sent = len(failed)
+    if base_url:
+        checkins_sent, skipped = send_due_checkins(store, mailer=mailer, link_for=link_builder(base_url))
+        click.echo(f"sent {len(checkins_sent)} check-in{'s' if len(checkins_sent) != 1 else ''}")
+        for case_id, party, reason in skipped:
+            click.echo(f"check-in not sent: case {case_id}, parent {party.upper()}: {reason}", err=True)
+        not_sent += sum(1 for _c, _p, reason in skipped if not reason.startswith("no e-mail consent"))
+    else:
+        click.echo("check-ins: not sent (give --base-url or $MEDIATION_BASE_URL for their links)")
+    if not_sent:
+        raise VerificationFailed(f"{not_sent} message(s) could not be sent; they will be tried again on the next run")
+
+
+@case_group.command("followups")
+@click.argument("case_id")
+@click.option("--schedule", "schedule", help="Set the check-ins, in days after the agreement was sealed, e.g. 30,90.")
+@store_options
+def followups_command(case_id: str, schedule: str | None, store: CaseStore) -> None:
+    """Mediator: the case's check-ins after the agreement (due, sent, answered; answers are private), or set them."""
+    from ..followup import followup_lines, followups, schedule_checkins
+
+    if schedule:
+        try:
+            days = tuple(int(d) for d in schedule.split(",") if d.strip())
+        except ValueError:
+            raise ConfigError(f"--schedule takes days separated by commas, like 30,90; not {schedule!r}") from None
+        schedule_checkins(store, case_id, days)
+        click.echo(f"check-ins set at {', '.join(str(d) for d in sorted(days))} days after the agreement was sealed")
+    state = case_state(store, case_id)
+    for line in followup_lines(followups(store, case_id), {p: state.name(p) for p in ("a", "b")}):
+        click.echo(line)

@@ -47,6 +47,11 @@ from .answers import (
     summary,
     topic_heading,
 )
+from .checkin import (
+    checkin_fields,
+    checkin_status,
+    post_checkin,
+)
 from .intake import (
     agreement_pdf_file,
     agreement_points,
@@ -76,6 +81,7 @@ from .mediator_intake import (
 )
 from .mediator_round import (
     ReviewRound,
+    checkin_report,
     email_one_link,
     executed_agreement_file,
     links_block,
@@ -88,6 +94,7 @@ from .mediator_round import (
     round_view,
     seal_executed_agreement,
     send_draft_for_review,
+    set_checkins,
 )
 from .parent import (
     ParentLink,
@@ -103,6 +110,7 @@ from .parent import (
     post_signature,
     section_choices,
     staff_refusal,
+    staff_session,
 )
 from .server import configured_libraries
 from .support import (
@@ -122,6 +130,12 @@ from .support import (
 )
 
 __all__ = [
+    "checkin_report",
+    "set_checkins",
+    "staff_session",
+    "checkin_fields",
+    "checkin_status",
+    "post_checkin",
     "issue_details",
     "issue_fields",
     "at_intake",

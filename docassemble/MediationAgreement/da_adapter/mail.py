@@ -18,6 +18,7 @@ from ..errors import DeliveryError
 INTERVIEWS = {
     "intake": "docassemble.MediationAgreement:data/questions/parent_intake.yml",
     "review": "docassemble.MediationAgreement:data/questions/parent_review.yml",
+    "checkin": "docassemble.MediationAgreement:data/questions/parent_checkin.yml",
 }
 
 
@@ -36,7 +37,7 @@ def office_mailer() -> DocassembleMailer:
 
 
 def parent_link(case_id: str, token: str, stage: str) -> str:
-    """A parent's link on this server: their intake, or their review."""
+    """A parent's link on this server: their intake, their review, or a check-in."""
     return str(interview_url(i=INTERVIEWS[stage], case=case_id, token=token))
 
 

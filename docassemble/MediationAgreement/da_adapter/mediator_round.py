@@ -345,3 +345,29 @@ def executed_agreement_file(review_round: ReviewRound) -> DAFile:
     the_file.write(final.pdf, binary=True)
     the_file.commit()
     return the_file
+
+
+def checkin_report(review_round: ReviewRound) -> str:
+    """After the seal: the case's check-ins, with each parent's private answers (a Markdown list), or ''."""
+    from ..followup import followup_lines, followups
+
+    items = followups(review_store(), review_round.case_id)
+    if not items:
+        return ""
+    state = round_state(review_round)
+    names = {p: state.name(p).split(" (")[0] for p in ("a", "b")}
+    return "\n".join(("    * " if line.startswith("  ") else "* ") + _escape(line.strip()) for line in followup_lines(items, names))
+
+
+def set_checkins(review_round: ReviewRound) -> bool:
+    """The mediator's "set check-ins" button: 30 and 90 days after the seal (``case followups --schedule`` sets others)."""
+    from ..followup import DEFAULT_DAYS, schedule_checkins
+
+    try:
+        _require_staff()
+        schedule_checkins(review_store(), review_round.case_id, DEFAULT_DAYS)
+    except MediationError as exc:
+        _say(review_round, plain(exc.message))
+        return False
+    _say(review_round, f"Check-ins are set at {' and '.join(str(d) for d in DEFAULT_DAYS)} days after the seal. Parents who agreed to e-mail get a link when one is due.")
+    return True

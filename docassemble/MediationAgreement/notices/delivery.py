@@ -33,7 +33,7 @@ from ..store import CaseSession, CaseStore
 from .mailer import Mailer
 from .messages import WITH_LINK, NoticeKind, compose
 
-LinkBuilder = Callable[[str, str, Literal["intake", "review"]], str]
+LinkBuilder = Callable[[str, str, Literal["intake", "review", "checkin"]], str]
 """(case id, token, which interview) -> the parent's URL."""
 
 REMINDER_WINDOW = timedelta(hours=48)

@@ -13,7 +13,7 @@ from jinja2 import TemplateError
 from ..case.yamlsource import load_with_lines
 from ..errors import CaseFileError
 
-NoticeKind = Literal["intake_link", "draft_ready", "other_approved", "final", "link_expiring"]
+NoticeKind = Literal["intake_link", "draft_ready", "other_approved", "final", "link_expiring", "checkin"]
 WITH_LINK: tuple[NoticeKind, ...] = ("intake_link", "draft_ready")
 """The messages that ask the parent to act, each with a new link of its own."""
 
