@@ -162,3 +162,30 @@ def test_a_parent_answers_the_check_in_on_their_phone(tmp_path: Path, smtp_serve
     other = h.InterviewDriver("parent_checkin.yml", url_args={"case": case.case_id, "token": case.tokens["a"]})
     shown = other.screen()
     assert PRIVATE not in shown.subquestion_text and SECRET_NOTE not in shown.subquestion_text
+
+
+def test_the_timeline_tells_the_case_in_order_and_nothing_private(tmp_path: Path, smtp_server: SmtpServer) -> None:
+    from docassemble.MediationAgreement.followup import timeline
+
+    case = Sealed(tmp_path)
+    schedule_checkins(case.store, case.case_id, (30,))
+    case.later(30)
+    send_due_checkins(case.store, mailer=SmtpMailer(smtp_server.url, "office@example.org"), link_for=link_for)
+    token = parse_qs(urlsplit(re.search(r"https://\S+", smtp_server.mailbox.received[0].text).group(0)).query)["token"][0]  # type: ignore[union-attr]
+    answer_checkin(case.store, case.case_id, token, 1, HOW_IT_GOES, PRIVATE)
+    moments = timeline(case.store, case.case_id)
+    phases = [m.phase for m in moments if m.phase != "links"]
+    assert phases == sorted(phases, key=["intake", "drafts", "signatures", "check-ins"].index)  # the life of the case, in order
+    texts = [m.text for m in moments]
+    assert texts[0] == "case opened for each parent's intake"
+    # (names as the case gives them now: the draft came from the joint example, where the parents are Mother and Father)
+    assert "Mother signed the agreement to mediate" in texts and "Mother answered the safety questions (private)" in texts
+    assert "draft 1 issued" in texts and "the executed agreement was sealed (draft 1)" in texts
+    assert "check-in 1 sent to Father" in texts and "Father answered check-in 1 (private)" in texts
+    everything = "\n".join(texts)
+    for secret in (PRIVATE, SECRET_NOTE, "Late or partly", "afraid"):
+        assert secret not in everything
+    env = {"MEDIATION_STORE_KEY": case.key, "MEDIATION_STORE_URL": case.url}
+    printed = run_cli("case", "timeline", case.case_id, env=env)
+    assert printed.code == 0 and "intake      Mother signed the agreement to mediate" in printed.out and "new link" not in printed.out
+    assert "new link for" in run_cli("case", "timeline", case.case_id, "--all", env=env).out

@@ -172,6 +172,7 @@ def test_staff_send_the_draft_follow_the_round_sign_last_and_seal(tmp_path: Path
     with_checkins = mediator.screen()
     assert "Check-ins are set at 30 and 90 days" in with_checkins.subquestion_text
     assert "check-in 1 (30 days) for Mother: due" in with_checkins.subquestion_text.replace("\\", "")
+    assert "The case so far" in with_checkins.subquestion_text and "the executed agreement was sealed" in with_checkins.subquestion_text
     with open_store(office.url, office.key) as store:
         assert case_state(store, case.case_id).finalized is not None
 

@@ -611,3 +611,17 @@ def followups_command(case_id: str, schedule: str | None, store: CaseStore) -> N
     state = case_state(store, case_id)
     for line in followup_lines(followups(store, case_id), {p: state.name(p) for p in ("a", "b")}):
         click.echo(line)
+
+
+@case_group.command("timeline")
+@click.argument("case_id")
+@click.option("--all", "show_links", is_flag=True, help="Also list every link made, revoked or e-mailed.")
+@store_options
+def timeline_command(case_id: str, show_links: bool, store: CaseStore) -> None:
+    """Mediator: the case's life in order: intake, drafts, decisions, signatures, the seal, check-ins (nothing private)."""
+    from ..followup import timeline
+
+    for moment in timeline(store, case_id):
+        if moment.phase == "links" and not show_links:
+            continue
+        click.echo(f"{iso_z(moment.at)}  {moment.phase:<10}  {moment.text}")

@@ -95,6 +95,7 @@ from .mediator_round import (
     seal_executed_agreement,
     send_draft_for_review,
     set_checkins,
+    timeline_report,
 )
 from .parent import (
     ParentLink,
@@ -130,6 +131,7 @@ from .support import (
 )
 
 __all__ = [
+    "timeline_report",
     "checkin_report",
     "set_checkins",
     "staff_session",

@@ -371,3 +371,13 @@ def set_checkins(review_round: ReviewRound) -> bool:
         return False
     _say(review_round, f"Check-ins are set at {' and '.join(str(d) for d in DEFAULT_DAYS)} days after the seal. Parents who agreed to e-mail get a link when one is due.")
     return True
+
+
+def timeline_report(review_round: ReviewRound) -> str:
+    """The case's life in order (intake, drafts, signatures, the seal, check-ins), times in the family's zone; nothing private."""
+    from ..followup import timeline
+    from ..review.report import local_time
+
+    state = round_state(review_round)
+    zone = family_zone(state)
+    return "\n".join(f"* {_escape(local_time(m.at, zone))}: {_escape(m.text)}" for m in timeline(review_store(), review_round.case_id) if m.phase != "links")

@@ -1,11 +1,13 @@
-"""After the agreement: scheduled check-ins with each parent, privately (see :mod:`.checkins`)."""
+"""After the agreement: scheduled check-ins with each parent, privately (:mod:`.checkins`); a case's life in one list (:mod:`.timeline`)."""
 
 from __future__ import annotations
 
 from .checkins import DEFAULT_DAYS, CheckIn, CheckinSent, answer_checkin, checkins, followup_lines, followups, open_checkin, questions, schedule_checkins, send_due_checkins
+from .timeline import Moment, timeline
 
 __all__ = [
     "DEFAULT_DAYS",
+    "Moment",
     "CheckIn",
     "CheckinSent",
     "answer_checkin",
@@ -16,4 +18,5 @@ __all__ = [
     "questions",
     "schedule_checkins",
     "send_due_checkins",
+    "timeline",
 ]
