@@ -96,8 +96,8 @@ def _e(text: str) -> str:
 
 def board_view(review_round: ReviewRound) -> BoardView:
     """Progress, the safety flag, the issues side by side, where facts differ, private notes."""
-    from ..intake import SESSION_FORMATS, instrument, intake_record, issue_kind, issues_board
-    from ..intake.board import PRIORITY_WORDS, STATUS_WORDS
+    from ..intake import SESSION_FORMATS, intake_record, issues_board
+    from ..intake.board import PRIORITY_WORDS, STATUS_WORDS, flagged_questions, more_said, said
 
     record = intake_record(review_store(), review_round.case_id)
     board = issues_board(record)
@@ -106,14 +106,11 @@ def board_view(review_round: ReviewRound) -> BoardView:
     lines += [f"* {_e(names[p])}: {_e(board.progress[p])}" for p in ("a", "b")]
     safety = ""
     if board.safety_flag:  # HTML: it sits in an alert box, where Markdown is not read
-        asked = {i.id: i for i in instrument().items}
         items = []
         for line in board.safety:
             if line.positive:
-                other = names["b" if line.party == "a" else "a"]
-                said = "; ".join(asked[i].question(other) for i in line.flagged if i in asked)
                 order = " (says there is a protective order)" if line.protective_order else ""
-                items.append(f"<li>{html.escape(names[line.party])} answered yes or &ldquo;rather not say&rdquo; to: {html.escape(said)}{order}</li>")
+                items.append(f"<li>{html.escape(names[line.party])} answered yes or &ldquo;rather not say&rdquo; to: {html.escape(flagged_questions(line, names))}{order}</li>")
         safety = (
             f"<p><strong>Safety flag. Private screening: positive.</strong> Hold {html.escape(SESSION_FORMATS[board.session_format])}. "
             "Talk with the parent privately before any session.</p>" + f"<ul>{''.join(items)}</ul>"
@@ -125,15 +122,10 @@ def board_view(review_round: ReviewRound) -> BoardView:
         who = "both parents" if row.raised_by_both else _e(names[next(iter(row.entries))]) + " only"
         status = f"; **{STATUS_WORDS[row.status]}**" if row.raised_by_both else ""
         lines.append(f"* **{_e(row.label)}** (raised by {who}{status})")
-        kind = issue_kind(row.issue)
         for party, entry in row.entries.items():
-            choice = kind.choice(entry.choice) if kind is not None else None
-            said = "; ".join(x for x in (choice.label if choice else None, entry.proposal) if x)
-            lines.append(f"    * {_e(names[party])}, {PRIORITY_WORDS[entry.priority]}" + (f": {_e(said)}" if said else ""))
-            if entry.for_children:
-                lines.append(f"        * for the children: {_e(entry.for_children)}")
-            if entry.could_accept:
-                lines.append(f"        * could accept: {_e(entry.could_accept)}")
+            words = said(row.issue, entry)
+            lines.append(f"    * {_e(names[party])}, {PRIORITY_WORDS[entry.priority]}" + (f": {_e(words)}" if words else ""))
+            lines += [f"        * {label}: {_e(text)}" for label, text in more_said(entry)]
     if board.differences:
         lines += ["", "**Where the parents' facts differ**", ""] + [f"* {_e(d)}" for d in board.differences]
     if board.notes:

@@ -20,8 +20,8 @@ from typing import Any
 
 from ..case.yamlsource import load_with_lines
 from ..errors import CaseFileError, CaseValidationError, DeliveryError, Problem, StoreError
-from ..notices import LinkBuilder, Mailer, compose, email_address
-from ..review.rounds import authenticate_link, issue_link, writing_session
+from ..notices import LinkBuilder, Mailer, compose, email_address, office_name
+from ..review.rounds import DEFAULT_TOKEN_DAYS, authenticate_link, issue_link, writing_session
 from ..review.state import PARTIES
 from ..store import CaseSession, CaseStore, iso_z, salted
 
@@ -150,8 +150,8 @@ def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder
                     if to is None:
                         skipped.append((record.case_id, item.party, "no e-mail consent: reach this parent another way"))
                         continue
-                    issued = issue_link(session, item.party, 14)
-                    office = _office_name(session)
+                    issued = issue_link(session, item.party, DEFAULT_TOKEN_DAYS)
+                    office = office_name(session)
                     message = compose("checkin", office=office, link=link_for(record.case_id, issued.token, "checkin"), expires=issued.expires_at)
                     mailer.send(to, message.subject, message.text)
                     session.append(SENT, "mediator", {"party": item.party, "number": item.number, "token_id": issued.token_id, "channel": "email"})
@@ -159,12 +159,6 @@ def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder
             except DeliveryError as exc:
                 skipped.append((record.case_id, item.party, exc.message))
     return sent, skipped
-
-
-def _office_name(session: CaseSession) -> str:
-    from ..notices.delivery import _office
-
-    return _office(session)
 
 
 def open_checkin(store: CaseStore, case_id: str, token: str) -> CheckIn | None:

@@ -125,6 +125,25 @@ class IssuesBoard:
         return chosen
 
 
+def said(issue: str, entry: IssueEntry) -> str:
+    """What a parent would like on one issue: their choice's words, then their own."""
+    kind = issue_kind(issue)
+    choice = kind.choice(entry.choice) if kind is not None else None
+    return "; ".join(x for x in (choice.label if choice else None, entry.proposal) if x)
+
+
+def more_said(entry: IssueEntry) -> list[tuple[str, str]]:
+    """The rest of a parent's entry, labelled: what matters for the children, what they could accept."""
+    return [(label, text) for label, text in (("for the children", entry.for_children), ("could accept", entry.could_accept)) if text]
+
+
+def flagged_questions(line: SafetyLine, names: dict[str, str]) -> str:
+    """The screening questions a parent answered yes or "rather not say" to, naming the other parent."""
+    asked = {i.id: i for i in instrument().items}
+    other = names["b" if line.party == "a" else "a"]
+    return "; ".join(asked[i].question(other) for i in line.flagged if i in asked)
+
+
 def issues_board(record: IntakeRecord) -> IssuesBoard:
     names = {p: record.called(p) for p in PARTIES}
     progress = {}
@@ -183,11 +202,9 @@ def board_lines(board: IssuesBoard) -> list[str]:
         lines.append("  Talk with the parent privately before any session; consider the safety-focused path (a safety finding in the case file).")
     for line in board.safety:
         if line.positive:
-            asked = {i.id: i.ask for i in instrument().items}
-            items = "; ".join(asked[i].replace("{other}", names["b" if line.party == "a" else "a"]) for i in line.flagged)
             extra = ", says there is a protective order" if line.protective_order else ""
             lines.append(f"  {names[line.party]}: positive{extra}; {SESSION_FORMATS[line.session_format]}")
-            lines.append(f"    answered yes or 'rather not say' to: {items}")
+            lines.append(f"    answered yes or 'rather not say' to: {flagged_questions(line, names)}")
         else:
             lines.append(f"  {names[line.party]}: screening not positive" + (" (wants a support person)" if line.support_person else ""))
     if board.safety:
@@ -197,15 +214,10 @@ def board_lines(board: IssuesBoard) -> list[str]:
     for row in board.rows:
         who = "both" if row.raised_by_both else names[next(iter(row.entries))] + " only"
         lines.append(f"{row.label} [{row.issue}] — raised by {who}; {STATUS_WORDS[row.status]}")
-        kind = issue_kind(row.issue)
         for p, entry in row.entries.items():
-            choice = kind.choice(entry.choice) if kind is not None else None
-            said = "; ".join(x for x in (choice.label if choice else None, entry.proposal) if x)
-            lines.append(f"  {names[p]} ({PRIORITY_WORDS[entry.priority]})" + (f": {said}" if said else ""))
-            if entry.for_children:
-                lines.append(f"    for the children: {entry.for_children}")
-            if entry.could_accept:
-                lines.append(f"    could accept: {entry.could_accept}")
+            words = said(row.issue, entry)
+            lines.append(f"  {names[p]} ({PRIORITY_WORDS[entry.priority]})" + (f": {words}" if words else ""))
+            lines += [f"    {label}: {text}" for label, text in more_said(entry)]
     if board.differences:
         lines.append("")
         lines.append("where the parents' facts differ:")

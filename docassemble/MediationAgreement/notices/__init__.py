@@ -7,7 +7,7 @@ Rooms: :mod:`.messages` (what each message says; data), :mod:`.mailer` (the
 
 from __future__ import annotations
 
-from .delivery import Failed, LinkBuilder, Sent, email_address, notify, notify_approved, notify_draft, notify_final, reminders_due, send_link, send_reminders, sent_log
+from .delivery import Failed, LinkBuilder, Sent, email_address, notify, notify_approved, notify_draft, notify_final, office_name, reminders_due, send_link, send_reminders, sent_log
 from .mailer import MAIL_FROM_ENV, SMTP_URL_ENV, Mailer, SmtpMailer
 from .messages import Message, NoticeKind, compose
 
@@ -24,6 +24,7 @@ __all__ = [
     "compose",
     "email_address",
     "notify",
+    "office_name",
     "notify_approved",
     "notify_draft",
     "notify_final",

@@ -73,7 +73,8 @@ def email_address(session: CaseSession, party: str) -> str | None:
     return str(answers.contact.email or setup_parent.email or "") or None
 
 
-def _office(session: CaseSession) -> str:
+def office_name(session: CaseSession) -> str:
+    """The office the messages come from: the intake setup's, else the current case file's."""
     record = _intake(session)
     if record is not None:
         return str(record.setup.office)  # type: ignore[attr-defined]
@@ -94,7 +95,7 @@ def _deliver(session: CaseSession, party: str, notice: NoticeKind, mailer: Maile
     to = email_address(session, party)
     if to is None:
         return None
-    office = _office(session)
+    office = office_name(session)
     token_id = None
     if notice in WITH_LINK:
         if link_for is None:
@@ -212,7 +213,7 @@ def send_reminders(store: CaseStore, *, mailer: Mailer, window: timedelta = REMI
                     to = email_address(session, party)
                     if to is None:
                         continue
-                    message = compose("link_expiring", office=_office(session), expires=again[party][1])
+                    message = compose("link_expiring", office=office_name(session), expires=again[party][1])
                     mailer.send(to, message.subject, message.text)
                     session.append(SENT, "mediator", {"party": party, "channel": "email", "notice": "link_expiring", "token_id": token_id})
                 sent.append(Sent(record.case_id, party, "link_expiring", token_id))
