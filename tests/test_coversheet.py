@@ -408,7 +408,7 @@ def test_coversheet_command_defaults_to_the_generic_form(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert "Alex Rivera" in pdftotext(out.read_bytes())
     check = CliRunner().invoke(main, ["coversheet", str(ROOT / "tests" / "cases" / "minimal.yml"), "--check"])
-    assert check.exit_code == 0 and check.stdout.startswith("ok: 19 field(s) of generic.pdf")
+    assert check.exit_code == 0 and check.stdout.startswith("ok: 20 field(s) of generic.pdf")
 
 
 def test_coversheet_command_reports_problems_without_a_traceback(tmp_path: Path) -> None:

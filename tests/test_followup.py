@@ -66,8 +66,9 @@ class Sealed:
             sign(self.store, self.case_id, capture, token=self.tokens[party], draft=1, sha256=version.sha256)
         capture = capture_signature("mediator", method="typed", typed_name=case.mediator.full_name, intent_confirmed=True, consent_text="I agree to sign electronically.")
         sign(self.store, self.case_id, capture, token=None, draft=1)
-        paths = make_pki().write(tmp_path / "pki")
-        finalize(self.store, self.case_id, config=SigningConfig.from_paths(paths["key"], paths["cert"]))
+        self.pki = make_pki().write(tmp_path / "pki")
+        self.seal = SigningConfig.from_paths(self.pki["key"], self.pki["cert"])
+        finalize(self.store, self.case_id, config=self.seal)
 
     def later(self, days: float) -> None:
         self.now = self.now + timedelta(days=days)

@@ -550,6 +550,7 @@ NOT_ASKED = {
     "excluded_clauses": "kept in the case file; the mediator picks wording with 'clause options'",
     "parenting_time.child_patterns": "per-child schedules are rare; set them in the case file and upload it",
     "choices": "set through the 'clause options' screens (case.choices[...] fields built from the library)",
+    "modifies": "set from the executed agreement by `case amend` or the round screen's 'open a modification', never typed in",
     "options": "schedules to compare come in a case file (as for `mediation-agreement options`); the 'compare options' screen shows them side by side and takes the one chosen",
 }
 

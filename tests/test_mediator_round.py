@@ -273,3 +273,43 @@ def test_a_half_configured_office_seal_is_named() -> None:
     h.setup({"mediation agreement": {"signing key file": "/etc/mediation/office.key"}})
     with pytest.raises(ConfigError, match="'mediation agreement: signing certificate file' is not set"):
         da_adapter.server.signing_config()
+
+
+def test_after_the_seal_the_mediator_opens_a_modification_from_the_round_screen(tmp_path: Path) -> None:
+    """Issue 19, part 3: the button opens an amended agreement from the signed one; its first draft goes to the parents."""
+    from docassemble.MediationAgreement.review import amended_case, current_case, finalize, sign
+    from docassemble.MediationAgreement.signing.signatures import SigningConfig, capture_signature
+
+    office = Office(tmp_path)
+    mediator, _ids, _screens = drive(JOINT, driver=h.InterviewDriver(MAIN, roles=["admin"]))
+    mediator.action("send_draft")
+    links = shown_links(mediator.screen())
+    drivers = {party: parent_driver(links[party]) for party in ("a", "b")}
+    for party, name in (("a", "Elena Marisol Ortega"), ("b", "Daniel James Ortega")):
+        answers = {"any comments": {"parent_comments.there_are_any": False}, "decision": {"decision": "approve"}, **sign_typed(name)}
+        parent_walk(drivers[party], answers, until="signed" if party == "b" else "waiting for the other parent")
+    parent_walk(drivers["a"], sign_typed("Elena Marisol Ortega"), until="signed")
+    (original,) = office.cases()
+    with open_store(office.url, office.key) as store:
+        capture = capture_signature("mediator", method="typed", typed_name="Dana Whitfield", intent_confirmed=True, consent_text="I agree to sign electronically.")
+        sign(store, original.case_id, capture, token=None, draft=1)
+        finalize(store, original.case_id, config=SigningConfig.from_paths(str(office.pki["key"]), str(office.pki["cert"])))
+    mediator.last = None  # the browser reloads the round screen the interview shows
+    assert "open a modification" in mediator.screen().subquestion_text
+    mediator.action("modification_opened")
+    assert mediator.screen().id == "review answers"
+    mediator.answer({})
+    assert mediator.screen().id == "draft"
+    mediator.action("send_draft")
+    sent = mediator.screen()
+    new_links = shown_links(sent)
+    assert sent.id == "review round" and sorted(new_links) == ["a", "b"]
+    cases = {c.case_id for c in office.cases()} - {original.case_id}
+    (amendment,) = cases
+    with open_store(office.url, office.key) as store:
+        assert amended_case(store, amendment) == original.case_id
+        assert current_case(store, amendment).modifies is not None
+    parent = parent_driver(new_links["a"])
+    walk_to = parent_walk(parent, {}, until="read the draft")
+    assert walk_to[-1] == "read the draft"
+    assert "What changed since the executed agreement" in parent.screen().subquestion_text  # the amendment's first draft, against what was signed

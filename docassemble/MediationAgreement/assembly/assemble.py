@@ -486,6 +486,18 @@ def _frame(
     else:
         title = "Stipulated Parenting Plan and Child Support Agreement"
         subtitle = "Reached in mediation"
+    preamble: tuple[Paragraph, ...] = ()
+    if case.modifies is not None:
+        original = case.modifies
+        title = f"Amended {title}"
+        subtitle = f"Amends the agreement dated {longdate(original.agreement_date)}"
+        number = f"in Case No. {original.case_number}" if original.case_number else "(no case number)"
+        preamble = (
+            Paragraph(
+                f"This amended agreement replaces the agreement the parties signed on {longdate(original.agreement_date)} {number}; "
+                f"the SHA-256 of that executed document is {original.executed_sha256}. It restates every term, as the parties have now agreed them."
+            ),
+        )
     caption = [case.court.name, library.county_caption.replace("{county}", case.court.county)]
     caption.append(f"Case No. {case.court.case_number}" if case.court.case_number else "Case No. (to be assigned)")
     parties = (
@@ -498,7 +510,7 @@ def _frame(
         subtitle=subtitle,
         court_caption=tuple(caption),
         parties_line=parties,
-        preamble=(),
+        preamble=preamble,
         sections=sections,
         signatures=lines,
         signature_blocks=blocks,
@@ -510,6 +522,7 @@ def _frame(
             "date_iso": when.isoformat(),
             "office": case.office.name,
             "document_kind": case.office.document_kind,
+            **({"modifies_sha256": case.modifies.executed_sha256} if case.modifies is not None else {}),
             "library": " + ".join(info.name for info in library.libraries),
         },
     )

@@ -410,6 +410,15 @@ class Office(StrictModel):
         return data
 
 
+class Modifies(StrictModel):
+    """The executed agreement this one amends (``mediation-agreement case amend`` sets it)."""
+
+    agreement_date: date = Field(description="The date of the agreement being amended")
+    executed_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the executed (sealed) agreement being amended")
+    case_number: str | None = Field(default=None, max_length=ID_CHARS, description="Its court case number, when it had one")
+    store_case_id: str | None = Field(default=None, max_length=ID_CHARS, description="Its case in the office's case store")
+
+
 class ScheduleOption(StrictModel):
     """A parenting-time schedule the parents are weighing (``mediation-agreement options`` compares up to three)."""
 
@@ -422,6 +431,7 @@ class Case(StrictModel):
 
     case_format: Literal[1] = CASE_FORMAT
     agreement_date: date | None = None
+    modifies: Modifies | None = Field(default=None, description="An amended agreement: the executed agreement it replaces")
     office: Office
     mediator: Mediator
     court: Court

@@ -625,3 +625,19 @@ def timeline_command(case_id: str, show_links: bool, store: CaseStore) -> None:
         if moment.phase == "links" and not show_links:
             continue
         click.echo(f"{iso_z(moment.at)}  {moment.phase:<10}  {moment.text}")
+
+
+@case_group.command("amend")
+@click.argument("case_id")
+@click.option("--token-days", type=int, default=DEFAULT_TOKEN_DAYS, show_default=True, help="How long the parents' links stay valid.")
+@store_options
+def amend_command(case_id: str, token_days: int, store: CaseStore) -> None:
+    """Mediator: open a modification of an executed agreement: a new case started from the signed case file, titled as an amended agreement."""
+    from ..review import open_amendment
+
+    opened = open_amendment(store, case_id, token_days=token_days)
+    state = case_state(store, opened.case_id)
+    click.echo(f"opened case {opened.case_id}: {state.label}, amending case {case_id} (which stays as it was)")
+    _echo_links(state, opened, "links for the parents")
+    click.echo(f"next: mediation-agreement case show {opened.case_id} --write-case amended.yml; edit it; then")
+    click.echo(f"      mediation-agreement case draft {opened.case_id} --case-file amended.yml --out DRAFTS_FOLDER (the redline is against the executed agreement)")

@@ -88,6 +88,7 @@ from .mediator_round import (
     may_run_round,
     mediator_consent,
     new_parent_link,
+    open_modification,
     post_mediator_signature,
     redline_file,
     round_state,
@@ -131,6 +132,7 @@ from .support import (
 )
 
 __all__ = [
+    "open_modification",
     "timeline_report",
     "checkin_report",
     "set_checkins",

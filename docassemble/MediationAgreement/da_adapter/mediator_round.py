@@ -143,6 +143,11 @@ def send_draft_for_review(answers: DAObject, review_round: ReviewRound) -> bool:
         return False
     if opened is not None:
         show_once(review_round, {party: _parent_url(opened.case_id, t.token) for party, t in opened.tokens.items()})
+    elif getattr(review_round, "links_due", False):
+        from ..review import issue_token
+
+        review_round.links_due = False
+        show_once(review_round, {party: _parent_url(review_round.case_id, issue_token(store, review_round.case_id, party).token) for party in ("a", "b")})
     again = " Both parents review it again; their earlier approvals no longer count." if version.number > 1 else ""
     _say(review_round, f"Draft {version.number} is ready for the parents.{again}{email_parents(review_round, 'draft_ready')}")
     return True
@@ -381,3 +386,22 @@ def timeline_report(review_round: ReviewRound) -> str:
     state = round_state(review_round)
     zone = family_zone(state)
     return "\n".join(f"* {_escape(local_time(m.at, zone))}: {_escape(m.text)}" for m in timeline(review_store(), review_round.case_id) if m.phase != "links")
+
+
+def open_modification(answers: DAObject, review_round: ReviewRound) -> bool:
+    """The round screen's "open a modification" button: a new case from the executed one; its answers fill the interview."""
+    from ..review import current_case, open_amendment
+    from .answers import fill_answers
+
+    try:
+        _require_staff()
+        opened = open_amendment(review_store(), review_round.case_id)
+        fill_answers(answers, current_case(review_store(), opened.case_id))
+    except MediationError as exc:
+        _say(review_round, plain(exc.message))
+        return False
+    review_round.case_id = opened.case_id
+    review_round.intake = False
+    review_round.links_due = True  # the parents' links are made, and shown once, when its first draft is sent
+    _say(review_round, "A modification is open: change the answers, then send its first draft. The signed agreement stays as it was.")
+    return True

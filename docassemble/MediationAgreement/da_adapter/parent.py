@@ -98,7 +98,7 @@ def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
     Office staff who open a parent's link get the same draft without the log
     recording the parent as having read it (:func:`staff_session`).
     """
-    from ..review import changes_fragment, draft_version, open_draft, redline_for, state_for_token
+    from ..review import amended_case, changes_fragment, draft_version, open_draft, redline_for, state_for_token
 
     case_id, token = _link_args(url_args)
     store = review_store()
@@ -111,7 +111,8 @@ def open_parent_link(url_args: Mapping[str, Any]) -> ParentLink:
     full = str(parents[f"parent_{party}"]["full_name"])
     other_full = str(parents[f"parent_{other}"]["full_name"])
     sections = tuple((c.number, f"{c.number} {c.title}") for sec in draft.document.sections for c in sec.clauses)
-    changes = changes_fragment(redline_for(store, case_id, draft.number, viewer="parents")) if draft.number > 1 else ""
+    amends = draft.number == 1 and amended_case(store, case_id) is not None  # an amendment's first draft: against what was signed
+    changes = changes_fragment(redline_for(store, case_id, draft.number, viewer="parents")) if draft.number > 1 or amends else ""
     return ParentLink(case_id, token, party, full.split()[0], full, other_full.split()[0], draft.number, draft.sha256, sections, draft_html(draft.document), changes, preview)
 
 

@@ -34,6 +34,8 @@ def _describe(e: LogEvent, name: dict[str, str]) -> tuple[str, str] | None:
         return ("links", f"event {e.seq} ({e.kind}) cannot be read")
     match e.kind:
         case "case_opened":
+            if isinstance(p.get("amends"), dict):
+                return ("intake", f"amended agreement opened, amending case {p['amends'].get('case_id')}")
             return ("intake", "case opened for each parent's intake" if p.get("stage") == "intake" else "case opened")
         case "mediation_agreed":
             return ("intake", f"{who} signed the agreement to mediate")

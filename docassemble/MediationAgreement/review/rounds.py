@@ -194,16 +194,53 @@ def _names(case: Case) -> dict[str, str]:
     }
 
 
-def open_case(store: CaseStore, case: Case, *, label: str | None = None, token_days: int = DEFAULT_TOKEN_DAYS) -> OpenedCase:
-    """Store a new case and issue both parents a link token."""
+def open_case(
+    store: CaseStore, case: Case, *, label: str | None = None, token_days: int = DEFAULT_TOKEN_DAYS, amends: dict[str, str] | None = None
+) -> OpenedCase:
+    """Store a new case and issue both parents a link token (``amends``: the executed case it modifies, see :func:`open_amendment`)."""
     _check_days(token_days)
     label = label or f"{case.parent_a.full_name} / {case.parent_b.full_name}"
     data = dump_case(case)
     with store.new_case(label) as session:
         blob = session.add_blob(canonical_json(data))
-        session.append("case_opened", "mediator", {"case_sha256": blob, "case_blob": blob, "names": _names(case)})
+        opened: dict[str, Any] = {"case_sha256": blob, "case_blob": blob, "names": _names(case)}
+        if amends is not None:
+            opened["amends"] = amends
+        session.append("case_opened", "mediator", opened)
         issued: dict[str, IssuedToken] = {party: _issue_token(session, party, token_days) for party in PARTIES}
         return OpenedCase(session.case_id, issued)
+
+
+def open_amendment(store: CaseStore, case_id: str, *, token_days: int = DEFAULT_TOKEN_DAYS) -> OpenedCase:
+    """Open a modification of an executed agreement: a new case, started from the executed case file.
+
+    The new case's answers are the signed draft's, marked ``modifies`` (the
+    original's date, court case number and executed SHA-256), so every draft is
+    titled as an amended agreement naming the original; its first redline is
+    against the executed agreement; review, signing and sealing work as for
+    the original.  The original case is only read: its record stays as it was
+    and still verifies.
+    """
+    from ..case.model import Modifies
+
+    with store.session(case_id) as session:
+        final = session.final()
+        if final is None:
+            raise StoreError(f"case '{case_id}' is not executed yet: a modification amends a signed, sealed agreement", hint="finish this case's round instead")
+        if session.audit():
+            raise StoreError(f"the event log of case '{case_id}' has been altered; no modification is opened from it")
+        signed = case_from_data(session.draft(final.draft).case_data, source=f"case {case_id}, draft {final.draft}")
+        label = session.record.label
+    original_date = signed.agreement_date or final.created_at.date()
+    modifies = Modifies(agreement_date=original_date, executed_sha256=final.sha256, case_number=signed.court.case_number, store_case_id=case_id)
+    amended = signed.model_copy(update={"modifies": modifies, "agreement_date": None})
+    return open_case(store, amended, label=f"{label} (amendment)", token_days=token_days, amends={"case_id": case_id, "sha256": final.sha256})
+
+
+def amended_case(store: CaseStore, case_id: str) -> str | None:
+    """The executed case a modification amends (None for an original)."""
+    with store.session(case_id) as session:
+        return _amends(session)
 
 
 def _check_days(days: int) -> None:
@@ -442,10 +479,28 @@ def redline_for(store: CaseStore, case_id: str, number: int | None = None, *, vi
     the earlier draft that ``viewer`` may see ("parents": shared comments only)."""
     with store.session(case_id) as session:
         n = number if number is not None else _current_draft(session).number
-        if n < 2:
+        original = _amends(session)
+        if n < 2 and original is None:
             raise StoreError(f"draft {n} is the first draft; there is nothing to compare it with")
-        old, new = session.draft(n - 1), session.draft(n)
+        new = session.draft(n)
         state = _replay(session, "mediator" if viewer == "parents" else viewer)
+        old = session.draft(n - 1) if n >= 2 else None
+    if old is None:  # a modification's first draft: against the executed agreement it amends
+        assert original is not None
+        with store.session(original) as session:
+            final = session.final()
+            if final is None:
+                raise StoreError(f"case '{original}', which this one amends, has no executed agreement")
+            old = session.draft(final.draft)
+        return compare(
+            document_from_data(old.document),
+            document_from_data(new.document),
+            comments=[],
+            old_label="the executed agreement",
+            new_label=f"draft {n}",
+            old_sha256=old.sha256,
+            new_sha256=new.sha256,
+        )
     comments = [
         RedlineComment(c.seq, state.name(c.author) + (" (private note)" if c.private else ""), c.draft, c.section, c.text, c.clause_id)
         for c in state.comments
@@ -460,6 +515,12 @@ def redline_for(store: CaseStore, case_id: str, number: int | None = None, *, vi
         old_sha256=old.sha256,
         new_sha256=new.sha256,
     )
+
+
+def _amends(session: CaseSession) -> str | None:
+    opened = next((e for e in session.events() if e.kind == "case_opened"), None)
+    amends = opened.payload.get("amends") if opened is not None else None
+    return str(amends["case_id"]) if isinstance(amends, dict) and "case_id" in amends else None
 
 
 # --------------------------------------------------------------------------- comments and decisions
