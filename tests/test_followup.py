@@ -190,3 +190,22 @@ def test_the_timeline_tells_the_case_in_order_and_nothing_private(tmp_path: Path
     printed = run_cli("case", "timeline", case.case_id, env=env)
     assert printed.code == 0 and "intake      Mother signed the agreement to mediate" in printed.out and "new link" not in printed.out
     assert "new link for" in run_cli("case", "timeline", case.case_id, "--all", env=env).out
+
+
+def test_a_parent_not_emailed_gets_their_check_in_link_by_hand(tmp_path: Path) -> None:
+    case = Sealed(tmp_path)
+    schedule_checkins(case.store, case.case_id, (30,))
+    env = {"MEDIATION_STORE_KEY": case.key, "MEDIATION_STORE_URL": case.url}
+    early = run_cli("case", "followups", case.case_id, "--hand-out", "a", "--base-url", BASE, env=env)
+    assert early.code == 2 and "no check-in due now" in early.err  # the store's clock: 30 days have not passed
+    case.later(30)
+    from docassemble.MediationAgreement.followup import hand_out_checkin
+
+    url, item = hand_out_checkin(case.store, case.case_id, "a", link_for=link_for)
+    token = parse_qs(urlsplit(url).query)["token"][0]
+    assert item.number == 1 and open_checkin(case.store, case.case_id, token).number == 1  # type: ignore[union-attr]
+    answer_checkin(case.store, case.case_id, token, 1, HOW_IT_GOES)
+    (maria, _david) = followups(case.store, case.case_id)
+    assert maria.party == "a" and maria.answered_at is not None
+    channel = [e.payload["channel"] for e in case.store.events(case.case_id) if e.kind == "checkin_sent"]
+    assert channel == ["by hand"]

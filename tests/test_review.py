@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -613,10 +614,13 @@ def test_demo_output_verifies_and_tampering_is_rejected(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = run_cli("demo", "--out", out, "--case", CASE_FILE, *LIB_ARGS)
     assert result.code == 0, result.err
-    for step in range(1, 13):
-        assert f"[{step}/12]" in result.out
+    for step in range(1, 15):
+        assert f"[{step}/14]" in result.out
+    assert "check-in 1" in result.out and "answered (problem reported)" in result.out
+    assert "the original verifies" in result.out and "the amendment verifies" in result.out
     assert "signed the agreement to mediate" in result.out and "The weekly schedule" in result.out and "safety flag: no" in result.out
-    for name in ("executed-agreement.pdf", "draft-1/draft-1.pdf", "draft-2/redline-2-vs-1.pdf", "draft-2/redline-2-vs-1.html", "case-log.txt", "store.key"):
+    for name in ("executed-agreement.pdf", "draft-1/draft-1.pdf", "draft-2/redline-2-vs-1.pdf", "draft-2/redline-2-vs-1.html", "case-log.txt", "store.key",
+                 "amended-agreement.pdf", "amendment/redline-1-vs-executed.pdf"):
         assert (out / name).is_file(), name
         assert str(out / name) in result.out
     assert (out / "store.key").stat().st_mode & 0o777 == 0o600
@@ -635,9 +639,12 @@ def test_demo_output_verifies_and_tampering_is_rejected(tmp_path: Path) -> None:
     bad = run_cli("verify", flipped, *store_args)
     assert bad.code == 1 and "digest" in bad.out + bad.err
 
+    original = re.search(r"case (c-[a-z0-9]+): ", result.out).group(1)  # type: ignore[union-attr]  # the demo's first case (it also opens an amendment)
     engine = create_engine(f"sqlite:///{out / 'cases.db'}")
     with engine.begin() as conn:
-        conn.execute(text("UPDATE ma_events SET actor = 'a' WHERE seq = (SELECT min(seq) FROM ma_events WHERE actor = 'b')"))
+        conn.execute(
+            text("UPDATE ma_events SET actor = 'a' WHERE case_id = :c AND seq = (SELECT min(seq) FROM ma_events WHERE actor = 'b' AND case_id = :c)"), {"c": original}
+        )
     engine.dispose()
     edited = run_cli("verify", pdf, *store_args)
     assert edited.code == 1 and "store log" in edited.out and "edited" in edited.out

@@ -25,6 +25,7 @@ from ..review import (
     CaseState,
     DraftVersion,
     add_comment,
+    amended_case,
     approve,
     case_state,
     consent_text,
@@ -110,8 +111,9 @@ def write_draft_files(version: DraftVersion, folder: Path, *, redline: Any = Non
     if redline is not None:
         from ..review.redline import redline_html, redline_pdf
 
-        files[f"redline-{n}-vs-{n - 1}.html"] = redline_html(redline).encode("utf-8")
-        files[f"redline-{n}-vs-{n - 1}.pdf"] = redline_pdf(redline)
+        against = "executed" if n == 1 else str(n - 1)  # an amendment's first draft is compared with the executed agreement
+        files[f"redline-{n}-vs-{against}.html"] = redline_html(redline).encode("utf-8")
+        files[f"redline-{n}-vs-{against}.pdf"] = redline_pdf(redline)
     return [write_atomically(folder / name, data) for name, data in files.items()]
 
 
@@ -216,9 +218,10 @@ def draft_command(case_id: str, case_file: Path | None, libraries: tuple[Path, .
     click.echo(f"issued draft {version.number} of case {case_id}, sha256 {version.sha256}")
     if version.number > 1:
         click.echo(f"approvals of draft {version.number - 1} no longer count: both parents approve draft {version.number}")
-    redline = redline_for(store, case_id, version.number) if version.number > 1 else None
+    amends = amended_case(store, case_id)
+    redline = redline_for(store, case_id, version.number) if version.number > 1 or amends else None
     if redline is not None:
-        click.echo(f"redline against draft {version.number - 1}: {redline.summary()}")
+        click.echo(f"redline against {redline.old_label}: {redline.summary()}")
     for path in write_draft_files(version, out_dir, redline=redline):
         click.echo(f"wrote {path}")
 
@@ -596,10 +599,12 @@ def remind_command(now_text: str | None, hours: int, base_url: str | None, maile
 @case_group.command("followups")
 @click.argument("case_id")
 @click.option("--schedule", "schedule", help="Set the check-ins, in days after the agreement was sealed, e.g. 30,90.")
+@click.option("--hand-out", "hand_out", type=click.Choice(["a", "b"]), help="Print a check-in link for this parent, who is not e-mailed (their due check-in), to give by hand.")
+@click.option("--base-url", envvar="MEDIATION_BASE_URL", help="The docassemble server's address, for --hand-out (or $MEDIATION_BASE_URL).")
 @store_options
-def followups_command(case_id: str, schedule: str | None, store: CaseStore) -> None:
+def followups_command(case_id: str, schedule: str | None, hand_out: str | None, base_url: str | None, store: CaseStore) -> None:
     """Mediator: the case's check-ins after the agreement (due, sent, answered; answers are private), or set them."""
-    from ..followup import followup_lines, followups, schedule_checkins
+    from ..followup import followup_lines, followups, hand_out_checkin, schedule_checkins
 
     if schedule:
         try:
@@ -609,6 +614,11 @@ def followups_command(case_id: str, schedule: str | None, store: CaseStore) -> N
         schedule_checkins(store, case_id, days)
         click.echo(f"check-ins set at {', '.join(str(d) for d in sorted(days))} days after the agreement was sealed")
     state = case_state(store, case_id)
+    if hand_out:
+        if not base_url:
+            raise ConfigError("--hand-out needs --base-url (the docassemble server's address) for the link")
+        url, item = hand_out_checkin(store, case_id, hand_out, link_for=link_builder(base_url))
+        click.echo(f"check-in {item.number} link for {state.name(hand_out)} (shown only now; give it to them privately): {url}")
     for line in followup_lines(followups(store, case_id), {p: state.name(p) for p in ("a", "b")}):
         click.echo(line)
 

@@ -18,6 +18,7 @@ import io
 import shutil
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
@@ -27,15 +28,19 @@ import click
 from ..assembly.document import AgreementDocument, clause_text
 from ..case.model import Case, load_case
 from ..errors import ConfigError, MediationError, VerificationFailed
+from ..followup import DEFAULT_DAYS, answer_checkin, followup_lines, followups, hand_out_checkin, schedule_checkins, send_due_checkins
 from ..intake import IntakeAnswers, IntakeSetup, ScreeningAnswers, agree_to_mediate, agreement_for, intake_for_token, intake_record, issues_board, open_intake, submit_intake, submit_screening
+from ..notices import FolderMailer
 from ..outputs import write_atomically
 from ..review import (
     add_comment,
     approve,
     case_state,
     consent_text,
+    current_case,
     finalize,
     issue_draft,
+    open_amendment,
     open_draft,
     redline_for,
     request_changes,
@@ -47,9 +52,9 @@ from .case import write_draft_files
 from .core import library_stack
 
 DEFAULT_CASE = Path(__file__).resolve().parents[3] / "examples" / "cases" / "joint-two-children.yml"
-DEMO_FILES = ("cases.db", "cases.db-wal", "cases.db-shm", "store.key", "executed-agreement.pdf", "case-log.txt")
-DEMO_DIRS = ("office-seal", "draft-1", "draft-2")
-STEPS = 12
+DEMO_FILES = ("cases.db", "cases.db-wal", "cases.db-shm", "store.key", "executed-agreement.pdf", "case-log.txt", "amended-agreement.pdf")
+DEMO_DIRS = ("office-seal", "draft-1", "draft-2", "mail", "amendment")
+STEPS = 14
 
 
 class _Progress:
@@ -84,9 +89,17 @@ def _intake_setup(case: Case) -> IntakeSetup:
         "office": case.office.name,
         "mediator": case.mediator.model_dump(mode="json", exclude_none=True),
         "court_state": case.court.state,
-        "parent_a": {"full_name": case.parent_a.full_name, "short_name": case.parent_a.short_name},
-        "parent_b": {"full_name": case.parent_b.full_name, "short_name": case.parent_b.short_name},
+        "parent_a": _demo_contact(case.parent_a),
+        "parent_b": _demo_contact(case.parent_b),
     })
+
+
+def _demo_contact(parent: Any) -> dict[str, Any]:
+    """A parent as the setup names them; e-mail (to the demo's mail folder) only when the case gives an address."""
+    out: dict[str, Any] = {"full_name": parent.full_name, "short_name": parent.short_name}
+    if parent.email:
+        out.update(email=parent.email, send_by_email=True)
+    return out
 
 
 def _demo_intake(store: CaseStore, case_id: str, token: str, case: Case, party: str) -> None:
@@ -101,7 +114,9 @@ def _demo_intake(store: CaseStore, case_id: str, token: str, case: Case, party: 
     issues = [{"issue": "parenting_time", "priority": 1}, {"issue": "holidays", "priority": 2}]
     if case.child_support is not None:
         issues.append({"issue": "child_support", "priority": 1 if party == case.child_support.payer else 2})
+    parent = case.parent_a if party == "a" else case.parent_b
     submit_intake(store, case_id, token, IntakeAnswers.model_validate({
+        "contact": {"email": parent.email, "safe_to_email": True} if parent.email else {},
         "children": [{"full_name": c.full_name, "date_of_birth": c.date_of_birth.isoformat(), "lives_with": "both"} for c in case.children],
         "issues": issues,
     }))
@@ -123,7 +138,8 @@ def run_demo(out_dir: Path, *, case_file: Path | None = None, libraries: Sequenc
     p.step("Creating an encrypted case store")
     key_file = write_atomically(out_dir / "store.key", generate_key() + "\n", mode=0o600)
     p.say(f"generated a store encryption key into {key_file} (mode 0600): names, incomes and comments are encrypted with it")
-    store = CaseStore(f"sqlite:///{out_dir / 'cases.db'}", key_file.read_text().strip())
+    clock = _DemoClock()
+    store = CaseStore(f"sqlite:///{out_dir / 'cases.db'}", key_file.read_text().strip(), clock=clock)
     try:
         p.say(f"store: {store.display_url}")
         config, trust = _signing_config(out_dir, p, SigningConfig)
@@ -221,6 +237,53 @@ def run_demo(out_dir: Path, *, case_file: Path | None = None, libraries: Sequenc
         if not report.ok:
             raise VerificationFailed("the demo's executed agreement did not verify: " + ", ".join(c.name for c in report.failures()))
 
+        p.step("Thirty days later: each parent's check-in")
+        mail = FolderMailer(out_dir / "mail", "no-reply@office.example.org")
+        schedule_checkins(store, cid, DEFAULT_DAYS)
+        p.say(f"check-ins set at {' and '.join(str(d) for d in DEFAULT_DAYS)} days after the seal (the demo's clock moves on 30 days)")
+        clock.advance(days=30)
+        sent, skipped = send_due_checkins(store, mailer=mail, link_for=_demo_link)
+        for item in sent:
+            p.say(f"check-in {item.number} e-mailed to {state.name(item.party)} (a new link of their own)")
+        handed = []
+        for _case_id, party, reason in skipped:
+            url, item = hand_out_checkin(store, cid, party, link_for=_demo_link)
+            handed.append((item, url.rsplit("token=", 1)[1]))
+            p.say(f"check-in {item.number} for {state.name(party)}, who is not e-mailed ({reason.split(':')[0]}): a link the office gives by hand")
+        for path in mail.written:
+            p.say(f"wrote {path}")
+        for item, token in [(i, _token_in(mail, i)) for i in sent] + handed:
+            answers = {"schedule": "mostly", "payments": "yes", "exchanges": "yes", "help": "session" if item.party == "a" else "no"}
+            answer_checkin(store, cid, token, item.number, answers)
+        for line in followup_lines(followups(store, cid), {party: state.name(party) for party in ("a", "b")}):
+            if line.startswith("check-in 1"):
+                p.say(line)
+
+        p.step("When life changes: an amended agreement, signed and sealed; the original still verifies")
+        opened_again = open_amendment(store, cid)
+        amended_id = opened_again.case_id
+        amended = _with_exchange_time(current_case(store, amended_id), clock_time(17, 30))
+        a1 = issue_draft(store, amended_id, case=amended, libraries=libs)
+        red = redline_for(store, amended_id, 1)
+        for f in _write_draft(out_dir / "amendment", a1, redline=red):
+            p.say(f"wrote {f}")
+        p.say(f"case {amended_id}: {case_state(store, amended_id).label}; draft 1 against the executed agreement: {red.summary()}")
+        amended_tokens = {party: t.token for party, t in opened_again.tokens.items()}
+        for party in ("a", "b"):
+            approve(store, amended_id, amended_tokens[party], draft=1, sha256=a1.sha256)
+        consent = consent_text(store, amended_id)
+        for party, name in (("a", case.parent_a.full_name), ("b", case.parent_b.full_name)):
+            sign(store, amended_id, capture_signature(party, method="typed", typed_name=name, intent_confirmed=True, consent_text=consent), token=amended_tokens[party], draft=1, sha256=a1.sha256)
+        sign(store, amended_id, capture_signature("mediator", method="typed", typed_name=case.mediator.full_name, intent_confirmed=True, consent_text=consent), token=None, draft=1)
+        amended_final, _ = finalize(store, amended_id, config=config)
+        amended_pdf = write_atomically(out_dir / "amended-agreement.pdf", amended_final.pdf)
+        p.say(f"wrote {amended_pdf} (sha256 {amended_final.sha256[:16]}…)")
+        for label, case_id, pdf in (("the original", cid, final.pdf), ("the amendment", amended_id, amended_final.pdf)):
+            checked = verify_pdf(pdf, store.events(case_id), trust_roots=trust, store_audit=store.audit(case_id))
+            if not checked.ok:
+                raise VerificationFailed(f"the demo's {label} did not verify: " + ", ".join(c.name for c in checked.failures()))
+            p.say(f"{label} verifies: seal, certificate chain, attached record, the store's log")
+
         p.step("Writing the event log")
         lines = [f"{e.seq:>3}  {e.at_iso}  {e.actor:<8}  {e.kind:<18} {e.hash}" for e in store.events(cid)]
         problems = store.audit(cid)
@@ -239,6 +302,44 @@ def run_demo(out_dir: Path, *, case_file: Path | None = None, libraries: Sequenc
     echo(f"  mediation-agreement verify {out_dir / 'executed-agreement.pdf'} --store sqlite:///{out_dir / 'cases.db'} --store-key-file {out_dir / 'store.key'}")
     echo(f"  mediation-agreement case log {cid} --store sqlite:///{out_dir / 'cases.db'} --key-file {out_dir / 'store.key'}")
     return written
+
+
+class _DemoClock:
+    """The store's clock in the demo: now, until the demo moves it on (to show a check-in falling due)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, *, days: int) -> None:
+        self.offset += timedelta(days=days)
+
+
+def _demo_link(case_id: str, token: str, stage: str) -> str:
+    interview = {"intake": "parent_intake", "checkin": "parent_checkin"}.get(stage, "parent_review")
+    return f"https://da.example.org/interview?i=docassemble.MediationAgreement:data/questions/{interview}.yml&case={case_id}&token={token}"
+
+
+def _token_in(mail: FolderMailer, item: Any) -> str:
+    """The new link's token, from the message the parent received (as the parent would click it)."""
+    import re
+    from email import message_from_bytes
+    from email.policy import default
+
+    for path in mail.written:
+        message = message_from_bytes(path.read_bytes(), policy=default)
+        found = re.search(r"token=(mat_[A-Za-z0-9_-]+)", message.get_body(preferencelist=("plain",)).get_content())  # type: ignore[union-attr]
+        if found and _token_id(found.group(1)) == item.token_id:
+            return found.group(1)
+    raise VerificationFailed(f"the demo's check-in message for parent {item.party} was not written")
+
+
+def _token_id(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()[:12]
 
 
 def _clear_previous(out_dir: Path) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .checkins import DEFAULT_DAYS, CheckIn, CheckinSent, answer_checkin, checkins, followup_lines, followups, open_checkin, questions, schedule_checkins, send_due_checkins
+from .checkins import DEFAULT_DAYS, CheckIn, CheckinSent, answer_checkin, checkins, followup_lines, followups, hand_out_checkin, open_checkin, questions, schedule_checkins, send_due_checkins
 from .timeline import Moment, timeline
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "checkins",
     "followup_lines",
     "followups",
+    "hand_out_checkin",
     "open_checkin",
     "questions",
     "schedule_checkins",

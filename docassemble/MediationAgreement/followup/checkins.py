@@ -161,6 +161,23 @@ def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder
     return sent, skipped
 
 
+def hand_out_checkin(store: CaseStore, case_id: str, party: str, *, link_for: LinkBuilder) -> tuple[str, CheckinSent]:
+    """A check-in link for a parent the office reaches another way (no e-mail): their earliest due, unanswered check-in.
+
+    Returns the link (to read out, text or print; it is not kept) and the record
+    of it, a ``checkin_sent`` event with the channel "by hand".
+    """
+    with writing_session(store, case_id) as session:
+        now = store.clock()
+        due = [c for c in checkins(session) if c.party == party and c.due <= now and c.answered_at is None]
+        if not due:
+            raise StoreError(f"parent {party.upper()} of case '{case_id}' has no check-in due now")
+        item = due[0]
+        issued = issue_link(session, party, DEFAULT_TOKEN_DAYS)
+        session.append(SENT, "mediator", {"party": party, "number": item.number, "token_id": issued.token_id, "channel": "by hand"})
+        return link_for(case_id, issued.token, "checkin"), CheckinSent(case_id, party, item.number, issued.token_id)
+
+
 def open_checkin(store: CaseStore, case_id: str, token: str) -> CheckIn | None:
     """The check-in this parent's link should answer now: the earliest sent and unanswered one (None if none)."""
     with store.session(case_id) as session:

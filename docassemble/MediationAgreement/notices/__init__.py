@@ -8,11 +8,12 @@ Rooms: :mod:`.messages` (what each message says; data), :mod:`.mailer` (the
 from __future__ import annotations
 
 from .delivery import Failed, LinkBuilder, Sent, email_address, notify, notify_approved, notify_draft, notify_final, office_name, reminders_due, send_link, send_reminders, sent_log
-from .mailer import MAIL_FROM_ENV, SMTP_URL_ENV, Mailer, SmtpMailer
+from .mailer import MAIL_FROM_ENV, SMTP_URL_ENV, FolderMailer, Mailer, SmtpMailer
 from .messages import Message, NoticeKind, compose
 
 __all__ = [
     "Failed",
+    "FolderMailer",
     "LinkBuilder",
     "MAIL_FROM_ENV",
     "Mailer",

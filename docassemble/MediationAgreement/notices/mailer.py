@@ -14,6 +14,7 @@ import smtplib
 import ssl
 from email.message import EmailMessage
 from email.utils import make_msgid
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
@@ -66,3 +67,26 @@ class SmtpMailer:
                 client.send_message(message)
         except (OSError, smtplib.SMTPException) as exc:
             raise DeliveryError(f"the mail server at {self.host}:{self.port} did not take the message ({exc.__class__.__name__})") from None
+
+
+class FolderMailer:
+    """A mailer that writes each message as an ``.eml`` file into a folder (``demo``; an office trying things out).
+
+    Any mail program opens the files; nothing leaves the machine.
+    """
+
+    def __init__(self, folder: str | Path, sender: str) -> None:
+        self.folder = Path(folder)
+        self.sender = sender
+        self.written: list[Path] = []
+
+    def send(self, to: str, subject: str, text: str) -> None:
+        from ..outputs import write_atomically
+
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        message.set_content(text)
+        path = write_atomically(self.folder / f"message-{len(self.written) + 1:03d}.eml", bytes(message))
+        self.written.append(path)
