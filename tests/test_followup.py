@@ -19,7 +19,7 @@ from . import da_harness as h  # noqa: E402 - first: it stubs the NLTK download 
 
 from docassemble.MediationAgreement.case.model import load_case  # noqa: E402
 from docassemble.MediationAgreement.errors import CaseValidationError, StoreError  # noqa: E402
-from docassemble.MediationAgreement.followup import answer_checkin, followup_lines, followups, open_checkin, schedule_checkins, send_due_checkins  # noqa: E402
+from docassemble.MediationAgreement.followup import CheckinRun, answer_checkin, followup_lines, followups, open_checkin, schedule_checkins, send_due_checkins  # noqa: E402
 from docassemble.MediationAgreement.intake import IntakeAnswers, ScreeningAnswers, open_intake, submit_intake, submit_screening  # noqa: E402
 from docassemble.MediationAgreement.notices import SmtpMailer  # noqa: E402
 from docassemble.MediationAgreement.review import approve, finalize, issue_draft, sign  # noqa: E402
@@ -81,16 +81,17 @@ def test_check_ins_fall_due_go_out_and_are_answered_privately(tmp_path: Path, sm
         schedule_checkins(case.store, case.case_id, (30, 30))
     schedule_checkins(case.store, case.case_id, (30, 90))
     case.later(29)
-    assert send_due_checkins(case.store, mailer=mailer, link_for=link_for) == ([], [])  # not yet
+    assert send_due_checkins(case.store, mailer=mailer, link_for=link_for) == CheckinRun()  # not yet
     case.later(1)
-    sent, skipped = send_due_checkins(case.store, mailer=mailer, link_for=link_for)
+    run = send_due_checkins(case.store, mailer=mailer, link_for=link_for)
+    sent = run.sent
     # David agreed to e-mail and said it is safe; Maria's own intake left it unchecked: she is reached another way.
     assert [(s.party, s.number) for s in sent] == [("b", 1)]
-    assert skipped == [(case.case_id, "a", "no e-mail consent: reach this parent another way")]
+    assert run.not_emailed == [(case.case_id, "a")] and run.failed == []
     (message,) = smtp_server.mailbox.received
     assert message.recipients == ["david@example.com"] and "check-in" in message.text and "David" not in message.text
     token = parse_qs(urlsplit(re.search(r"https://\S+", message.text).group(0)).query)["token"][0]  # type: ignore[union-attr]
-    assert send_due_checkins(case.store, mailer=mailer, link_for=link_for)[0] == []  # once
+    assert send_due_checkins(case.store, mailer=mailer, link_for=link_for).sent == []  # once
 
     waiting = open_checkin(case.store, case.case_id, token)
     assert waiting is not None and waiting.number == 1
@@ -104,7 +105,7 @@ def test_check_ins_fall_due_go_out_and_are_answered_privately(tmp_path: Path, sm
     assert open_checkin(case.store, case.case_id, token) is None
 
     case.later(60)
-    sent, _ = send_due_checkins(case.store, mailer=mailer, link_for=link_for)
+    sent = send_due_checkins(case.store, mailer=mailer, link_for=link_for).sent
     assert [(s.party, s.number) for s in sent] == [("b", 2)]
     lines = "\n".join(followup_lines(followups(case.store, case.case_id), {"a": "Maria", "b": "David"}))
     assert "check-in 1 (30 days) for David" in lines and "answered (problem reported)" in lines

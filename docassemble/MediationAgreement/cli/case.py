@@ -585,11 +585,13 @@ def remind_command(now_text: str | None, hours: int, base_url: str | None, maile
         click.echo(f"not sent: case {f.case_id}, parent {f.party.upper()}: {f.reason}", err=True)
     not_sent = len(failed)
     if base_url:
-        checkins_sent, skipped = send_due_checkins(store, mailer=mailer, link_for=link_builder(base_url))
-        click.echo(f"sent {len(checkins_sent)} check-in{'s' if len(checkins_sent) != 1 else ''}")
-        for case_id, party, reason in skipped:
-            click.echo(f"check-in not sent: case {case_id}, parent {party.upper()}: {reason}", err=True)
-        not_sent += sum(1 for _c, _p, reason in skipped if not reason.startswith("no e-mail consent"))
+        run = send_due_checkins(store, mailer=mailer, link_for=link_builder(base_url))
+        click.echo(f"sent {len(run.sent)} check-in{'s' if len(run.sent) != 1 else ''}")
+        for case_id, party in run.not_emailed:
+            click.echo(f"check-in not e-mailed: case {case_id}, parent {party.upper()} has no e-mail consent: reach this parent another way (case followups --hand-out)", err=True)
+        for f in run.failed:
+            click.echo(f"check-in not sent: case {f.case_id}, parent {f.party.upper()}: {f.reason}", err=True)
+        not_sent += len(run.failed)
     else:
         click.echo("check-ins: not sent (give --base-url or $MEDIATION_BASE_URL for their links)")
     if not_sent:

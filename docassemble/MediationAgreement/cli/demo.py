@@ -242,14 +242,15 @@ def run_demo(out_dir: Path, *, case_file: Path | None = None, libraries: Sequenc
         schedule_checkins(store, cid, DEFAULT_DAYS)
         p.say(f"check-ins set at {' and '.join(str(d) for d in DEFAULT_DAYS)} days after the seal (the demo's clock moves on 30 days)")
         clock.advance(days=30)
-        sent, skipped = send_due_checkins(store, mailer=mail, link_for=_demo_link)
+        run = send_due_checkins(store, mailer=mail, link_for=_demo_link)
+        sent = run.sent
         for item in sent:
             p.say(f"check-in {item.number} e-mailed to {state.name(item.party)} (a new link of their own)")
         handed = []
-        for _case_id, party, reason in skipped:
+        for _case_id, party in run.not_emailed:
             url, item = hand_out_checkin(store, cid, party, link_for=_demo_link)
             handed.append((item, url.rsplit("token=", 1)[1]))
-            p.say(f"check-in {item.number} for {state.name(party)}, who is not e-mailed ({reason.split(':')[0]}): a link the office gives by hand")
+            p.say(f"check-in {item.number} for {state.name(party)}, who is not e-mailed: a link the office gives by hand")
         for path in mail.written:
             p.say(f"wrote {path}")
         for item, token in [(i, _token_in(mail, i)) for i in sent] + handed:

@@ -135,13 +135,6 @@ def screening_fields(view: Any, screen: str) -> list[dict[str, Any]]:
     return out
 
 
-def screening_item(view: Any, item_id: str) -> str:
-    from ..intake import instrument
-
-    item = instrument().item(item_id)
-    return item.question(view.other) if item is not None else item_id
-
-
 def post_screening(view: Any, url_args: Mapping[str, Any], answers: Mapping[str, Any], texts: Mapping[str, Any], *, support_person: bool, field: str | None = None) -> bool:
     """``validation code``: record the private screening (once)."""
     from ..intake import ScreeningAnswers, submit_screening

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..case.yamlsource import load_with_lines
 from ..errors import CaseFileError, CaseValidationError, DeliveryError, Problem, StoreError
-from ..notices import LinkBuilder, Mailer, compose, email_address, office_name
+from ..notices import Failed, LinkBuilder, Mailer, compose, email_address, office_name
 from ..review.rounds import DEFAULT_TOKEN_DAYS, authenticate_link, issue_link, writing_session
 from ..review.state import PARTIES
 from ..store import CaseSession, CaseStore, iso_z, salted
@@ -130,15 +130,19 @@ class CheckinSent:
     token_id: str
 
 
-def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder) -> tuple[list[CheckinSent], list[tuple[str, str, str]]]:
-    """E-mail every parent whose check-in is due and not sent (cron); (sent, not sent with the reason).
+@dataclass(frozen=True)
+class CheckinRun:
+    """One run of :func:`send_due_checkins`: what went out, who is not e-mailed (the office reaches them
+    another way, e.g. ``hand_out_checkin``), and what the mail server refused (tried again next run)."""
 
-    A parent who has not agreed to e-mail (or said it is not safe) is listed
-    as not sent, for the office to reach another way.  One transaction per
-    parent, as for reminders.
-    """
-    sent: list[CheckinSent] = []
-    skipped: list[tuple[str, str, str]] = []
+    sent: list[CheckinSent] = field(default_factory=list)
+    not_emailed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
+
+
+def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder) -> CheckinRun:
+    """E-mail every parent whose check-in is due and not sent (cron); one transaction per parent, as for reminders."""
+    run = CheckinRun()
     now = store.clock()
     for record in store.cases():
         with store.session(record.case_id) as session:
@@ -148,17 +152,16 @@ def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder
                 with writing_session(store, record.case_id) as session:
                     to = email_address(session, item.party)
                     if to is None:
-                        skipped.append((record.case_id, item.party, "no e-mail consent: reach this parent another way"))
+                        run.not_emailed.append((record.case_id, item.party))
                         continue
                     issued = issue_link(session, item.party, DEFAULT_TOKEN_DAYS)
-                    office = office_name(session)
-                    message = compose("checkin", office=office, link=link_for(record.case_id, issued.token, "checkin"), expires=issued.expires_at)
+                    message = compose("checkin", office=office_name(session), link=link_for(record.case_id, issued.token, "checkin"), expires=issued.expires_at)
                     mailer.send(to, message.subject, message.text)
                     session.append(SENT, "mediator", {"party": item.party, "number": item.number, "token_id": issued.token_id, "channel": "email"})
-                sent.append(CheckinSent(record.case_id, item.party, item.number, issued.token_id))
+                run.sent.append(CheckinSent(record.case_id, item.party, item.number, issued.token_id))
             except DeliveryError as exc:
-                skipped.append((record.case_id, item.party, exc.message))
-    return sent, skipped
+                run.failed.append(Failed(record.case_id, item.party, exc.message))
+    return run
 
 
 def hand_out_checkin(store: CaseStore, case_id: str, party: str, *, link_for: LinkBuilder) -> tuple[str, CheckinSent]:

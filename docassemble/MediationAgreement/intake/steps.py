@@ -31,7 +31,7 @@ from pydantic import ValidationError
 
 from ..case.validation import validation_problems
 from ..case.yamlsource import LineMap
-from ..errors import CaseValidationError, StoreError
+from ..errors import CaseValidationError, Problem, StoreError
 from ..review.rounds import DEFAULT_TOKEN_DAYS, authenticate_link, check_link_days, issue_link, writing_session
 from ..review.state import INTAKE_EVENT_KINDS, PARTIES, OpenedCase
 from ..store import CaseSession, CaseStore, canonical_json, iso_z, salted
@@ -249,7 +249,7 @@ def submit_intake(store: CaseStore, case_id: str, token: str, answers: IntakeAns
             offered = ", ".join(c.value for c in kind.choices) or "none"
             problems.append((f"issues[{n}].choice", f"'{entry.choice}' is not a choice for '{entry.issue}' (choices: {offered})"))
     if problems:
-        raise CaseValidationError([_problem(path, message) for path, message in problems], path="intake")
+        raise CaseValidationError([Problem(message, field_path=path) for path, message in problems], path="intake")
     with writing_session(store, case_id) as session:
         party, _ = authenticate_link(session, token, action="send your answers")
         own = intake_from_session(session).parents[party]
@@ -258,12 +258,6 @@ def submit_intake(store: CaseStore, case_id: str, token: str, answers: IntakeAns
             raise StoreError("the mediator has already written a draft; tell the mediator what changed instead; nothing was changed")
         session.append(SUBMITTED, party, salted({"answers": answers.model_dump(mode="json")}))
         return intake_from_session(session).parents[party]
-
-
-def _problem(path: str, message: str) -> Any:
-    from ..errors import Problem
-
-    return Problem(message, field_path=path)
 
 
 def parse_answers(model: type[IntakeAnswers] | type[ScreeningAnswers] | type[IntakeSetup], data: Any, *, source: str, lines: LineMap | None = None) -> Any:
