@@ -37,7 +37,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("review",),  # review rounds, state, report, redline
     ("intake",),  # before the session: agreement to mediate, private screening, issues board (over the review store)
     ("notices",),  # reaching parents: messages by e-mail, each in the log, reminders
-    ("followup",),  # after the agreement: check-ins
+    ("referrals",),  # the community-resource directory, and the referrals given to each parent
+    ("followup",),  # after the agreement: check-ins, next-steps sheets, the timeline
     ("cli", "da_adapter"),  # the command line and the docassemble adapter, on top
     ("__init__", "__main__"),  # the package's face and `python -m`
 ]

@@ -43,10 +43,10 @@ def link_for(case_id: str, token: str, stage: str) -> str:
 class Sealed:
     """A case from intake to the sealed agreement, on a clock the test moves."""
 
-    def __init__(self, tmp_path: Path) -> None:
+    def __init__(self, tmp_path: Path, *, days_ago: int = 0) -> None:
         from pki import make_pki
 
-        self.now = datetime.now(UTC).replace(microsecond=0)
+        self.now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
         self.key = generate_key()
         self.url = f"sqlite:///{tmp_path / 'cases.db'}"
         self.store = CaseStore(self.url, self.key, clock=lambda: self.now)

@@ -275,9 +275,10 @@ def test_a_half_configured_office_seal_is_named() -> None:
         da_adapter.server.signing_config()
 
 
-def test_after_the_seal_the_mediator_opens_a_modification_from_the_round_screen(tmp_path: Path) -> None:
-    """Issue 19, part 3: the button opens an amended agreement from the signed one; its first draft goes to the parents."""
-    from docassemble.MediationAgreement.review import amended_case, current_case, finalize, sign
+def sealed_in_the_interview(tmp_path: Path) -> tuple[Office, h.InterviewDriver, dict[str, str], str]:
+    """The joint example through the mediator's interview, both parents' links to their signatures, the mediator's
+    signature and the seal: the office, the mediator's session (showing the round screen), the links and the case id."""
+    from docassemble.MediationAgreement.review import finalize, sign
     from docassemble.MediationAgreement.signing.signatures import SigningConfig, capture_signature
 
     office = Office(tmp_path)
@@ -295,6 +296,14 @@ def test_after_the_seal_the_mediator_opens_a_modification_from_the_round_screen(
         sign(store, original.case_id, capture, token=None, draft=1)
         finalize(store, original.case_id, config=SigningConfig.from_paths(str(office.pki["key"]), str(office.pki["cert"])))
     mediator.last = None  # the browser reloads the round screen the interview shows
+    return office, mediator, links, original.case_id
+
+
+def test_after_the_seal_the_mediator_opens_a_modification_from_the_round_screen(tmp_path: Path) -> None:
+    """Issue 19, part 3: the button opens an amended agreement from the signed one; its first draft goes to the parents."""
+    from docassemble.MediationAgreement.review import amended_case, current_case
+
+    office, mediator, _links, original_id = sealed_in_the_interview(tmp_path)
     assert "open a modification" in mediator.screen().subquestion_text
     mediator.action("modification_opened")
     assert mediator.screen().id == "review answers"
@@ -304,10 +313,10 @@ def test_after_the_seal_the_mediator_opens_a_modification_from_the_round_screen(
     sent = mediator.screen()
     new_links = shown_links(sent)
     assert sent.id == "review round" and sorted(new_links) == ["a", "b"]
-    cases = {c.case_id for c in office.cases()} - {original.case_id}
+    cases = {c.case_id for c in office.cases()} - {original_id}
     (amendment,) = cases
     with open_store(office.url, office.key) as store:
-        assert amended_case(store, amendment) == original.case_id
+        assert amended_case(store, amendment) == original_id
         assert current_case(store, amendment).modifies is not None
     parent = parent_driver(new_links["a"])
     walk_to = parent_walk(parent, {}, until="read the draft")

@@ -614,13 +614,15 @@ def test_demo_output_verifies_and_tampering_is_rejected(tmp_path: Path) -> None:
     out = tmp_path / "demo"
     result = run_cli("demo", "--out", out, "--case", CASE_FILE, *LIB_ARGS)
     assert result.code == 0, result.err
-    for step in range(1, 15):
-        assert f"[{step}/14]" in result.out
+    for step in range(1, 16):
+        assert f"[{step}/15]" in result.out
     assert "check-in 1" in result.out and "answered (problem reported)" in result.out
+    assert "National Domestic Violence Hotline (private)" in result.out and "filing recorded" in result.out
+    assert "Hotline" not in (out / "next-steps" / "next-steps-b.html").read_text()  # the other parent's sheet
     assert "the original verifies" in result.out and "the amendment verifies" in result.out
     assert "signed the agreement to mediate" in result.out and "The weekly schedule" in result.out and "safety flag: no" in result.out
     for name in ("executed-agreement.pdf", "draft-1/draft-1.pdf", "draft-2/redline-2-vs-1.pdf", "draft-2/redline-2-vs-1.html", "case-log.txt", "store.key",
-                 "amended-agreement.pdf", "amendment/redline-1-vs-executed.pdf"):
+                 "amended-agreement.pdf", "amendment/redline-1-vs-executed.pdf", "next-steps/next-steps-a.pdf", "next-steps/next-steps-b.html"):
         assert (out / name).is_file(), name
         assert str(out / name) in result.out
     assert (out / "store.key").stat().st_mode & 0o777 == 0o600

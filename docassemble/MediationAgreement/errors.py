@@ -179,6 +179,10 @@ class DeliveryError(MediationError):
     """A message could not be sent (the mail server refused it or cannot be reached); nothing was recorded."""
 
 
+class ReferralError(MediationError):
+    """A resource file of the referral directory is malformed, or a referral cannot be given."""
+
+
 class ConfigError(MediationError):
     """Configuration is missing or wrong (encryption key, certificate, office settings)."""
 

@@ -50,6 +50,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "options": ("support", "options_command", "Compare up to three parenting-time schedules (OPTION_FILES, or the case's options: list): overnights, holidays, guideline support."),
     "packet": ("filing", "packet_command", 'Build the filing packet for CASE_FILE: cover sheet, agreement and attachments as separate files, merged into filing-packet.pdf with bookmarks, and a README.txt.'),
     "preview": ("core", "preview_command", 'Render one clause for CASE (for staff editing a clause).'),
+    "referrals": ("referrals", "referrals_group", "The community-resource directory for referrals: list it (by kind, language, county) or lint it."),
     "schedule": ("schedule", "schedule_command", "Print each parent's overnights for CASE_FILE and write the year calendar (PDF) and each parent's .ics."),
     "schema": ("core", "schema_command", "Print the case file's JSON Schema."),
     "support": ("support", "support_command", "Print the child support guideline worksheet for CASE_FILE: each line, the payer and the monthly amount."),

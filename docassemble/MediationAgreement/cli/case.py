@@ -653,3 +653,12 @@ def amend_command(case_id: str, token_days: int, store: CaseStore) -> None:
     _echo_links(state, opened, "links for the parents")
     click.echo(f"next: mediation-agreement case show {opened.case_id} --write-case amended.yml; edit it; then")
     click.echo(f"      mediation-agreement case draft {opened.case_id} --case-file amended.yml --out DRAFTS_FOLDER (the redline is against the executed agreement)")
+
+
+def _attach_after_seal_commands() -> None:
+    from .referrals import add_case_commands
+
+    add_case_commands(case_group, store_options)
+
+
+_attach_after_seal_commands()

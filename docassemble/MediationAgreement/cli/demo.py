@@ -54,7 +54,7 @@ from .core import library_stack
 DEFAULT_CASE = Path(__file__).resolve().parents[3] / "examples" / "cases" / "joint-two-children.yml"
 DEMO_FILES = ("cases.db", "cases.db-wal", "cases.db-shm", "store.key", "executed-agreement.pdf", "case-log.txt", "amended-agreement.pdf")
 DEMO_DIRS = ("office-seal", "draft-1", "draft-2", "mail", "amendment")
-STEPS = 14
+STEPS = 15
 
 
 class _Progress:
@@ -236,6 +236,27 @@ def run_demo(out_dir: Path, *, case_file: Path | None = None, libraries: Sequenc
             p.say(f"{mark} {check.name}: {check.detail}")
         if not report.ok:
             raise VerificationFailed("the demo's executed agreement did not verify: " + ", ".join(c.name for c in report.failures()))
+
+        p.step("Each parent's next steps: their own referrals (safety resources privately), the filing recorded")
+        from ..followup import next_steps_for, next_steps_html, next_steps_pdf, record_filing
+        from ..outputs import write_all
+        from ..referrals import give_referrals, load_directory, referrals_given
+
+        directory = load_directory()
+        near = directory.find(state=case.court.state, county=case.court.county)
+        give_referrals(store, cid, "a", near)
+        give_referrals(store, cid, "b", [r for r in near if not r.private])
+        sheets: dict[str, bytes | str] = {}
+        for party in ("a", "b"):
+            sheet = next_steps_for(store, cid, party)
+            sheets[f"next-steps-{party}.pdf"] = next_steps_pdf(sheet)
+            sheets[f"next-steps-{party}.html"] = next_steps_html(sheet)
+            mine = [r.name + (" (private)" if r.private else "") for r in referrals_given(store, cid, party)]
+            p.say(f"{state.name(party)}: {', '.join(mine) or 'no referrals'}")
+        for path in write_all(out_dir / "next-steps", sheets):
+            p.say(f"wrote {path}")
+        filing = record_filing(store, cid, clock().date())
+        p.say(f"filing recorded: filed with the court on {filing.on.isoformat()} (it shows on the case's timeline)")
 
         p.step("Thirty days later: each parent's check-in")
         mail = FolderMailer(out_dir / "mail", "no-reply@office.example.org")

@@ -13,6 +13,9 @@ case data and engine results into files, choices and messages:
 * :mod:`.intake`: a parent's intake (``parent_intake.yml``): the agreement to
   mediate, the private safety screening, their facts, issues and proposals;
 * :mod:`.parent`: a parent's review (``parent_review.yml``);
+* :mod:`.after`: after the seal: each parent's referrals and next-steps
+  sheet, the filing recorded (``mediation_after.yml``), and a parent's own
+  sheet on their final screen;
 * :mod:`.support`: the child support screens (the guideline, each parent's
   figures, the worksheet, the agreed terms);
 * :mod:`.server`: the server configuration (clause libraries, the case
@@ -21,6 +24,17 @@ case data and engine results into files, choices and messages:
 
 from __future__ import annotations
 
+from .after import (
+    current_picks,
+    filing_line,
+    my_next_steps_file,
+    my_next_steps_html,
+    next_steps_file,
+    post_filing,
+    post_referrals,
+    referral_choices,
+    referrals_report,
+)
 from .answers import (
     CaseAnswers,
     FindingAnswers,
@@ -132,6 +146,15 @@ from .support import (
 )
 
 __all__ = [
+    "current_picks",
+    "filing_line",
+    "my_next_steps_file",
+    "my_next_steps_html",
+    "next_steps_file",
+    "post_filing",
+    "post_referrals",
+    "referral_choices",
+    "referrals_report",
     "open_modification",
     "timeline_report",
     "checkin_report",

@@ -47,11 +47,15 @@ class ReviewRound(DAObject):
     store keeps only each token's hash).
     """
 
+    picking_for = ""  # the parent whose referrals are being picked, and in which language (class defaults: older sessions read them too)
+    picking_language = ""
+
     def init(self, *pargs: Any, **kwargs: Any) -> None:
         super().init(*pargs, **kwargs)
         self.case_id = ""
         self.new_links: list[tuple[str, str]] = []
         self.message = ""
+        self.picking_for = ""
 
     @property
     def started(self) -> bool:

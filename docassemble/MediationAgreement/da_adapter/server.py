@@ -79,6 +79,20 @@ def configured_libraries() -> list[Path]:
     return [resolve_library(str(e)) for e in entries]
 
 
+def configured_referrals() -> list[Path]:
+    """The office's resource folders (``mediation agreement: referrals``), laid over the package's national ones."""
+    entries: Any = _metadata_settings().get("referrals") or server_settings().get("referrals") or []
+    if isinstance(entries, str):
+        entries = [entries]
+    return [resolve_library(str(e)) for e in entries]
+
+
+def configured_next_steps() -> Path | None:
+    """The office's own next-steps wording (``mediation agreement: next steps``), else the package's."""
+    entry: Any = _metadata_settings().get("next steps") or server_settings().get("next steps")
+    return resolve_library(str(entry)) if entry else None
+
+
 def resolve_library(entry: str) -> Path:
     """A folder path, or ``docassemble.Package:data/sources/folder`` inside an installed package."""
     match = re.fullmatch(r"([A-Za-z_][\w.]*):(.+)", entry)

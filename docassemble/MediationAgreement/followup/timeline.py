@@ -2,9 +2,10 @@
 
 Read from the case's log, in order, in words for the mediator.  It says *that*
 something happened, never what a parent answered privately (the screening,
-the intake, a private comment, a check-in): those are on the issues board and
-in ``case followups``.  Filing with the court happens outside the store, so it
-is not on the list.
+the intake, a private comment, a check-in, the referrals given): those are on
+the issues board and in ``case followups``.  Filing is on the list once the
+office records it (``case filed``); a modification opened from this case is
+found among the cases opened after it (its own log names the case it amends).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from ..review.state import replay
 from ..store import CaseStore, LogEvent
 
-PHASES = ("intake", "drafts", "signatures", "check-ins", "links")
+PHASES = ("intake", "drafts", "signatures", "filing", "check-ins", "referrals", "modifications", "links")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,12 @@ def _describe(e: LogEvent, name: dict[str, str]) -> tuple[str, str] | None:
             return ("signatures", f"{who} signed draft {p.get('draft')} ({p.get('method')})")
         case "finalized":
             return ("signatures", f"the executed agreement was sealed (draft {p.get('draft')})")
+        case "filed":
+            number = f", court case {p['court_case_number']}" if p.get("court_case_number") else ""
+            return ("filing", f"filed with the court on {p.get('on')}{number}")
+        case "referrals_given":
+            count = len(p.get("resources", []))
+            return ("referrals", f"{count} referral{'s' if count != 1 else ''} given to {party} (private)")
         case "checkins_scheduled":
             return ("check-ins", "check-ins set at " + ", ".join(str(d) for d in p.get("days", [])) + " days after the seal")
         case "checkin_sent":
@@ -83,4 +90,30 @@ def timeline(store: CaseStore, case_id: str) -> list[Moment]:
             said = _describe(e, names)
             if said is not None:
                 out.append(Moment(e.at, *said))
-        return out
+        sealed = any(e.kind == "finalized" for e in session.events())
+    if sealed:
+        for at, other in amendments_of(store, case_id):
+            # In the log's order; a modification goes after the last moment recorded before it was opened.
+            place = max((i + 1 for i, m in enumerate(out) if m.at <= at), default=len(out))
+            out.insert(place, Moment(at, "modifications", f"modification opened: case {other}"))
+    return out
+
+
+def amendments_of(store: CaseStore, case_id: str) -> list[tuple[datetime, str]]:
+    """The cases opened to amend this one (when, and their ids), read from each later case's opening event.
+
+    The original's own log is never written to by a modification, so this reads
+    the cases created after it: one short read per later case.
+    """
+    original = store.case(case_id)
+    out = []
+    for record in store.cases():
+        if record.case_id == case_id or record.created_at < original.created_at:
+            continue
+        with store.session(record.case_id) as session:
+            opening = session.events()[0] if record.head_seq else None
+        if opening is not None and opening.kind == "case_opened":
+            amends = opening.payload.get("amends")
+            if isinstance(amends, dict) and amends.get("case_id") == case_id:
+                out.append((opening.at, record.case_id))
+    return out
