@@ -25,20 +25,22 @@ def examples() -> list[dict[str, Any]]:
 
 
 def varied_case(base: dict[str, Any], n: int) -> dict[str, Any]:
-    """The ``n``-th variation of ``base``: new names for everyone, support moved by a few dollars."""
+    """The ``n``-th variation of ``base``: new names for everyone; support moved by a few dollars where no
+    guideline worksheet computes it (where one does, the agreed amount must match it)."""
     data = copy.deepcopy(base)
-    names = itertools.islice(itertools.product(FIRST, LAST), n * 7, None)
+    names = itertools.islice(itertools.cycle(itertools.product(FIRST, LAST)), n * 7, None)
+    initial = chr(ord("A") + (n * 7 // (len(FIRST) * len(LAST))) % 26)  # past 256 names: a middle initial keeps them new
     for key in ("parent_a", "parent_b"):
         first, last = next(names)
-        data[key]["full_name"] = f"{first} {last}"
+        data[key]["full_name"] = f"{first} {initial}. {last}"
         data[key]["short_name"] = first
     for child in data["children"]:
         first, last = next(names)
-        child["full_name"] = f"{first} {last}"
+        child["full_name"] = f"{first} {initial}. {last}"
         if child.get("short_name"):
             child["short_name"] = first
     support = data.get("child_support")
-    if support:
+    if support and not support.get("guideline"):  # a computed guideline amount must stay what the worksheet gives
         step = Decimal(n % 50)
         support["amount"] = float(Decimal(str(support["amount"])) + step)
         if support.get("guideline_amount") is not None:

@@ -238,7 +238,9 @@ def compiled_text(source: str) -> Template:
     joint example); a server or ``batch`` loads the library for each case, and
     the same text compiles to the same template, which renders each case afresh.
     """
-    return sandbox_environment().from_string(source)
+    from .templating import compile_sandboxed
+
+    return compile_sandboxed(source)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 
 from ..wording.formats import FILTERS
 from ..wording.people import ChildrenView, ChildView, PersonView
@@ -37,6 +37,14 @@ def sandbox_environment() -> BoundedSandbox:
     )
     env.filters.update(FILTERS)
     return env
+
+
+def compile_sandboxed(source: str) -> Template:
+    """A clause text compiled in the sandbox, its bytecode kept on disk between processes (:mod:`.bytecode`)."""
+    from .bytecode import template_from_cache
+
+    env = sandbox_environment()
+    return template_from_cache(env, "text", source, lambda: env.compile(source))
 
 
 # --------------------------------------------------------------------------- context

@@ -1,0 +1,73 @@
+"""Benchmark: case file -> PDF as whole processes, against the paths docassemble users already have.
+
+For each round a new varied case (other names and amounts, so no cache hides
+work) is written; then, interleaved in the same round:
+
+* ours: ``mediation-agreement assemble CASE --format pdf`` (case file -> PDF);
+* LibreOffice alone converting our DOCX of that case to PDF
+  (``soffice --headless --convert-to pdf``, a fresh user profile each time, as a
+  server process without one would);
+* pandoc + LaTeX alone rendering our HTML of that case to PDF
+  (``pandoc agreement.html -o agreement.pdf --pdf-engine=xelatex``).
+
+Prints min / median / max seconds of each and the ratios of the medians
+(targets: at least 4x faster than LibreOffice, 3x than pandoc + LaTeX).  A tool
+that is not installed is skipped with a message (``apt-get install
+libreoffice-writer-nogui pandoc texlive-xetex`` installs them).
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from varied import spread, write_cases
+
+ROUNDS = 5
+EXAMPLE = "joint-two-children.yml (new names and amounts)"
+CLI = [sys.executable, "-m", "docassemble.MediationAgreement"]
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=cwd)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    pandoc = shutil.which("pandoc")
+    latex = shutil.which("xelatex")
+    times: dict[str, list[float]] = {"ours": [], "libreoffice": [], "pandoc": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        for n in range(ROUNDS):
+            folder = work / f"round-{n}"
+            (case,) = write_cases(folder, 1, start=5 * n)  # every fifth is the joint example, renamed
+            # Our DOCX and HTML of this case, for the other two (not timed).
+            subprocess.run([*CLI, "assemble", str(case), "--out", str(folder / "src"), "--format", "docx,html"], check=True, capture_output=True)
+            times["ours"].append(timed([*CLI, "assemble", str(case), "--out", str(folder / "ours"), "--format", "pdf"], folder))
+            if soffice:
+                profile = folder / "lo-profile"
+                times["libreoffice"].append(timed([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                                                   "--outdir", str(folder / "lo"), str(folder / "src" / "agreement.docx")], folder))
+            if pandoc and latex:
+                times["pandoc"].append(timed([pandoc, str(folder / "src" / "agreement.html"), "-o", str(folder / "pandoc.pdf"), "--pdf-engine=xelatex"], folder))
+    ours = statistics.median(times["ours"])
+    print(f"case file -> PDF, whole processes, {ROUNDS} interleaved rounds, each on a new variation of {EXAMPLE}, seconds:")
+    print(f"  mediation-agreement assemble --format pdf: {spread(times['ours'])}")
+    for name, label, target in (("libreoffice", "LibreOffice converting our DOCX", 4.0), ("pandoc", "pandoc + xelatex rendering our HTML", 3.0)):
+        if not times[name]:
+            print(f"  {label}: skipped (not installed)")
+            continue
+        ratio = statistics.median(times[name]) / ours
+        print(f"  {label}: {spread(times[name])}; ours is {ratio:.1f}x faster (target >= {target:.0f}x: {'met' if ratio >= target else 'NOT met'})")
+
+
+if __name__ == "__main__":
+    main()
