@@ -67,6 +67,7 @@ setup(
             "dayamlchecker>=1.0",
             "psycopg2-binary>=2.9",
             "playwright>=1.40",
+            "axe-playwright-python>=0.1.8",  # axe-core on every screen the browser tests reach
             "build>=1.0",
             "ruff>=0.6",
             "aiosmtpd>=1.4",  # a real SMTP server on 127.0.0.1 for the e-mail tests (and `make serve`'s mailbox)

@@ -94,6 +94,44 @@ def test_interview_files_are_short(path: Path) -> None:
     assert len(path.read_text(encoding="utf-8").splitlines()) < 300
 
 
+TOP_LEVEL = {"mediation_agreement.yml": "staff", "parent_review.yml": "parent", "parent_intake.yml": "parent", "parent_checkin.yml": "parent"}
+A11Y = "docassemble.MediationAgreement:a11y.js"
+
+
+def interview_blocks(name: str) -> list[dict[str, Any]]:
+    return [block for block in yaml.safe_load_all((INTERVIEWS / name).read_text(encoding="utf-8")) if isinstance(block, dict)]
+
+
+@pytest.mark.parametrize("name", sorted(TOP_LEVEL))
+def test_each_interview_follows_docassembles_conventions(name: str) -> None:
+    """Metadata (what, who, when, tags, languages), who may open it, and the accessibility script on every screen."""
+    blocks = interview_blocks(name)
+    (metadata,) = [b["metadata"] for b in blocks if "metadata" in b]
+    for key in ("title", "short title", "description", "authors", "revision_date", "tags", "languages"):
+        assert metadata.get(key), f"{name}: metadata has no {key}"
+    assert metadata["languages"] == ["en"] and str(metadata["revision_date"]) >= "2026-12-04"
+    features = {k: v for b in blocks if "features" in b for k, v in b["features"].items()}
+    assert features.get("javascript") == A11Y
+    if TOP_LEVEL[name] == "staff":
+        assert metadata["required privileges"] == ["admin", "advocate"] and not metadata.get("unlisted")
+        assert features.get("navigation") is True and features.get("progress bar") is True
+        (sections,) = [b["sections"] for b in blocks if "sections" in b]
+        section_ids = [next(iter(s)) for s in sections]
+        order = next(b["code"] for b in blocks if b.get("id") == "interview order")
+        set_in_order = re.findall(r"nav\.set_section\('(\w+)'\)", order)
+        assert set_in_order == section_ids[1:], "the interview order moves through every section, in order"
+        progress = [int(p) for p in re.findall(r"set_progress\((\d+)\)", order)]
+        assert progress == sorted(progress) and progress[-1] == 100
+    else:
+        assert metadata.get("unlisted") is True and "required privileges" not in metadata  # a parent comes by link, signed out
+
+
+def test_the_accessibility_script_ships_with_the_package() -> None:
+    script = h.resolve_package_file(A11Y.replace(":", ":data/static/"), folder="static", package=None)
+    text = script.read_text(encoding="utf-8")
+    assert "daPageLoad" in text and "aria-required" in text and "radiogroup" in text
+
+
 def test_interviews_are_installed_as_package_data() -> None:
     assert h.resolve_package_file(f"{h.PACKAGE}:data/questions/{MAIN}", folder="questions", package=None).is_file()
 

@@ -215,3 +215,14 @@ def download_dir(test_output: Path) -> Path:
     folder.mkdir()
     return folder
 
+
+@pytest.fixture(autouse=True)
+def no_serious_accessibility_violations() -> Iterator[None]:
+    """Every screen a browser test reaches is checked with axe-core (pages.Accessibility); a serious or
+    critical violation fails the test that found it, naming the screen, the rule and the elements."""
+    from .pages import ACCESSIBILITY
+
+    before = len(ACCESSIBILITY.findings)
+    yield
+    found = ACCESSIBILITY.findings[before:]
+    assert not found, "axe-core found serious or critical accessibility violations:\n" + "\n".join(found)

@@ -16,6 +16,51 @@ Page = Any  # playwright.sync_api.Page (the package is optional for the rest of 
 HEADING = "#daMainQuestion"
 
 
+class Accessibility:
+    """axe-core (through axe-playwright-python) on every screen the browser tests act on or reach.
+
+    Each screen is checked once per colour scheme (by its heading); serious and
+    critical violations are kept, with the screen, for the test to fail on
+    (``tests/e2e/conftest.py``: an autouse fixture).  Without the package the
+    checks are skipped, and the conftest says so.
+    """
+
+    IMPACTS = ("serious", "critical")
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+        self.findings: list[str] = []
+        self.checked = 0
+        try:
+            from axe_playwright_python.sync_playwright import Axe
+        except ImportError:
+            self.axe = None
+        else:
+            self.axe = Axe()
+
+    def check(self, page: Page) -> None:
+        if self.axe is None:
+            return
+        try:  # the interviews' a11y.js has repaired docassemble's markup on this screen (data/static/a11y.js)
+            page.wait_for_selector("#daquestion[data-ma-a11y]", state="attached", timeout=5_000)
+        except Exception:  # noqa: BLE001 - a page without the script is checked as it is
+            pass
+        scheme = str(page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'"))
+        title = heading(page) if page.locator(HEADING).count() else page.title()
+        if (scheme, title) in self.seen:
+            return
+        self.seen.add((scheme, title))
+        self.checked += 1
+        result = self.axe.run(page)
+        for violation in result.response.get("violations", []):
+            if violation.get("impact") in self.IMPACTS:
+                targets = ", ".join(str(n.get("target")) for n in violation.get("nodes", [])[:3])
+                self.findings.append(f"{title!r} ({scheme}): {violation['impact']} {violation['id']}: {violation['help']} [{targets}]")
+
+
+ACCESSIBILITY = Accessibility()
+
+
 def heading(page: Page) -> str:
     """The question's heading on the current screen."""
     return str(page.locator(HEADING).first.inner_text()).strip()
@@ -28,10 +73,12 @@ def screen_text(page: Page) -> str:
 
 def submit(page: Page, button: str | re.Pattern[str] = "Continue", timeout: float = 30_000) -> str:
     """Press a button (by its visible name) and wait for the next screen; returns its heading."""
+    ACCESSIBILITY.check(page)
     before = page.locator(HEADING).first.element_handle()
     page.get_by_role("button", name=button, exact=isinstance(button, str)).first.click()
     page.wait_for_function("el => !el.isConnected", arg=before, timeout=timeout)
     page.locator(HEADING).first.wait_for()
+    ACCESSIBILITY.check(page)
     return heading(page)
 
 
@@ -85,8 +132,10 @@ def sign_in(page: Page, server_url: str, email: str, password: str) -> None:
 
 def follow(page: Page, link: str | re.Pattern[str], timeout: float = 60_000) -> str:
     """Follow a link that leads to another screen of the interview; returns its heading."""
+    ACCESSIBILITY.check(page)
     before = page.locator(HEADING).first.element_handle()
     page.get_by_role("link", name=link).first.click()
     page.wait_for_function("el => !el.isConnected", arg=before, timeout=timeout)
     page.locator(HEADING).first.wait_for()
+    ACCESSIBILITY.check(page)
     return heading(page)

@@ -68,6 +68,7 @@ def parent_answerer(comment: str, *, private: bool = False, approve: bool = True
 def run_mediator(new_context: ContextFactory, server: Server, shots: Shots, case_file: Path) -> BrowserInterview:
     """The mediator answers the interview from the case file, in a desktop browser, up to the draft."""
     page = new_context().new_page()
+    sign_in(page, server.url, server.admin_email, server.admin_password)  # office staff only (required privileges)
     page.goto(server.interview_url(MEDIATOR))
     mediator = BrowserInterview(page, mediator_answerer(load(case_file)), shots, label="mediator-")
     mediator.run_until(DRAFT)
@@ -122,6 +123,7 @@ def test_mediator_completes_joint_example_and_downloads_the_draft(
     as_json.write_text(json.dumps(load(saved), default=str), encoding="utf-8")
     for upload in (saved, as_json):
         again = new_context().new_page()
+        sign_in(again, da_server.url, da_server.admin_email, da_server.admin_password)
         again.goto(da_server.interview_url(MEDIATOR))
         assert submit(again, "Continue from a case file") == "Upload the case file"
         again.locator("#daform input[type=file]").first.set_input_files(str(upload))
