@@ -43,7 +43,7 @@ def link_for(case_id: str, token: str, stage: str) -> str:
 class Sealed:
     """A case from intake to the sealed agreement, on a clock the test moves."""
 
-    def __init__(self, tmp_path: Path, *, days_ago: int = 0) -> None:
+    def __init__(self, tmp_path: Path, *, days_ago: int = 0, adjust: Any = None) -> None:
         from pki import make_pki
 
         self.now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
@@ -58,6 +58,8 @@ class Sealed:
             submit_screening(self.store, self.case_id, self.tokens[party], ScreeningAnswers())
             submit_intake(self.store, self.case_id, self.tokens[party], IntakeAnswers.model_validate(facts))
         case = load_case(ROOT / "examples/cases/joint-two-children.yml")
+        if adjust is not None:
+            case = adjust(case)
         version = issue_draft(self.store, self.case_id, case=case)
         for party in ("a", "b"):
             approve(self.store, self.case_id, self.tokens[party], draft=1)

@@ -109,7 +109,9 @@ def test_each_interview_follows_docassembles_conventions(name: str) -> None:
     (metadata,) = [b["metadata"] for b in blocks if "metadata" in b]
     for key in ("title", "short title", "description", "authors", "revision_date", "tags", "languages"):
         assert metadata.get(key), f"{name}: metadata has no {key}"
-    assert metadata["languages"] == ["en"] and str(metadata["revision_date"]) >= "2026-12-04"
+    assert metadata["languages"][0] == "en" and str(metadata["revision_date"]) >= "2026-12-04"
+    for other in metadata["languages"][1:]:  # a language listed has its own screens (docassemble's `language:` blocks)
+        assert any(b.get("language") == other and b.get("question") for b in blocks), f"{name}: no screens in {other}"
     features = {k: v for b in blocks if "features" in b for k, v in b["features"].items()}
     assert features.get("javascript") == A11Y
     if TOP_LEVEL[name] == "staff":

@@ -114,9 +114,9 @@ def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_
         "intake_setup.mediator_email": "",
         "intake_setup.court_state": "AZ",
         "intake_setup.a_full_name": "Maria Elena Lopez", "intake_setup.a_short_name": "Maria",
-        "intake_setup.a_email": addresses["a"], "intake_setup.a_send_by_email": True,
+        "intake_setup.a_email": addresses["a"], "intake_setup.a_send_by_email": True, "intake_setup.a_language": "en",
         "intake_setup.b_full_name": "David James Lopez", "intake_setup.b_short_name": "David",
-        "intake_setup.b_email": addresses["b"], "intake_setup.b_send_by_email": True,
+        "intake_setup.b_email": addresses["b"], "intake_setup.b_send_by_email": True, "intake_setup.b_language": "en",
     }
     mediator = BrowserInterview(desk, CaseFileAnswerer({}, extra={"start": {"start_from": "intake"}, "intake setup": setup}), shots, label="mediator-")
     mediator.run_until("issues board")

@@ -66,6 +66,7 @@ class Parent(StrictModel):
     attorney_name: str | None = Field(default=None, max_length=NAME_CHARS)
     attorney_bar_number: str | None = Field(default=None, max_length=ID_CHARS)
     interpreter_language: str | None = Field(default=None, max_length=NAME_CHARS)
+    language: Literal["en", "es"] = Field(default="en", description="The language this parent reads: their messages, check-ins and next-steps sheet use it (the agreement itself stays in English)")
 
     @model_validator(mode="after")
     def _counsel(self) -> Parent:

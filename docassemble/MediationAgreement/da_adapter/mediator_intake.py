@@ -37,6 +37,8 @@ def setup_data(setup: DAObject) -> dict[str, Any]:
     def parent(letter: str) -> dict[str, Any]:
         email = _text(setup, f"{letter}_email")
         out: dict[str, Any] = {"full_name": _text(setup, f"{letter}_full_name") or "", "send_by_email": bool(getattr(setup, f"{letter}_send_by_email", False)) and email is not None}
+        if _text(setup, f"{letter}_language") in ("en", "es"):
+            out["language"] = _text(setup, f"{letter}_language")
         if _text(setup, f"{letter}_short_name"):
             out["short_name"] = _text(setup, f"{letter}_short_name")
         if email:

@@ -21,6 +21,7 @@ from typing import Any
 from ..case.yamlsource import load_with_lines
 from ..errors import CaseFileError, CaseValidationError, DeliveryError, Problem, StoreError
 from ..notices import Failed, LinkBuilder, Mailer, compose, email_address, office_name
+from ..notices.delivery import parent_language
 from ..review.rounds import DEFAULT_TOKEN_DAYS, authenticate_link, issue_link, writing_session
 from ..review.state import PARTIES
 from ..store import CaseSession, CaseStore, iso_z, salted
@@ -39,7 +40,8 @@ class Question:
 
 
 @cache
-def questions() -> tuple[Question, ...]:
+def questions(language: str = "en") -> tuple[Question, ...]:
+    """The check-in's questions, worded in ``language`` (``es:`` in checkin.yml; the answer keys are the same)."""
     source = str(files("docassemble.MediationAgreement") / "data" / "sources" / "checkin.yml")
     data, lines = load_with_lines(source, error=CaseFileError)
     out = []
@@ -47,7 +49,13 @@ def questions() -> tuple[Question, ...]:
         keys = [*q["answers"], *(q.get("problem") or ())]
         if not all(isinstance(k, str) for k in keys):
             raise CaseFileError("answer keys must be text: write \"yes\" and \"no\" in quotes (YAML reads them as true and false)", path=source, line=lines.line_for(("questions", n)))
-        out.append(Question(str(q["id"]), str(q["ask"]), {str(k): str(v) for k, v in q["answers"].items()}, tuple(str(p) for p in q.get("problem") or ())))
+        ask, answers = q["ask"], q["answers"]
+        if language != "en":
+            words = q.get(language)
+            if not isinstance(words, dict) or set(map(str, words.get("answers") or {})) != set(map(str, answers)) or not words.get("ask"):
+                raise CaseFileError(f"question '{q['id']}' has no '{language}' wording with the same answers", path=source, line=lines.line_for(("questions", n)))
+            ask, answers = words["ask"], words["answers"]
+        out.append(Question(str(q["id"]), str(ask), {str(k): str(v) for k, v in answers.items()}, tuple(str(p) for p in q.get("problem") or ())))
     return tuple(out)
 
 
@@ -140,6 +148,12 @@ class CheckinRun:
     failed: list[Failed] = field(default_factory=list)
 
 
+def with_language(link: str, language: str) -> str:
+    """The link with ``lang=`` for a parent who reads another language than English (the check-in shows it
+    even when the link itself no longer works)."""
+    return link if language == "en" else f"{link}{'&' if '?' in link else '?'}lang={language}"
+
+
 def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder) -> CheckinRun:
     """E-mail every parent whose check-in is due and not sent (cron); one transaction per parent, as for reminders."""
     run = CheckinRun()
@@ -155,7 +169,9 @@ def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder
                         run.not_emailed.append((record.case_id, item.party))
                         continue
                     issued = issue_link(session, item.party, DEFAULT_TOKEN_DAYS)
-                    message = compose("checkin", office=office_name(session), link=link_for(record.case_id, issued.token, "checkin"), expires=issued.expires_at)
+                    language = parent_language(session, item.party)
+                    link = with_language(link_for(record.case_id, issued.token, "checkin"), language)
+                    message = compose("checkin", office=office_name(session), link=link, expires=issued.expires_at, language=language)
                     mailer.send(to, message.subject, message.text)
                     session.append(SENT, "mediator", {"party": item.party, "number": item.number, "token_id": issued.token_id, "channel": "email"})
                 run.sent.append(CheckinSent(record.case_id, item.party, item.number, issued.token_id))
@@ -178,7 +194,7 @@ def hand_out_checkin(store: CaseStore, case_id: str, party: str, *, link_for: Li
         item = due[0]
         issued = issue_link(session, party, DEFAULT_TOKEN_DAYS)
         session.append(SENT, "mediator", {"party": party, "number": item.number, "token_id": issued.token_id, "channel": "by hand"})
-        return link_for(case_id, issued.token, "checkin"), CheckinSent(case_id, party, item.number, issued.token_id)
+        return with_language(link_for(case_id, issued.token, "checkin"), parent_language(session, party)), CheckinSent(case_id, party, item.number, issued.token_id)
 
 
 def open_checkin(store: CaseStore, case_id: str, token: str) -> CheckIn | None:
@@ -187,6 +203,13 @@ def open_checkin(store: CaseStore, case_id: str, token: str) -> CheckIn | None:
         party, _ = authenticate_link(session, token, action="open the check-in")
         waiting = [c for c in checkins(session) if c.party == party and c.sent_at is not None and c.answered_at is None]
         return waiting[0] if waiting else None
+
+
+def checkin_language(store: CaseStore, case_id: str, token: str) -> str:
+    """The language of the parent whose link this is (their check-in is worded in it)."""
+    with store.session(case_id) as session:
+        party, _ = authenticate_link(session, token, action="open the check-in")
+        return parent_language(session, party)
 
 
 def answer_checkin(store: CaseStore, case_id: str, token: str, number: int, answers: dict[str, Any], note: str | None = None) -> CheckIn:

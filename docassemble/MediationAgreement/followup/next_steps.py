@@ -32,9 +32,19 @@ from ..wording.formats import join_and, longdate, money
 from .checkins import SCHEDULED
 
 DEFAULT_FILE = "next_steps.yml"
+LANGUAGE_FILES = {"en": "next_steps.yml", "es": "next_steps.es.yml"}
+"""The package's wording per language; the parent's ``language`` (case file) picks one."""
 METHOD = {"income_withholding": "withholding", "disbursement_unit": "disbursement_unit", "direct": "direct"}
 """The case's ``payment_method`` as the next-steps file's condition."""
-FREQUENCY = {"weekly": "a week", "biweekly": "every two weeks", "semimonthly": "twice a month", "monthly": "a month"}
+FREQUENCY = {
+    "en": {"weekly": "a week", "biweekly": "every two weeks", "semimonthly": "twice a month", "monthly": "a month"},
+    "es": {"weekly": "por semana", "biweekly": "cada dos semanas", "semimonthly": "dos veces al mes", "monthly": "al mes"},
+}
+WORDS = {
+    "en": {"county": "{name} County", "county_label": "{name} County", "center": "the state payment center", "phone": "by phone at {x}", "email": "by e-mail at {x}", "or": "or", "and": "and", "days": "{n} days"},
+    "es": {"county": "el condado de {name}", "county_label": "condado de {name}", "center": "centro estatal de pagos", "phone": "por teléfono al {x}", "email": "por correo electrónico a {x}", "or": "o", "and": "y", "days": "{n} días"},
+}
+"""The few words the sheet builds from the case rather than takes from the wording file."""
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,7 @@ class NextSteps:
     help_heading: str
     help: tuple[str, ...]
     made_on: str
+    language: str = "en"
 
     @property
     def text(self) -> str:
@@ -80,8 +91,14 @@ class NextSteps:
         return "\n".join([*parts, self.help_heading, *self.help])
 
 
-def default_source() -> Any:
-    return files("docassemble.MediationAgreement") / "data" / "sources" / DEFAULT_FILE
+def default_source(language: str = "en") -> Any:
+    return files("docassemble.MediationAgreement") / "data" / "sources" / LANGUAGE_FILES.get(language, DEFAULT_FILE)
+
+
+def _day(value: Any, language: str) -> str:
+    from ..wording.formats import longdate_es
+
+    return longdate_es(value) if language == "es" else longdate(value)
 
 
 def _read(source: str) -> tuple[dict[str, Any], LineMap]:
@@ -118,50 +135,58 @@ def conditions(case: Case, party: str, *, checkins_set: bool) -> set[str]:
     return held
 
 
-def _fields(case: Case, party: str, checkin_days: list[int]) -> dict[str, str]:
+def _fields(case: Case, party: str, checkin_days: list[int], language: str = "en") -> dict[str, str]:
+    words = WORDS[language]
     me = case.parent_a if party == "a" else case.parent_b
     other = case.parent_b if party == "a" else case.parent_a
-    ways = [f"by phone at {case.mediator.phone}" if case.mediator.phone else None, f"by e-mail at {case.mediator.email}" if case.mediator.email else None]
+    ways = [words["phone"].format(x=case.mediator.phone) if case.mediator.phone else None, words["email"].format(x=case.mediator.email) if case.mediator.email else None]
     cs = case.child_support
     agency = cs.agency if cs is not None else None
-    center = (agency.payment_center if agency is not None else None) or "the state payment center"
+    center = (agency.payment_center if agency is not None else None) or words["center"]
+    county = case.court.county
     return {
         "office": case.office.name,
         "court": case.court.name,
-        "county": f"{case.court.county} County" if "county" not in case.court.county.lower() else case.court.county,
+        "county": words["county"].format(name=county) if "county" not in county.lower() else county,
         "me": me.full_name,
         "other": other.full_name,
         "mediator": case.mediator.full_name,
         "organization": case.mediator.organization,
-        "contact": " " + join_and((w for w in ways if w), "or") if any(ways) else "",
+        "contact": " " + join_and((w for w in ways if w), words["or"]) if any(ways) else "",
         "amount": money(cs.amount) if cs is not None else "",
-        "frequency": FREQUENCY[cs.frequency] if cs is not None else "",
-        "start": longdate(cs.start_date) if cs is not None else "",
+        "frequency": FREQUENCY[language][cs.frequency] if cs is not None else "",
+        "start": _day(cs.start_date, language) if cs is not None else "",
         "payment_center": center,
-        "checkin_days": join_and(f"{d} days" for d in checkin_days),
+        "checkin_days": join_and((words["days"].format(n=d) for d in checkin_days), words["and"]),
     }
 
 
-def _entry(resource: Resource, labels: dict[str, Any]) -> ReferralEntry:
+def _entry(resource: Resource, labels: dict[str, Any], language: str = "en") -> ReferralEntry:
+    resource = resource.in_language(language)
     contact_labels = labels.get("contact") or {}
     lines = [(str(contact_labels.get(k, k)), resource.contact[k]) for k in CONTACT_KEYS if k in resource.contact]
     lines.append((str(labels.get("cost", "Cost")), resource.cost))
     names = labels.get("language_names") or {}
-    lines.append((str(labels.get("languages", "Languages")), join_and(str(names.get(code, code)) for code in resource.languages)))
+    lines.append((str(labels.get("languages", "Languages")), join_and((str(names.get(code, code)) for code in resource.languages), WORDS[language]["and"])))
     kinds = labels.get("kinds") or {}
     return ReferralEntry(resource.name, str(kinds.get(resource.kind, resource.kind)), resource.serves, tuple(lines))
 
 
 def build_next_steps(case: Case, party: str, referrals: list[Resource], *, checkin_days: Sequence[int] = (), made: datetime, path: str | Path | None = None) -> NextSteps:
-    """One parent's sheet from the executed case and the referrals given to them."""
+    """One parent's sheet from the executed case and the referrals given to them, in the parent's language
+    (``path``: the office's own wording, in whatever language it is written; its ``language:`` says which)."""
     from ..library.templating import sandbox_environment
 
     if party not in PARTIES:
         raise StoreError(f"a next-steps sheet is for parent a or b, not '{party}'")
-    source = str(path) if path is not None else str(default_source())
+    me = case.parent_a if party == "a" else case.parent_b
+    source = str(path) if path is not None else str(default_source(me.language))
     data, lines = _read(source)
+    language = str(data.get("language") or "en")
+    if language not in WORDS:
+        raise CaseFileError(f"language '{language}' has no words for the sheet (known: {', '.join(WORDS)})", path=source, line=lines.line_for(("language",)), field_path="language")
     held = conditions(case, party, checkins_set=bool(checkin_days))
-    names = _fields(case, party, list(checkin_days))
+    names = _fields(case, party, list(checkin_days), language)
     env = sandbox_environment()
 
     def fill(text: Any, where: tuple[Any, ...]) -> str:
@@ -176,10 +201,11 @@ def build_next_steps(case: Case, party: str, referrals: list[Resource], *, check
 
     labels = dict(data.get("referrals") or {})
     labels["language_names"] = data.get("languages") or {}
-    public = tuple(_entry(r, labels) for r in referrals if not r.private)
-    private = tuple(_entry(r, labels) for r in referrals if r.private)
-    me = case.parent_a if party == "a" else case.parent_b
-    label = f"{case.court.name}, {names['county']}" + (f", Case No. {case.court.case_number}" if case.court.case_number else "")
+    public = tuple(_entry(r, labels, language) for r in referrals if not r.private)
+    private = tuple(_entry(r, labels, language) for r in referrals if r.private)
+    number = {"en": "Case No.", "es": "Caso n.º"}[language]
+    county = case.court.county if "county" in case.court.county.lower() else WORDS[language]["county_label"].format(name=case.court.county)
+    label = f"{case.court.name}, {county}" + (f", {number} {case.court.case_number}" if case.court.case_number else "")
     return NextSteps(
         title=fill(data.get("title", "Your next steps"), ("title",)),
         parent=me.full_name,
@@ -195,7 +221,8 @@ def build_next_steps(case: Case, party: str, referrals: list[Resource], *, check
         private_referrals=private,
         help_heading=fill((data.get("help") or {}).get("heading", ""), ("help", "heading")),
         help=items("help"),
-        made_on=longdate(made.date()),
+        made_on=_day(made.date(), language),
+        language=language,
     )
 
 
@@ -247,7 +274,7 @@ def next_steps_pdf(sheet: NextSteps) -> bytes:
         "referrals": [_entry_data(r) for r in sheet.referrals],
         "private_heading": sheet.private_heading, "private_intro": sheet.private_intro,
         "private_referrals": [_entry_data(r) for r in sheet.private_referrals],
-        "help_heading": sheet.help_heading, "help": list(sheet.help), "made_on": sheet.made_on,
+        "help_heading": sheet.help_heading, "help": list(sheet.help), "made_on": sheet.made_on, "lang": sheet.language,
     }
     return typeset("next_steps.typ", {"data": data}, what="the next-steps sheet")
 

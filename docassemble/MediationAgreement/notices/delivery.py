@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from ..errors import DeliveryError, StoreError
+from ..errors import DeliveryError, MediationError, StoreError
 from ..review.rounds import DEFAULT_TOKEN_DAYS, issue_link, writing_session
 from ..review.state import PARTIES, replay, replay_tokens
 from ..store import CaseSession, CaseStore
@@ -83,6 +83,24 @@ def office_name(session: CaseSession) -> str:
     return current_case_in(session).office.name
 
 
+def parent_language(session: CaseSession, party: str) -> str:
+    """The language this parent reads: the case file's (once there is a draft), else the intake setup's, else English."""
+    if any(e.kind == "draft_issued" for e in session.events()) or _intake(session) is None:
+        from ..review.rounds import current_case_in
+
+        try:
+            case = current_case_in(session)
+        except MediationError:  # an intake case before any case answers: the intake setup decides
+            case = None
+        if case is not None:
+            return (case.parent_a if party == "a" else case.parent_b).language
+    record = _intake(session)
+    if record is not None:
+        setup_parent = record.setup.parent_a if party == "a" else record.setup.parent_b  # type: ignore[attr-defined]
+        return str(setup_parent.language)
+    return "en"
+
+
 def _stage(session: CaseSession) -> Literal["intake", "review"]:
     return "review" if any(e.kind == "draft_issued" for e in session.events()) else "intake"
 
@@ -104,9 +122,9 @@ def _deliver(session: CaseSession, party: str, notice: NoticeKind, mailer: Maile
             return None
         issued = issue_link(session, party, days)
         token_id = issued.token_id
-        message = compose(notice, office=office, link=link_for(session.case_id, issued.token, _stage(session)), expires=issued.expires_at)
+        message = compose(notice, office=office, link=link_for(session.case_id, issued.token, _stage(session)), expires=issued.expires_at, language=parent_language(session, party))
     else:
-        message = compose(notice, office=office)
+        message = compose(notice, office=office, language=parent_language(session, party))
     mailer.send(to, message.subject, message.text)  # a refusal raises: the session rolls back, the new link too
     session.append(SENT, "mediator", {"party": party, "channel": "email", "notice": notice, "token_id": token_id})
     return Sent(session.case_id, party, notice, token_id)
@@ -213,7 +231,7 @@ def send_reminders(store: CaseStore, *, mailer: Mailer, window: timedelta = REMI
                     to = email_address(session, party)
                     if to is None:
                         continue
-                    message = compose("link_expiring", office=office_name(session), expires=again[party][1])
+                    message = compose("link_expiring", office=office_name(session), expires=again[party][1], language=parent_language(session, party))
                     mailer.send(to, message.subject, message.text)
                     session.append(SENT, "mediator", {"party": party, "channel": "email", "notice": "link_expiring", "token_id": token_id})
                 sent.append(Sent(record.case_id, party, "link_expiring", token_id))

@@ -33,7 +33,10 @@ PRIVATE_KINDS = frozenset({"domestic_violence"})
 """Kinds always given privately, whatever the file says."""
 
 CONTACT_KEYS = ("phone", "text", "tty", "website", "email", "address", "hours")
-FIELDS = frozenset({"id", "name", "kind", "serves", "languages", "area", "contact", "cost", "checked", "source", "private", "withdrawn", "note"})
+TRANSLATED = ("es",)
+"""Languages a resource's own words (name, serves, cost, a contact's text and hours) may be given in, under that key."""
+TRANSLATABLE = frozenset({"name", "serves", "cost", "contact"})
+FIELDS = frozenset({"id", "name", "kind", "serves", "languages", "area", "contact", "cost", "checked", "source", "private", "withdrawn", "note", *TRANSLATED})
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _STATE = re.compile(r"^[A-Z]{2}$")
@@ -64,6 +67,18 @@ class Resource:
     source: str | None = None
     flagged_private: bool = False
     where: str = field(default="", compare=False)
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    """Per language: the resource's own words in it (``name``, ``serves``, ``cost``, ``contact``: {``text``, ``hours``, ...})."""
+
+    def in_language(self, language: str) -> Resource:
+        """The resource with its own words in ``language`` where the file gives them (else as written)."""
+        words = self.translations.get(language)
+        if not words:
+            return self
+        from dataclasses import replace
+
+        contact = {**self.contact, **{k: str(v) for k, v in dict(words.get("contact") or {}).items()}}
+        return replace(self, name=str(words.get("name") or self.name), serves=str(words.get("serves") or self.serves), cost=str(words.get("cost") or self.cost), contact=contact)
 
     @property
     def private(self) -> bool:
@@ -90,7 +105,7 @@ class Resource:
         return {
             "id": self.id, "name": self.name, "kind": self.kind, "serves": self.serves, "languages": list(self.languages),
             "contact": dict(self.contact), "cost": self.cost, "checked": self.checked.isoformat(), "national": self.national,
-            "state": self.state, "counties": list(self.counties), "private": self.private,
+            "state": self.state, "counties": list(self.counties), "private": self.private, "translations": self.translations,
         }
 
     @classmethod
@@ -99,6 +114,7 @@ class Resource:
             str(data["id"]), str(data["name"]), str(data["kind"]), str(data["serves"]), tuple(data.get("languages", ())),
             {str(k): str(v) for k, v in dict(data.get("contact", {})).items()}, str(data["cost"]), date.fromisoformat(str(data["checked"])),
             bool(data.get("national")), data.get("state"), tuple(data.get("counties", ())), None, bool(data.get("private")),
+            translations={str(k): dict(v) for k, v in dict(data.get("translations") or {}).items()},
         )
 
 
@@ -219,10 +235,32 @@ def _read_resource(data: Any, path: Path) -> tuple[Resource | None, list[tuple[s
         private = False
     if kind in PRIVATE_KINDS and data.get("private") is False:
         problems.append(("private", "a domestic-violence resource is always given privately: remove 'private: false'"))
+    translations: dict[str, dict[str, Any]] = {}
+    for language in TRANSLATED:
+        words = data.get(language)
+        if words is None:
+            continue
+        if not isinstance(words, dict):
+            problems.append((language, f"is the resource's own words in that language: {', '.join(sorted(TRANSLATABLE))}"))
+            continue
+        for key in sorted(set(words) - TRANSLATABLE, key=str):
+            problems.append((f"{language}.{key}", f"cannot be translated here (only {', '.join(sorted(TRANSLATABLE))})"))
+        clean: dict[str, Any] = {}
+        for key in ("name", "serves", "cost"):
+            if key in words:
+                text = _text(words, key, problems, required=False)
+                if text is not None:
+                    clean[key] = text
+        if "contact" in words:
+            if not isinstance(words["contact"], dict) or not set(words["contact"]) <= {"text", "hours", "address"}:
+                problems.append((f"{language}.contact", "translates only a contact's text, hours and address"))
+            else:
+                clean["contact"] = {k: " ".join(str(v).split()) for k, v in words["contact"].items()}
+        translations[language] = clean
     if problems:
         return None, problems, False
     assert name and serves and cost and checked_on and isinstance(kind, str) and isinstance(rid, str)
-    resource = Resource(rid, name, kind, serves, tuple(languages), clean_contact, cost, checked_on, national, state, counties, source, private, str(path))
+    resource = Resource(rid, name, kind, serves, tuple(languages), clean_contact, cost, checked_on, national, state, counties, source, private, str(path), translations)
     return resource, [], False
 
 

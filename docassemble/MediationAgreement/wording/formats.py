@@ -35,6 +35,16 @@ def longdate(value: date | datetime | str) -> str:
     return f"{value:%B} {value.day}, {value.year}"
 
 
+MONTHS_ES = ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre")
+
+
+def longdate_es(value: date | datetime | str) -> str:
+    """``2026-12-01`` -> ``1 de diciembre de 2026`` (Spanish)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    return f"{value.day} de {MONTHS_ES[value.month - 1]} de {value.year}"
+
+
 def clock(value: time | str) -> str:
     """``18:00`` -> ``6:00 p.m.``; noon and midnight by name."""
     if isinstance(value, str):
