@@ -110,8 +110,9 @@ def test_each_interview_follows_docassembles_conventions(name: str) -> None:
     for key in ("title", "short title", "description", "authors", "revision_date", "tags", "languages"):
         assert metadata.get(key), f"{name}: metadata has no {key}"
     assert metadata["languages"][0] == "en" and str(metadata["revision_date"]) >= "2026-12-04"
+    included = [b for inc in (x for b in blocks for x in b.get("include", [])) for b in interview_blocks(inc)]
     for other in metadata["languages"][1:]:  # a language listed has its own screens (docassemble's `language:` blocks)
-        assert any(b.get("language") == other and b.get("question") for b in blocks), f"{name}: no screens in {other}"
+        assert any(b.get("language") == other and b.get("question") for b in blocks + included), f"{name}: no screens in {other}"
     features = {k: v for b in blocks if "features" in b for k, v in b["features"].items()}
     assert features.get("javascript") == A11Y
     if TOP_LEVEL[name] == "staff":

@@ -159,3 +159,45 @@ def test_a_spanish_speaking_parents_check_in_is_in_spanish_from_the_email_to_the
         assert english.screen().question_text == "We could not open this page"
     finally:
         h.setup()
+
+
+def test_a_spanish_speaking_parent_reviews_and_signs_on_spanish_screens(tmp_path: Path) -> None:
+    """parent_review.yml through docassemble's engine for a parent whose language is es: every screen the
+    parent passes is a Spanish one (parent_review_es.yml), the answers and the signature are recorded as in English."""
+    from docassemble.MediationAgreement.review import approve, case_state, issue_draft, open_case
+    from docassemble.MediationAgreement.store import generate_key, open_store
+
+    key = generate_key()
+    url = f"sqlite:///{tmp_path / 'cases.db'}"
+    store = open_store(url, key)
+    case = load_case(ROOT / "examples/cases/joint-two-children.yml")
+    case = case.model_copy(update={"parent_b": case.parent_b.model_copy(update={"language": "es"})})
+    opened = open_case(store, case)
+    issue_draft(store, opened.case_id)
+    approve(store, opened.case_id, opened.tokens["a"].token, draft=1)
+    h.setup({"mediation agreement": {"store url": url, "store key": key}})
+    try:
+        driver = h.InterviewDriver("parent_review.yml", url_args={"case": opened.case_id, "token": opened.tokens["b"].token})
+        answers = {
+            "welcome (es)": {},
+            "read the draft (es)": {},
+            "any comments (es)": {"parent_comments.there_are_any": False},
+            "decision (es)": {"decision": "approve"},
+            "sign intent (es)": {"sign_intent": True, "sign_method": "typed"},
+            "typed signature (es)": {"typed_signature": "Daniel James Ortega"},
+        }
+        seen = []
+        for _ in range(12):
+            screen = driver.screen()
+            seen.append((screen.id, screen.question_text))
+            if screen.id in ("signed (es)", "signed"):
+                break
+            driver.answer(answers[screen.id])
+        assert [i for i, _q in seen] == [*answers, "signed (es)"], seen
+        assert seen[0][1] == "Hola, Daniel" and seen[-1][1] == "Usted firmó el acuerdo"
+        state = case_state(store, opened.case_id)
+        assert "b" in state.signatures and "b" in state.approved_by
+        english = h.InterviewDriver("parent_review.yml", url_args={"case": opened.case_id, "token": opened.tokens["a"].token})
+        assert english.screen().question_text.startswith("Hello,")  # the other parent's pages stay in English
+    finally:
+        h.setup()

@@ -105,3 +105,23 @@ def test_the_mediators_interview_is_for_signed_in_staff_only(new_context: Contex
     ACCESSIBILITY.check(staff)
     assert heading(staff) == "Start a mediated parenting agreement"
     assert staff.locator("h1:visible").count() == 1
+
+
+def test_a_spanish_speaking_parents_pages_are_in_spanish_and_say_so(new_context: ContextFactory, da_server: Server, tmp_path: Path) -> None:
+    """docassemble's own language mechanism in the browser: Spanish screens, the page's lang attribute, axe on them."""
+    import yaml
+
+    data = yaml.safe_load(JOINT.read_text(encoding="utf-8"))
+    data["parent_b"]["language"] = "es"
+    spanish = tmp_path / "joint-spanish.yml"
+    spanish.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    cli = MediatorCli(da_server)
+    case = cli.open_case(spanish)
+    cli.issue_draft(case.case_id, tmp_path / "draft")
+    page = new_context(phone=True).new_page()
+    page.goto(cli.review_url(case, "b"))
+    ACCESSIBILITY.check(page)
+    assert heading(page).startswith("Hola,")
+    assert page.evaluate("document.documentElement.lang").startswith("es")
+    keyboard_until(page, "Continuar")
+    assert press(page, "Enter") == "Lea el borrador"

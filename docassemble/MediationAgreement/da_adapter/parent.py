@@ -59,6 +59,18 @@ def parent_link_status(url_args: Mapping[str, Any]) -> Any:
     return replace(status, problem=plain(status.problem)) if status.problem else status
 
 
+def page_language(url_args: Mapping[str, Any]) -> str:
+    """The language this parent's pages speak: their case's, else ``lang=`` in the link (a link that no longer works), else English."""
+    from ..notices.delivery import link_language
+
+    asked = str(url_args.get("lang") or "en")
+    case_id, token = _link_args(url_args)
+    try:
+        return link_language(review_store(), case_id, token)
+    except MediationError:
+        return asked if asked in ("en", "es") else "en"
+
+
 def link_moved_on(link: ParentLink, status: Any, url_args: Mapping[str, Any]) -> bool:
     """True when the parent's answers so far were for another draft or another link (start the review again)."""
     return link.draft != status.draft or (link.case_id, link.token) != _link_args(url_args)

@@ -21,7 +21,7 @@ from typing import Any
 from ..case.yamlsource import load_with_lines
 from ..errors import CaseFileError, CaseValidationError, DeliveryError, Problem, StoreError
 from ..notices import Failed, LinkBuilder, Mailer, compose, email_address, office_name
-from ..notices.delivery import parent_language
+from ..notices.delivery import parent_language, with_language
 from ..review.rounds import DEFAULT_TOKEN_DAYS, authenticate_link, issue_link, writing_session
 from ..review.state import PARTIES
 from ..store import CaseSession, CaseStore, iso_z, salted
@@ -146,12 +146,6 @@ class CheckinRun:
     sent: list[CheckinSent] = field(default_factory=list)
     not_emailed: list[tuple[str, str]] = field(default_factory=list)
     failed: list[Failed] = field(default_factory=list)
-
-
-def with_language(link: str, language: str) -> str:
-    """The link with ``lang=`` for a parent who reads another language than English (the check-in shows it
-    even when the link itself no longer works)."""
-    return link if language == "en" else f"{link}{'&' if '?' in link else '?'}lang={language}"
 
 
 def send_due_checkins(store: CaseStore, *, mailer: Mailer, link_for: LinkBuilder) -> CheckinRun:

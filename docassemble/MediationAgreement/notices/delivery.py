@@ -101,6 +101,21 @@ def parent_language(session: CaseSession, party: str) -> str:
     return "en"
 
 
+def link_language(store: CaseStore, case_id: str, token: str) -> str:
+    """The language of the parent a link belongs to (also a link spent by signing)."""
+    from ..review.rounds import authenticate_link
+
+    with store.session(case_id) as session:
+        party, _ = authenticate_link(session, token, action="open your page", allow_spent=True)
+        return parent_language(session, party)
+
+
+def with_language(link: str, language: str) -> str:
+    """The link with ``lang=`` for a parent who reads another language than English, so their page
+    speaks it even when the link itself no longer works."""
+    return link if language == "en" else f"{link}{'&' if '?' in link else '?'}lang={language}"
+
+
 def _stage(session: CaseSession) -> Literal["intake", "review"]:
     return "review" if any(e.kind == "draft_issued" for e in session.events()) else "intake"
 
@@ -122,7 +137,9 @@ def _deliver(session: CaseSession, party: str, notice: NoticeKind, mailer: Maile
             return None
         issued = issue_link(session, party, days)
         token_id = issued.token_id
-        message = compose(notice, office=office, link=link_for(session.case_id, issued.token, _stage(session)), expires=issued.expires_at, language=parent_language(session, party))
+        language = parent_language(session, party)
+        link = with_language(link_for(session.case_id, issued.token, _stage(session)), language)
+        message = compose(notice, office=office, link=link, expires=issued.expires_at, language=language)
     else:
         message = compose(notice, office=office, language=parent_language(session, party))
     mailer.send(to, message.subject, message.text)  # a refusal raises: the session rolls back, the new link too
