@@ -18,6 +18,7 @@ from docassemble.base.util import DAFile, validation_error
 
 from ..errors import MediationError
 from .mediator_round import ReviewRound, _escape, _require_staff, _say, round_state
+from .parent import _link_args
 from .server import configured_next_steps, configured_referrals, plain, review_store
 
 KIND_LABELS = {
@@ -130,10 +131,6 @@ def filing_line(review_round: ReviewRound) -> str:
 
 
 # --------------------------------------------------------------------------- the parent's side
-
-
-def _link_args(url_args: Mapping[str, Any]) -> tuple[str, str]:
-    return str(url_args.get("case", "")), str(url_args.get("token", ""))
 
 
 def my_next_steps_html(url_args: Mapping[str, Any]) -> str:

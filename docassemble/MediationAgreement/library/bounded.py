@@ -42,7 +42,7 @@ from typing import Any
 
 from jinja2 import Template, nodes
 from jinja2.compiler import CodeGenerator, Frame, optimizeconst
-from jinja2.exceptions import SecurityError, TemplateSyntaxError
+from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedFormatter
 from jinja2.utils import _PassArg
 from pydantic import BaseModel
@@ -765,21 +765,10 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     def compile_expression(self, source: str, undefined_to_none: bool = True) -> Any:
         """Jinja2's own ``compile_expression`` (the same parse and checks), its code kept on disk (:mod:`.bytecode`)."""
         from jinja2.environment import TemplateExpression
-        from jinja2.parser import Parser
 
-        from .bytecode import template_from_cache
+        from .bytecode import expression_template
 
-        parser = Parser(self, source, state="variable")
-        try:
-            expr = parser.parse_expression()
-            if not parser.stream.eos:
-                raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
-            expr.set_environment(self)
-        except TemplateSyntaxError:
-            self.handle_exception(source=source)
-        body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
-        template = template_from_cache(self, "expr", source, lambda: self.compile(nodes.Template(body, lineno=1)))
-        return BoundedExpression(TemplateExpression(template, undefined_to_none))
+        return BoundedExpression(TemplateExpression(expression_template(self, source), undefined_to_none))
 
 
 class _BoundedFilters(dict[str, Callable[..., Any]]):

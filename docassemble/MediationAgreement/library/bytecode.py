@@ -40,8 +40,8 @@ def sandbox_fingerprint(env: Environment) -> str:
     from pathlib import Path
 
     settings = (type(env).__qualname__, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.autoescape, env.undefined.__qualname__, env.newline_sequence)
-    generator = Path(inspect.getfile(type(env)))  # bounded.py for the sandbox
-    return hashlib.sha256(generator.read_bytes() + repr(settings).encode()).hexdigest()
+    generator = Path(inspect.getfile(type(env)))  # bounded.py for the sandbox; this file builds the expressions' templates
+    return hashlib.sha256(generator.read_bytes() + Path(__file__).read_bytes() + repr(settings).encode()).hexdigest()
 
 
 @cache
@@ -80,3 +80,22 @@ def template_from_cache(env: Environment, kind: str, source: str, build: Callabl
         except OSError:
             pass  # a full or read-only disk: the code still runs, compiled in memory
     return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
+
+
+def expression_template(env: Environment, source: str) -> Template:
+    """What Jinja2's ``Environment.compile_expression`` builds for ``source`` (the same parse and the same
+    "chunk after expression" check), its code from the cache: ``result = <expression>``."""
+    from jinja2 import nodes
+    from jinja2.exceptions import TemplateSyntaxError
+    from jinja2.parser import Parser
+
+    parser = Parser(env, source, state="variable")
+    try:
+        expr = parser.parse_expression()
+        if not parser.stream.eos:
+            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+        expr.set_environment(env)
+    except TemplateSyntaxError:
+        env.handle_exception(source=source)
+    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+    return template_from_cache(env, "expr", source, lambda: env.compile(nodes.Template(body, lineno=1)))
