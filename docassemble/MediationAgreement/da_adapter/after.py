@@ -31,20 +31,17 @@ KIND_LABELS = {
 }
 
 
-def referral_choices(review_round: ReviewRound, party: str, kinds: Any = None, language: str | None = None) -> list[dict[str, str]]:
-    """The resources the mediator may pick for one parent: those serving the court's county (of the kinds and language
-    asked, when asked), by kind; each label names its kind, languages and area."""
+def referral_choices(review_round: ReviewRound, party: str, language: str | None = None) -> list[dict[str, str]]:
+    """The resources the mediator may pick for one parent: those serving the court's county (in ``language``,
+    when asked), by kind; each label names its kind, languages and area."""
     from ..referrals import load_directory
     from ..review import current_case
 
     case = current_case(review_store(), review_round.case_id)
     directory = load_directory(configured_referrals())
-    wanted = list(kinds.true_values()) if hasattr(kinds, "true_values") else list(kinds or [])
-    found = directory.find(language=None if language in (None, "", "any") else language, state=case.court.state, county=case.court.county)
+    wanted = None if language in (None, "", "any") else language
     out = []
-    for r in found:
-        if wanted and r.kind not in wanted:
-            continue
+    for r in directory.find(language=wanted, state=case.court.state, county=case.court.county):
         private = " — private" if r.private else ""
         out.append({"value": r.id, "label": f"{r.name} ({KIND_LABELS.get(r.kind, r.kind)}; {', '.join(r.languages)}; {r.area}){private}"})
     return out

@@ -5,7 +5,7 @@ with file and line.  ``picks``: the mediator's picks for one parent, private
 to that parent (domestic-violence resources always are).
 """
 
-from .directory import KINDS, PRIVATE_KINDS, Directory, Resource, default_directory, kinds_of, lint_directory, load_directory, read_directory
+from .directory import KINDS, PRIVATE_KINDS, Directory, Resource, default_directory, lint_directory, load_directory, read_directory
 from .picks import GIVEN, give_referrals, given_in, my_referrals, referrals_given
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "default_directory",
     "give_referrals",
     "given_in",
-    "kinds_of",
     "lint_directory",
     "load_directory",
     "my_referrals",

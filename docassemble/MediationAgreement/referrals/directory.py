@@ -16,7 +16,7 @@ one parent only, on that parent's own sheet and screen (see ``picks``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
@@ -331,8 +331,3 @@ def lint_directory(folders: Sequence[str | Path] | None = None, *, with_default:
     directory, problems = read_directory(folders, with_default=with_default)
     report = LintReport(problems=list(problems), clauses_checked=len(directory))
     return report
-
-
-def kinds_of(resources: Iterable[Resource]) -> list[str]:
-    present = {r.kind for r in resources}
-    return [k for k in KINDS if k in present]
