@@ -765,10 +765,22 @@ class CaseFileAnswers:
     then variable), e.g. ``{"start": {"start_from": "new"}}``.
     """
 
-    def __init__(self, data: Mapping[str, Any], driver: InterviewDriver, extra: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        driver: InterviewDriver,
+        extra: Mapping[str, Mapping[str, Any]] | None = None,
+        *,
+        holidays: str = "one by one",
+    ) -> None:
+        """``holidays``: ``"one by one"`` (nothing ticked in the list; each holiday on its own screen,
+        in the file's order) or ``"list"`` (ticked from the list, as a mediator usually would; the
+        interview then holds them in the list's order, and only the ones that differ from their usual
+        times get a screen)."""
         self.data = data
         self.driver = driver
         self.extra = extra or {}
+        self.holidays = HolidayListAnswers(data, enabled=holidays == "list")
 
     def __call__(self, screen: Screen) -> dict[str, Any]:
         answers: dict[str, Any] = {}
@@ -779,14 +791,18 @@ class CaseFileAnswers:
                 continue
             if screen.id in self.extra and f.variable in self.extra[screen.id]:
                 answers[f.variable] = self.extra[screen.id][f.variable]
+            elif self.holidays.answers(f.variable):
+                answers[f.variable] = self.holidays.value(f.variable)
             elif f.variable.startswith("case."):
                 answers[f.variable] = self.value_for(f.variable)
+                if answers[f.variable] is None and screen.id == "holiday details" and not f.required and f.datatype in (None, "text"):
+                    answers[f.variable] = ""  # the usual value shown (a split date, say) is cleared where the file has none
             else:
                 raise AssertionError(f"screen {screen.id!r}: no answer for {f.variable!r}; give one in extra={{{screen.id!r}: {{{f.variable!r}: ...}}}}")
         return answers
 
     def value_for(self, variable: str) -> Any:
-        tokens = _tokens(variable[len("case."):])
+        tokens = self.holidays.file_path(_tokens(variable[len("case."):]))
         last = tokens[-1]
         if last == "there_is_another":
             items = _lookup(self.data, tokens[:-1])
@@ -803,3 +819,48 @@ class CaseFileAnswers:
         if isinstance(value, list) and all(not isinstance(v, (Mapping, list)) for v in value):
             return "\n".join(str(v) for v in value)
         return value
+
+
+class HolidayListAnswers:
+    """The holiday list screens answered from a case file's ``parenting_time.holidays``.
+
+    In list mode, each holiday the list offers is ticked the first time the file has it
+    (when its sharing is one the list offers), with the file's sharing; the ones whose
+    times differ from the usual ones are ticked for their own screen; every other
+    holiday is added afterwards on the one-holiday screen.  The interview then holds
+    the holidays in a different order from the file, so :meth:`file_path` maps the
+    interview's index back to the file's.
+    """
+
+    def __init__(self, data: Mapping[str, Any], *, enabled: bool) -> None:
+        from docassemble.MediationAgreement.schedule.holiday_picks import changed_from_usual, offered_holidays, sharing_codes, sharing_of
+
+        rules = list(((data.get("parenting_time") or {}).get("holidays")) or [])
+        roles = {p: (data.get(f"parent_{p}") or {}).get("role") for p in ("a", "b")}
+        self.picked: dict[str, int] = {}
+        if enabled:
+            offered = {h.value for h in offered_holidays()}
+            for index, rule in enumerate(rules):
+                name = rule["holiday"]
+                if name in offered and name not in self.picked and sharing_of(rule, roles) in sharing_codes(name):
+                    self.picked[name] = index
+        order = [h.value for h in offered_holidays() if h.value in self.picked]
+        self.sharing = {name: sharing_of(rules[self.picked[name]], roles) for name in order}
+        self.adjust = [name for name in order if set(changed_from_usual(rules[self.picked[name]])) - {"label"}]
+        self.order = [self.picked[name] for name in order] + [i for i in range(len(rules)) if i not in self.picked.values()]
+
+    def answers(self, variable: str) -> bool:
+        return variable == "holiday_picks" or variable.startswith("holiday_sharing[") or variable == "holiday_adjust"
+
+    def value(self, variable: str) -> Any:
+        if variable == "holiday_picks":
+            return list(self.picked)
+        if variable == "holiday_adjust":
+            return list(self.adjust)
+        return self.sharing[_tokens(variable)[1]]
+
+    def file_path(self, tokens: list[Any]) -> list[Any]:
+        """``["parenting_time", "holidays", k, ...]`` with the interview's ``k`` as the file's index."""
+        if len(tokens) > 2 and tokens[:2] == ["parenting_time", "holidays"] and isinstance(tokens[2], int) and tokens[2] < len(self.order):
+            return [*tokens[:2], self.order[tokens[2]], *tokens[3:]]
+        return tokens

@@ -96,6 +96,7 @@ def test_interview_files_are_short(path: Path) -> None:
 
 TOP_LEVEL = {"mediation_agreement.yml": "staff", "parent_review.yml": "parent", "parent_intake.yml": "parent", "parent_checkin.yml": "parent"}
 A11Y = "docassemble.MediationAgreement:a11y.js"
+KEEP_ANSWERS = "docassemble.MediationAgreement:keep_answers.js"
 
 
 def interview_blocks(name: str) -> list[dict[str, Any]]:
@@ -114,8 +115,10 @@ def test_each_interview_follows_docassembles_conventions(name: str) -> None:
     for other in metadata["languages"][1:]:  # a language listed has its own screens (docassemble's `language:` blocks)
         assert any(b.get("language") == other and b.get("question") for b in blocks + included), f"{name}: no screens in {other}"
     features = {k: v for b in blocks if "features" in b for k, v in b["features"].items()}
-    assert features.get("javascript") == A11Y
+    scripts = features.get("javascript")
+    assert (scripts if isinstance(scripts, list) else [scripts])[0] == A11Y
     if TOP_LEVEL[name] == "staff":
+        assert scripts == [A11Y, KEEP_ANSWERS]  # Back keeps the answers given after the screen gone back to (issue 13)
         assert metadata["required privileges"] == ["admin", "advocate"] and not metadata.get("unlisted")
         assert features.get("navigation") is True and features.get("progress bar") is True
         (sections,) = [b["sections"] for b in blocks if "sections" in b]
@@ -133,6 +136,8 @@ def test_the_accessibility_script_ships_with_the_package() -> None:
     script = h.resolve_package_file(A11Y.replace(":", ":data/static/"), folder="static", package=None)
     text = script.read_text(encoding="utf-8")
     assert "daPageLoad" in text and "aria-required" in text and "radiogroup" in text
+    kept = h.resolve_package_file(KEEP_ANSWERS.replace(":", ":data/static/"), folder="static", package=None).read_text(encoding="utf-8")
+    assert "sessionStorage" in kept and "localStorage" not in kept  # answers stay in the tab, gone when it closes
 
 
 def test_interviews_are_installed_as_package_data() -> None:
@@ -179,6 +184,7 @@ def expected_sequence(path: Path) -> list[str]:
         *items("one-time change", "another one-time change", len(pt.get("one_off_changes", [])), ask_any="any one-time changes"),
         "supervision and distance",
         *(["supervision terms", *items("supervision step", "another supervision step", len((pt.get("supervision") or {}).get("steps", [])), ask_any="any supervision steps")] if pt.get("supervised") else []),
+        "holiday list",
         *items("holiday", "another holiday", len(pt.get("holidays", [])), ask_any="any holidays"),
         "exchanges",
         "any child support",

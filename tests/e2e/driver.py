@@ -94,6 +94,23 @@ def _variables(page: Page, controls: list[dict[str, Any]]) -> dict[str, str]:
     return {name: spelled.get(variable, variable) for name, variable in written.items()}
 
 
+_FORM_VALUES_JS = """() => {
+  const out = {};
+  for (const el of document.querySelectorAll('#daform input, #daform select, #daform textarea')) {
+    if (!el.name || el.name.startsWith('_') || ['hidden', 'file', 'submit', 'button'].includes(el.type)) continue;
+    if (el.type === 'checkbox') out[el.name + '=' + el.value] = el.checked;
+    else if (el.type === 'radio') { if (el.checked) out[el.name] = el.value; }
+    else out[el.name] = el.value;
+  }
+  return out;
+}"""
+
+
+def form_values(page: Page) -> dict[str, Any]:
+    """What the screen's form holds now: each input's value (a checkbox's ticked state, the radio chosen)."""
+    return dict(page.evaluate(_FORM_VALUES_JS))
+
+
 @dataclass
 class ScreenRecord:
     """What one screen showed."""
@@ -104,6 +121,7 @@ class ScreenRecord:
     text: str
     choices: dict[str, list[str]] = field(default_factory=dict)  # variable -> values offered
     seconds: float | None = None  # from pressing its button to the next screen's heading
+    sent: dict[str, Any] = field(default_factory=dict)  # what the form held when its button was pressed (form_values)
 
 
 class ChoiceNotOffered(AssertionError):
@@ -176,6 +194,8 @@ class BrowserInterview:
             if callable(value):  # an answer that depends on what the screen offers
                 value = value(screen.choices.get(variable, []))
             self.set_value(screen, variable, encoded, current, value)
+        self.tick_none_of_the_above()
+        screen.sent = form_values(page)
         before = page.locator(HEADING).first.element_handle()
         pressed = time.perf_counter()
         if buttons:
@@ -203,6 +223,15 @@ class BrowserInterview:
         page.locator(HEADING).first.wait_for()
         screen.seconds = time.perf_counter() - pressed
         self.fail_on_error(screen)
+
+    def tick_none_of_the_above(self) -> None:
+        """A checkbox field with nothing ticked gets its "none of the above" box ticked, as a person must (docassemble refuses it otherwise)."""
+        for nota in self.page.locator("#daform input.danota-checkbox").all():
+            group = next((c for c in (nota.get_attribute("class") or "").split() if re.fullmatch(r"dafield\d+", c)), None)
+            ticked = self.page.locator(f"#daform input.danon-nota-checkbox.{group}:checked").count() if group else 1
+            if not ticked and not nota.is_checked():
+                label = self.page.locator(f'label[for="{nota.get_attribute("id")}"]')
+                (label.first if label.count() else nota).click()
 
     def fail_on_error(self, previous: ScreenRecord) -> None:
         """A screen that comes back with a validation message means the answer was refused: say which."""

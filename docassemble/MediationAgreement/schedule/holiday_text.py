@@ -65,7 +65,7 @@ class HolidayLine:
         return (self.name, self.time, self.even, self.odd)
 
 
-def _offset_phrase(rule: HolidayRule, days: int, before: bool) -> str:
+def offset_phrase(rule: HolidayRule, days: int, before: bool) -> str:
     """'the day before', 'the Wednesday before', 'two (2) days after', or '' for the day itself."""
     if days == 0:
         return ""
@@ -80,18 +80,23 @@ def _offset_phrase(rule: HolidayRule, days: int, before: bool) -> str:
     return f"{word} {'before' if before else 'after'}"
 
 
+def weekday_of(holiday: HolidayName) -> int | None:
+    """The weekday a holiday always falls on (Monday 0), or ``None`` when it moves through the week."""
+    return _FIXED_WEEKDAY.get(holiday)
+
+
 def _holiday_window(rule: HolidayRule, case: Case) -> str:
     """When the holiday runs, as the table's Time column says it (without a split)."""
     s = case.parenting_time
     pattern = s.pattern
     start_time, end_time = clock(rule.start_time), clock(rule.end_time)
     if rule.is_school_break:
-        start = _offset_phrase(rule, rule.start_offset_days, True) or "the first day of the break"
-        end = _offset_phrase(rule, rule.end_offset_days, False) or "the last day of the break"
+        start = offset_phrase(rule, rule.start_offset_days, True) or "the first day of the break"
+        end = offset_phrase(rule, rule.end_offset_days, False) or "the last day of the break"
         text = f"From {start} at {start_time} to {end} at {end_time} (dates from the school calendar)"
     else:
-        start = _offset_phrase(rule, rule.start_offset_days, True)
-        end = _offset_phrase(rule, rule.end_offset_days, False)
+        start = offset_phrase(rule, rule.start_offset_days, True)
+        end = offset_phrase(rule, rule.end_offset_days, False)
         if not start and not end:
             text = f"On the day, {start_time} to {end_time}"
         else:
@@ -102,10 +107,10 @@ def _holiday_window(rule: HolidayRule, case: Case) -> str:
         we = clock(pattern.weekend_end_time or s.exchange_time)
         if weekday == 0:
             start = "the Thursday before" if pattern.weekend_starts == "thursday" else "the Friday before"
-            end = _offset_phrase(rule, rule.end_offset_days, False) or "the day itself"
+            end = offset_phrase(rule, rule.end_offset_days, False) or "the day itself"
             text = f"From {start} at {ws} (with the weekend) to {end} at {end_time}"
         else:
-            start = _offset_phrase(rule, rule.start_offset_days, True) or "the day itself"
+            start = offset_phrase(rule, rule.start_offset_days, True) or "the day itself"
             end = "the Monday after" if pattern.weekend_ends == "monday" else "the Sunday after"
             text = f"From {start} at {start_time} to {end} at {we} (with the weekend)"
     elif rule.attach_to_weekend:
@@ -280,4 +285,6 @@ __all__ = [
     "fixed_parent",
     "holiday_line",
     "holidays_intro",
+    "offset_phrase",
+    "weekday_of",
 ]
