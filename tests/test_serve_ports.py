@@ -70,3 +70,18 @@ def test_the_ready_check_knows_its_own_process() -> None:
     assert base.descends_from(os.getpid(), os.getppid())
     assert base.descends_from(os.getpid(), os.getpid())
     assert not base.descends_from(os.getppid(), os.getpid())
+
+
+def test_a_program_that_holds_the_redis_port_and_never_answers_is_not_taken_for_redis(held: int) -> None:
+    """`serve.sh status` (the browser tests ask it first) used to wait forever on such a port: redis-cli had no timeout."""
+    import shutil
+    import time
+
+    from localserver import redis_server
+
+    if shutil.which("redis-cli") is None:
+        pytest.skip("redis-cli is not installed (make install-test installs it)")
+    ports = base.Ports(web=1, pg=1, redis=held, smtp=1)
+    started = time.monotonic()
+    assert redis_server.redis_running(ports, "not-the-password") is False
+    assert time.monotonic() - started < 30

@@ -47,11 +47,24 @@ def test_the_time_zone_follows_the_courts_state(court: dict[str, Any], zone: str
 
 
 def test_a_county_given_a_zone_in_the_data_gets_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The mechanism for a split state's counties; the shipped data names none until a boundary is quoted."""
+    """The mechanism for a split state's counties (the shipped data settles Michigan's only, below)."""
     data = {**_zones(), "split": {**_zones()["split"], "TX": {"zones": ["America/Chicago", "America/Denver"], "counties": {"El Paso": "America/Denver"}}}}
     monkeypatch.setattr("docassemble.MediationAgreement.case.zones._zones", lambda: data)
     assert state_time_zone("TX", "El Paso County") == "America/Denver"
     assert state_time_zone("TX", "Travis") is None
+
+
+@pytest.mark.parametrize(("county", "zone"), [
+    ("Menominee", "America/Menominee"), ("Gogebic County", "America/Menominee"), ("iron", "America/Menominee"), ("Dickinson", "America/Menominee"),
+    ("Wayne", "America/Detroit"), ("Marquette", "America/Detroit"), ("Ontonagon", "America/Detroit"),  # the line runs along Ontonagon's west line and Gogebic's north line
+])
+def test_a_michigan_county_gets_the_zone_49_cfr_71_5_a_puts_it_in(county: str, zone: str) -> None:
+    court = {"name": "Circuit Court", "county": county, "state": "MI"}
+    assert case_from_data(case_in(court)).parenting_time.time_zone == zone
+
+
+def test_a_michigan_case_without_a_county_still_gives_its_zone() -> None:
+    assert state_time_zone("MI", "") is None and state_time_zone("MI", None) is None
 
 
 def test_a_given_time_zone_is_kept() -> None:
@@ -72,7 +85,7 @@ def test_every_zone_in_the_data_is_a_real_zone() -> None:
     data = _zones()
     zones = set(data["states"].values())
     for split in data["split"].values():
-        zones |= set(split["zones"]) | set((split.get("counties") or {}).values())
+        zones |= set(split["zones"]) | set((split.get("counties") or {}).values()) | ({split["others"]} if split.get("others") else set())
     for zone in zones:
         check_time_zone(zone)
     assert state_time_zone("ZZ") is None

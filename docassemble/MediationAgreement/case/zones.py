@@ -3,8 +3,9 @@
 The data is ``data/sources/time_zones.yml`` (zone names from the IANA time
 zone database; which states are split, with its provenance).  A state in one
 zone gives that zone; a state in more than one gives a zone only for a county
-the file lists (none yet: a county needs its 49 CFR Part 71 boundary quoted);
-otherwise nothing is guessed and the case must say (:func:`zone_problem`).
+the file settles (Michigan's, from 49 CFR 71.5(a); a county needs its Part 71
+boundary quoted); otherwise nothing is guessed and the case must say
+(:func:`zone_problem`).
 """
 
 from __future__ import annotations
@@ -35,8 +36,10 @@ def state_time_zone(state: str | None, county: str | None = None) -> str | None:
     if split is None:
         return None
     counties = {name.casefold(): zone for name, zone in (split.get("counties") or {}).items()}
-    wanted = (county or "").strip().casefold().removesuffix(" county")
-    return str(counties[wanted]) if wanted in counties else None
+    wanted = (county or "").strip().casefold().removesuffix(" county").strip()
+    if wanted in counties:
+        return str(counties[wanted])
+    return str(split["others"]) if wanted and split.get("others") else None
 
 
 def zone_problem(state: str | None, county: str | None) -> str | None:

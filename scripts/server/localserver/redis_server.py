@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -18,8 +19,12 @@ def redis_env(password: str) -> dict[str, str]:
 def redis_running(ports: Ports, password: str) -> bool:
     if shutil.which("redis-cli") is None:
         return False
-    result = subprocess.run(["redis-cli", "-h", HOST, "-p", str(ports.redis), "ping"], capture_output=True, text=True,
-                            env={**os.environ, **redis_env(password)})
+    try:
+        # A timeout: another program on the port may accept the connection and never answer (issue 13, defect 10).
+        result = subprocess.run(["redis-cli", "-h", HOST, "-p", str(ports.redis), "ping"], capture_output=True, text=True,
+                                env={**os.environ, **redis_env(password)}, timeout=5)
+    except subprocess.TimeoutExpired:
+        return False
     return result.stdout.strip() == "PONG"
 
 
@@ -57,8 +62,9 @@ def stop_redis(layout: Layout, ports: Ports, password: str) -> None:
     if not redis_running(ports, password):
         return
     say("stopping Redis")
-    subprocess.run(["redis-cli", "-h", HOST, "-p", str(ports.redis), "shutdown"], capture_output=True,
-                   env={**os.environ, **redis_env(password)})
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        subprocess.run(["redis-cli", "-h", HOST, "-p", str(ports.redis), "shutdown"], capture_output=True,
+                       env={**os.environ, **redis_env(password)}, timeout=10)
     pid_file = layout.redis / "redis.pid"
     deadline = time.monotonic() + 20
     while redis_running(ports, password) and time.monotonic() < deadline:
