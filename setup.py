@@ -57,6 +57,8 @@ setup(
         "pillow>=10",  # signature images (signing.py); docassemble.base pins it too
         "click>=8.1",
         "phonenumbers>=8.13",  # docassemble.base pins it too
+        "alembic>=1.13",  # the case store's schema (store/migrations); docassemble.base pins it too
+        "pikepdf>=8",  # flattening filled forms (forms/flattening.py); docassemble.base pins it too
     ],
     extras_require={
         "test": [

@@ -43,12 +43,12 @@ def link_for(case_id: str, token: str, stage: str) -> str:
 class Sealed:
     """A case from intake to the sealed agreement, on a clock the test moves."""
 
-    def __init__(self, tmp_path: Path, *, days_ago: int = 0, adjust: Any = None) -> None:
+    def __init__(self, tmp_path: Path, *, days_ago: int = 0, adjust: Any = None, url: str | None = None, key: str | None = None) -> None:
         from pki import make_pki
 
         self.now = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
-        self.key = generate_key()
-        self.url = f"sqlite:///{tmp_path / 'cases.db'}"
+        self.key = key or generate_key()
+        self.url = url or f"sqlite:///{tmp_path / 'cases.db'}"
         self.store = CaseStore(self.url, self.key, clock=lambda: self.now)
         opened = open_intake(self.store, load_setup())
         self.case_id = opened.case_id

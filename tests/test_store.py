@@ -164,7 +164,7 @@ def test_missing_and_wrong_key_are_refused(store_url: str) -> None:
 
 
 def test_create_false_does_not_create(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="no case store"):
+    with pytest.raises(StoreError, match="the case store is not set up at .*mediation-agreement case init"):
         CaseStore(f"sqlite:///{tmp_path / 'none.db'}", generate_key(), create=False)
     assert not (tmp_path / "none.db").exists()
 

@@ -75,7 +75,7 @@ def test_the_configuration_template_fills_in_to_valid_yaml(tmp_path: Path) -> No
     assert config["db"]["port"] == 55000 and config["db"]["password"] == values["db_password"]
     assert config["redis"] == f"redis://:{values['redis_password']}@127.0.0.1:56000"
     assert len(config["default admin account"]["api key"]) == 32
-    assert config["mediation agreement"]["store url"].endswith("@127.0.0.1:55000/mediation_cases")
+    assert config["mediation agreement"]["store url"].endswith("@127.0.0.1:55000/docassemble")  # in docassemble's own database (docs/server.md)
     assert set(config["dispatch"].values()) == set(settings.interview_files())
     leftover = [p for p in string.Template.pattern.findall(layout.config.read_text()) if p[1] or p[2]]
     assert not leftover, leftover

@@ -47,6 +47,7 @@ from ..review import (
 )
 from ..review.report import state_lines, token_status
 from ..store import DEFAULT_URL, KEY_FILE_ENV, URL_ENV, CaseStore, StoreSettings, generate_key, iso_z, utc_now
+from ..store.migrate import HEAD
 from .core import library_stack, state_overlay_option
 
 TOKEN_ENV = "MEDIATION_TOKEN"
@@ -142,6 +143,25 @@ def keygen_command(out_file: Path | None) -> None:
         raise ConfigError("refusing to overwrite an existing key file (losing a key loses the store)", path=out_file)
     write_atomically(out_file, key + "\n", mode=0o600)
     click.echo(f"wrote a new store key to {out_file} (mode 0600); use it with --key-file {out_file} or ${KEY_FILE_ENV}")
+
+
+@case_group.command("init")
+@store_options
+def init_command(store: CaseStore) -> None:
+    """Create the case store's tables, or upgrade them to this version's schema (safe to run again).
+
+    Run it once when installing or upgrading on a server (docs/server.md); a
+    store that a newer version of the package set up is refused, untouched.
+    """
+    migration, upgraded = store.migration, store.upgraded
+    if migration is None:
+        click.echo(f"case store at {store.display_url}: already at schema revision {HEAD}; nothing to do")
+    elif migration.before is None:
+        click.echo(f"case store at {store.display_url}: created (schema revision {HEAD}, {'encrypted' if store.encrypted else 'NOT encrypted: development only'})")
+    else:
+        click.echo(f"case store at {store.display_url}: upgraded from schema revision {migration.before} to {HEAD}")
+    if upgraded is not None:
+        click.echo(f"  event logs sealed with the MAC chain: {len(upgraded['sealed'])}; left unsealed (already broken, or no key): {len(upgraded['not_sealed'])}")
 
 
 @case_group.command("new")

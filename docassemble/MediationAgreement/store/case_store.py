@@ -31,9 +31,11 @@ is derived from the store key with HKDF-SHA256 and never stored
 development store opened without a key has no ``K`` and no MACs, so a log cut
 short there cannot be detected.
 
-Upgrading: a version-1 store (no MAC columns) is upgraded the first time it is
-opened with its key: in one transaction, under the store's write lock, the MAC
-columns are added and every case whose log verifies (:meth:`.CaseSession.chain_audit`)
+Schema: the tables are created and upgraded by Alembic revisions
+(:mod:`.migrate`; ``mediation-agreement case init`` runs them on a new server).
+A version-1 store (no MAC columns) is upgraded the first time it is opened
+with its key: in one transaction, under the store's write lock, revision 0002
+adds the MAC columns and every case whose log verifies (:meth:`.CaseSession.chain_audit`)
 gets its MAC chain and head MAC.  A case whose log was already broken is left
 without MACs, so its audit keeps reporting it.
 
@@ -84,7 +86,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError, StoreError
-from .database import SCHEMA_V1_TO_V2, first_line, make_engine, redact_url, schema_tables, sqlite_path
+from .database import first_line, make_engine, redact_url, schema_tables, sqlite_path
 from .event_log import (
     ZERO_HASH,
     Actor,
@@ -94,6 +96,7 @@ from .event_log import (
     utc_now,
 )
 from .keys import KEY_CHECK, KEY_ENV, FieldCipher, derive_log_mac_key, parse_key
+from .migrate import HEAD, Migration, current_revision, migrate
 from .records import CaseRecord, TokenRecord
 from .session import CaseSession, case_record_from_row
 
@@ -103,6 +106,12 @@ UPGRADABLE = ("1",)
 DEFAULT_URL = "sqlite:///mediation-cases.db"
 URL_ENV = "MEDIATION_STORE_URL"
 KEY_FILE_ENV = "MEDIATION_STORE_KEY_FILE"
+
+
+def not_set_up(url: str) -> str:
+    """The message for a store URL with no store behind it (the interviews show it as it is, so it says what to do)."""
+    return (f"the case store is not set up at {url}: check the store URL (--store / {URL_ENV}, or the configuration's "
+            "'store url'); on a new server run `mediation-agreement case init --store URL` once (docs/server.md)")
 
 
 # --------------------------------------------------------------------------- the store
@@ -146,11 +155,15 @@ class CaseStore:
         self._engine = make_engine(url)
         self.tables = schema_tables()
         self.upgraded: dict[str, list[str]] | None = None
+        self.migration: Migration | None = None
+        """What opening did to the tables (Alembic revision before and after), or ``None`` when they were already at the head."""
         try:
             self.cipher, schema = self._open_or_create(raw_key, allow_plaintext=allow_plaintext, create=create)
             self.mac_key: bytes | None = derive_log_mac_key(raw_key) if self.cipher.encrypted and raw_key is not None else None
             if schema in UPGRADABLE:
                 self.upgraded = self._upgrade_from_v1()
+            elif self.migration is None:
+                self._bring_schema_to_head(schema)
         except BaseException:
             self._engine.dispose()
             raise
@@ -169,7 +182,7 @@ class CaseStore:
             raise StoreError(f"cannot open the case store at {self.display_url}: {first_line(exc)}") from None
         if not meta:
             if not create:
-                raise StoreError(f"no case store at {self.display_url}", hint=f"check --store / {URL_ENV}")
+                raise StoreError(not_set_up(self.display_url))
             if key is None and not allow_plaintext:
                 raise ConfigError(
                     f"no encryption key: refusing to create a case store at {self.display_url} that would keep names, "
@@ -177,24 +190,24 @@ class CaseStore:
                     hint=f"set {KEY_ENV} (make one with `mediation-agreement case keygen`) or pass --dev-plaintext for a development store",
                 )
             cipher = FieldCipher(key)
-            try:
-                self.tables.md.create_all(self._engine)
-                with self._engine.begin() as conn:
-                    conn.execute(
-                        self.tables.meta.insert(),
-                        [
-                            {"key": "schema", "value": SCHEMA_VERSION.encode()},
-                            {"key": "encryption", "value": b"aes-256-gcm" if key else b"none"},
-                            {"key": "key_check", "value": cipher.seal(KEY_CHECK, "meta:key_check")},
-                            {"key": "log_mac", "value": b"hmac-sha256" if key else b"none"},
-                        ],
-                    )
-            except SQLAlchemyError as exc:
-                raise StoreError(f"cannot create the case store at {self.display_url}: {first_line(exc)}") from None
+            with self._transaction(write=True) as conn:  # the tables through Alembic's revisions, then the store's metadata
+                self.migration = migrate(conn, legacy_schema=None, display_url=self.display_url)
+                conn.execute(
+                    self.tables.meta.insert(),
+                    [
+                        {"key": "schema", "value": SCHEMA_VERSION.encode()},
+                        {"key": "encryption", "value": b"aes-256-gcm" if key else b"none"},
+                        {"key": "key_check", "value": cipher.seal(KEY_CHECK, "meta:key_check")},
+                        {"key": "log_mac", "value": b"hmac-sha256" if key else b"none"},
+                    ],
+                )
             return cipher, SCHEMA_VERSION
         schema = bytes(meta.get("schema", b"?")).decode()
         if schema != SCHEMA_VERSION and schema not in UPGRADABLE:
-            raise StoreError(f"case store at {self.display_url} has schema version {schema}; this version reads {SCHEMA_VERSION} (and upgrades {', '.join(UPGRADABLE)})")
+            raise StoreError(
+                f"case store at {self.display_url} has schema version {schema}; this version reads {SCHEMA_VERSION} (and upgrades {', '.join(UPGRADABLE)})",
+                hint="a newer version of docassemble.MediationAgreement set it up: upgrade the package here",
+            )
         if meta.get("encryption") == b"none":
             if not allow_plaintext:
                 raise ConfigError(
@@ -230,8 +243,7 @@ class CaseStore:
                 query = query.with_for_update()  # two processes opening the old store at once: one upgrades
             if bytes(conn.execute(query).scalar_one()).decode() not in UPGRADABLE:
                 return done
-            for ddl in SCHEMA_V1_TO_V2:
-                conn.exec_driver_sql(ddl)
+            self.migration = migrate(conn, legacy_schema="1", display_url=self.display_url)  # the MAC columns (revision 0002)
             case_ids = [row[0] for row in conn.execute(select(self.tables.cases.c.case_id).order_by(self.tables.cases.c.case_id))]
             for case_id in case_ids:
                 sealed = CaseSession(self, conn, case_id, write=True).seal_log()
@@ -239,6 +251,16 @@ class CaseStore:
             conn.execute(meta.update().where(meta.c.key == "schema").values(value=SCHEMA_VERSION.encode()))
             conn.execute(meta.insert().values(key="log_mac", value=b"hmac-sha256" if self.mac_key else b"none"))
         return done
+
+    def _bring_schema_to_head(self, schema: str) -> None:
+        """A store made before Alembic managed it is stamped at its revision; one behind the head is upgraded; a newer one refused."""
+        with self._transaction(write=False) as conn:
+            current = current_revision(conn)
+        if current == HEAD:
+            return
+        with self._transaction(write=True) as conn:
+            migration = migrate(conn, legacy_schema=schema, display_url=self.display_url)
+        self.migration = migration if migration.changed else None
 
     @property
     def encrypted(self) -> bool:
@@ -350,7 +372,7 @@ def _refuse_before_connecting(url: str, key: bytes | None, *, allow_plaintext: b
     if path is None or path.exists():
         return
     if not create:
-        raise StoreError(f"no case store at {url}", hint=f"check --store / {URL_ENV}")
+        raise StoreError(not_set_up(redact_url(url)))
     if key is None and not allow_plaintext:
         raise ConfigError(
             f"no encryption key: refusing to create a case store at {url} that would keep names, "

@@ -106,13 +106,6 @@ def schema_tables() -> StoreTables:
     return StoreTables(md, meta, cases, events, drafts, tokens, blobs, finals)
 
 
-SCHEMA_V1_TO_V2 = (
-    "ALTER TABLE ma_events ADD COLUMN mac VARCHAR(64)",
-    "ALTER TABLE ma_cases ADD COLUMN head_mac VARCHAR(64)",
-)
-"""The DDL that upgrades a version-1 store's tables (the MAC columns); see :meth:`.case_store.CaseStore`."""
-
-
 def redact_url(url: str) -> str:
     """The store URL with any password hidden, for messages."""
     try:

@@ -37,7 +37,7 @@ COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", ".serve", "build", "dist",
                                      ".pytest_cache", ".mypy_cache", ".ruff_cache", ".hypothesis", "tests", "benchmarks",
                                      "examples", "docs", "node_modules")
 BOOT_TIMEOUT = 180.0
-STORE_DB = "mediation_cases"  # the review rounds' case store, beside docassemble's own database
+STORE_DB = "docassemble"  # the review rounds' case store: its ma_ tables in docassemble's own database (docs/server.md)
 
 
 class ServeError(Exception):

@@ -95,7 +95,7 @@ def ensure_postgres(layout: Layout, ports: Ports, db_password: str) -> None:
     verb = "ALTER" if roles.strip() == "1" else "CREATE"
     # Through stdin, so the password shows in no process list.
     run(psql[:-1], user=user, what="creating the database role", stdin=f"{verb} ROLE docassemble LOGIN PASSWORD '{quoted}';\n")
-    for database in ("docassemble", STORE_DB):
+    for database in sorted({"docassemble", STORE_DB}):
         if run([*psql, f"SELECT 1 FROM pg_database WHERE datname='{database}'"], user=user, what="psql").strip() != "1":
             say(f"creating the {database} database")
             run([*psql, f"CREATE DATABASE {database} OWNER docassemble ENCODING 'UTF8' TEMPLATE template0"], user=user,

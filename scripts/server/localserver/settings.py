@@ -46,7 +46,7 @@ def load_secrets(layout: Layout) -> dict[str, str]:
 
 
 def store_url(ports: Ports, values: dict[str, str]) -> str:
-    """The case store: database `mediation_cases` on our PostgreSQL, as the docassemble user."""
+    """The case store: its tables in docassemble's own database on our PostgreSQL (docs/server.md), as the docassemble user."""
     return f"postgresql://docassemble:{values['db_password']}@{HOST}:{ports.pg}/{STORE_DB}"
 
 
@@ -138,16 +138,14 @@ def ensure_office_seal(layout: Layout) -> None:
 
 
 def ensure_case_store(layout: Layout, ports: Ports, values: dict[str, str]) -> None:
-    """Create the case store's tables (idempotent), so parents' links work before any `case new`."""
+    """`mediation-agreement case init` on every start, as docs/server.md tells an office to (it creates the
+    tables, or upgrades them after the package changed, and is quick when there is nothing to do)."""
     url = store_url(ports, values)
-    if stamp_ok(layout, "store", hashlib.sha256(url.encode()).hexdigest()):
-        return
-    say(f"creating the case store in the {STORE_DB} database")
-    code = "from docassemble.MediationAgreement.store import open_store; open_store()"
     # Through the environment, the variables the store reads: secrets stay out of logs and `ps`.
-    run([layout.python, "-c", code], env={"MEDIATION_STORE_URL": url, "MEDIATION_STORE_KEY": values["store_key"]},
-        log=layout.log / "create_tables.log", what="creating the case store")
-    set_stamp(layout, "store", hashlib.sha256(url.encode()).hexdigest())
+    out = run([layout.venv / "bin" / "mediation-agreement", "case", "init"], env={"MEDIATION_STORE_URL": url, "MEDIATION_STORE_KEY": values["store_key"]},
+              what="setting up the case store (mediation-agreement case init)")
+    if "nothing to do" not in out:
+        say(out.strip())  # the URL as the CLI prints it: password hidden
 
 
 def server_env(layout: Layout) -> dict[str, str]:
