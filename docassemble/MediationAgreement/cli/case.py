@@ -162,6 +162,9 @@ def init_command(store: CaseStore) -> None:
         click.echo(f"case store at {store.display_url}: upgraded from schema revision {migration.before} to {HEAD}")
     if upgraded is not None:
         click.echo(f"  event logs sealed with the MAC chain: {len(upgraded['sealed'])}; left unsealed (already broken, or no key): {len(upgraded['not_sealed'])}")
+    if store.cipher.key_id is not None:
+        earlier = store.cipher.key_ids[1:]
+        click.echo(f"  new values are sealed with store key {store.cipher.key_id}" + (f"; earlier keys still read: {', '.join(earlier)}" if earlier else ""))
 
 
 @case_group.command("new")

@@ -161,11 +161,13 @@ def review_store() -> Any:
     from ..store import open_store
 
     config = server_settings()
-    named = (config.get("store url"), config.get("store key"), config.get("store key file"))
-    fallback = tuple(os.environ.get(v) for v in ("MEDIATION_STORE_URL", "MEDIATION_STORE_KEY", "MEDIATION_STORE_KEY_FILE"))
+    previous = config.get("store previous keys") or ()  # after a key rotation (docs/server.md)
+    previous = (previous,) if isinstance(previous, str) else tuple(previous)
+    named = (config.get("store url"), config.get("store key"), config.get("store key file"), previous)
+    fallback = tuple(os.environ.get(v) for v in ("MEDIATION_STORE_URL", "MEDIATION_STORE_KEY", "MEDIATION_STORE_KEY_FILE", "MEDIATION_STORE_PREVIOUS_KEYS"))
     store = _STORES.get((*named, *fallback))
     if store is None:  # one store (one engine and connection pool) per server process, not one per screen
-        store = _STORES[(*named, *fallback)] = open_store(named[0], named[1], key_file=named[2], create=False)
+        store = _STORES[(*named, *fallback)] = open_store(named[0], named[1], key_file=named[2], create=False, previous_keys=previous or None)
     return store
 
 

@@ -28,7 +28,7 @@ from .event_log import (
     utc_now,
     verify_chain,
 )
-from .keys import KEY_ENV, FieldCipher, derive_log_mac_key, generate_key, parse_key
+from .keys import KEY_ENV, PREVIOUS_KEYS_ENV, FieldCipher, derive_log_mac_key, generate_key, key_id, parse_key
 from .records import CaseRecord, DraftRecord, FinalRecord, TokenRecord
 from .session import CaseSession
 
@@ -44,6 +44,7 @@ __all__ = [
     "FinalRecord",
     "KEY_ENV",
     "KEY_FILE_ENV",
+    "PREVIOUS_KEYS_ENV",
     "LogEvent",
     "StoreSettings",
     "TokenRecord",
@@ -56,6 +57,7 @@ __all__ = [
     "generate_key",
     "head_mac",
     "iso_z",
+    "key_id",
     "mac_problems",
     "open_store",
     "parse_iso_z",

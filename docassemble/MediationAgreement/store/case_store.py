@@ -95,7 +95,7 @@ from .event_log import (
     iso_z,
     utc_now,
 )
-from .keys import KEY_CHECK, KEY_ENV, FieldCipher, derive_log_mac_key, parse_key
+from .keys import KEY_CHECK, KEY_ENV, PREVIOUS_KEYS_ENV, FieldCipher, derive_log_mac_key, parse_key, parse_previous_keys
 from .migrate import HEAD, Migration, current_revision, migrate
 from .records import CaseRecord, TokenRecord
 from .session import CaseSession, case_record_from_row
@@ -146,11 +146,13 @@ class CaseStore:
         allow_plaintext: bool = False,
         create: bool = True,
         clock: Callable[[], datetime] | None = None,
+        previous_keys: tuple[bytes | str, ...] = (),
     ) -> None:
         self.url = url
         self.display_url = redact_url(url)
         self.clock = clock or utc_now
         raw_key = parse_key(key) if key is not None else None
+        self._previous = tuple(parse_key(k, source=PREVIOUS_KEYS_ENV) for k in previous_keys)
         _refuse_before_connecting(url, raw_key, allow_plaintext=allow_plaintext, create=create)
         self._engine = make_engine(url)
         self.tables = schema_tables()
@@ -158,8 +160,10 @@ class CaseStore:
         self.migration: Migration | None = None
         """What opening did to the tables (Alembic revision before and after), or ``None`` when they were already at the head."""
         try:
-            self.cipher, schema = self._open_or_create(raw_key, allow_plaintext=allow_plaintext, create=create)
-            self.mac_key: bytes | None = derive_log_mac_key(raw_key) if self.cipher.encrypted and raw_key is not None else None
+            self.cipher, schema, original = self._open_or_create(raw_key, allow_plaintext=allow_plaintext, create=create)
+            # The log's MAC key comes from the store's first key (the one its key check was sealed with), so
+            # rotating the encryption key leaves the MAC chain as it is.
+            self.mac_key: bytes | None = derive_log_mac_key(original) if original is not None else None
             if schema in UPGRADABLE:
                 self.upgraded = self._upgrade_from_v1()
             elif self.migration is None:
@@ -170,7 +174,8 @@ class CaseStore:
 
     # ----------------------------------------------------------------- opening
 
-    def _open_or_create(self, key: bytes | None, *, allow_plaintext: bool, create: bool) -> tuple[FieldCipher, str]:
+    def _open_or_create(self, key: bytes | None, *, allow_plaintext: bool, create: bool) -> tuple[FieldCipher, str, bytes | None]:
+        """The cipher, the schema number and the store's first key (``None`` for a development store)."""
         from sqlalchemy import inspect, select
         from sqlalchemy.exc import SQLAlchemyError
 
@@ -189,7 +194,7 @@ class CaseStore:
                     "addresses, incomes and comments unencrypted",
                     hint=f"set {KEY_ENV} (make one with `mediation-agreement case keygen`) or pass --dev-plaintext for a development store",
                 )
-            cipher = FieldCipher(key)
+            cipher = FieldCipher(key, self._previous)
             with self._transaction(write=True) as conn:  # the tables through Alembic's revisions, then the store's metadata
                 self.migration = migrate(conn, legacy_schema=None, display_url=self.display_url)
                 conn.execute(
@@ -201,7 +206,7 @@ class CaseStore:
                         {"key": "log_mac", "value": b"hmac-sha256" if key else b"none"},
                     ],
                 )
-            return cipher, SCHEMA_VERSION
+            return cipher, SCHEMA_VERSION, key
         schema = bytes(meta.get("schema", b"?")).decode()
         if schema != SCHEMA_VERSION and schema not in UPGRADABLE:
             raise StoreError(
@@ -214,20 +219,21 @@ class CaseStore:
                     f"the case store at {self.display_url} was created without encryption (development only)",
                     hint="pass --dev-plaintext to open it",
                 )
-            return FieldCipher(None), schema
+            return FieldCipher(None), schema, None
         if key is None:
             raise ConfigError(
                 f"the case store at {self.display_url} is encrypted and no key was given",
                 hint=f"set {KEY_ENV} or pass --key-file",
             )
-        cipher = FieldCipher(key)
-        try:
-            ok = cipher.open(meta.get("key_check", b""), "meta:key_check") == KEY_CHECK
-        except StoreError:
-            ok = False
-        if not ok:
-            raise ConfigError(f"wrong encryption key: the key given does not open the case store at {self.display_url}", hint=f"check {KEY_ENV}")
-        return cipher, schema
+        cipher = FieldCipher(key, self._previous)
+        check = meta.get("key_check", b"")
+        original = cipher.opening_key(check, "meta:key_check")
+        if original is None or cipher.open(check, "meta:key_check") != KEY_CHECK:
+            raise ConfigError(
+                f"wrong encryption key: {'none of the keys given opens' if self._previous else 'the key given does not open'} the case store at {self.display_url}",
+                hint=f"check {KEY_ENV} (after a rotation, the store's earlier keys go in {PREVIOUS_KEYS_ENV})",
+            )
+        return cipher, schema, original
 
     def _upgrade_from_v1(self) -> dict[str, list[str]]:
         """Schema 1 -> 2, once, under the store's write lock: add the MAC columns and seal
@@ -389,6 +395,8 @@ class StoreSettings:
     key: bytes | None = None
     allow_plaintext: bool = False
     key_source: str | None = field(default=None, compare=False)
+    previous_keys: tuple[bytes, ...] = ()
+    """The store's earlier keys, after a rotation (``MEDIATION_STORE_PREVIOUS_KEYS``)."""
 
     @classmethod
     def from_env(
@@ -412,10 +420,11 @@ class StoreSettings:
             key, source = parse_key(text, source=f"key file {file_name}"), str(file_name)
         elif env.get(KEY_ENV):
             key, source = parse_key(env[KEY_ENV]), KEY_ENV
-        return cls(url=chosen_url, key=key, allow_plaintext=allow_plaintext, key_source=source)
+        previous = parse_previous_keys(env.get(PREVIOUS_KEYS_ENV))
+        return cls(url=chosen_url, key=key, allow_plaintext=allow_plaintext, key_source=source, previous_keys=previous)
 
     def open(self, *, create: bool = True, clock: Callable[[], datetime] | None = None) -> CaseStore:
-        return CaseStore(self.url, self.key, allow_plaintext=self.allow_plaintext, create=create, clock=clock)
+        return CaseStore(self.url, self.key, allow_plaintext=self.allow_plaintext, create=create, clock=clock, previous_keys=self.previous_keys)
 
 
 def open_store(
@@ -425,10 +434,13 @@ def open_store(
     key_file: str | Path | None = None,
     allow_plaintext: bool = False,
     create: bool = True,
+    previous_keys: tuple[bytes | str, ...] | None = None,
 ) -> CaseStore:
     """Open (or create) a store; missing arguments come from ``MEDIATION_STORE_URL``,
-    ``MEDIATION_STORE_KEY`` / ``MEDIATION_STORE_KEY_FILE``."""
+    ``MEDIATION_STORE_KEY`` / ``MEDIATION_STORE_KEY_FILE`` and ``MEDIATION_STORE_PREVIOUS_KEYS``."""
     settings = StoreSettings.from_env(url=url, key_file=key_file, allow_plaintext=allow_plaintext)
     if key is not None:
-        settings = StoreSettings(settings.url, parse_key(key), allow_plaintext)
+        settings = StoreSettings(settings.url, parse_key(key), allow_plaintext, previous_keys=settings.previous_keys)
+    if previous_keys is not None:
+        settings = StoreSettings(settings.url, settings.key, allow_plaintext, previous_keys=tuple(parse_key(k, source=PREVIOUS_KEYS_ENV) for k in previous_keys))
     return settings.open(create=create)
