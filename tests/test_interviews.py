@@ -293,6 +293,10 @@ def test_draft_screen_shows_the_html_and_offers_pdf_docx_and_case_file(example_r
     assert "agreement.pdf" in draft.subquestion_text and "agreement.docx" in draft.subquestion_text and "case.yml" in draft.subquestion_text
     assert driver.file_path("agreement_files['pdf']").read_bytes().startswith(b"%PDF")
     assert driver.file_path("agreement_files['docx']").read_bytes().startswith(b"PK")
+    # The same files as docassemble's own attachment (`manual:`), so its download and e-mail controls offer them.
+    (attachment,) = draft.attachments
+    assert attachment["valid_formats"] == ["pdf", "docx"] and attachment["filename"] == "agreement"
+    assert attachment["file"] == {ext: driver.value(f"agreement_files[{ext!r}].number") for ext in ("pdf", "docx")}
     saved = driver.file_path("case_file")
     copy = tmp_path / "case.yml"
     shutil.copyfile(saved, copy)

@@ -109,6 +109,13 @@ def test_mediator_completes_joint_example_and_downloads_the_draft(
                  case["court"]["case_number"], case["mediator"]["full_name"]):
         assert fact in text, f"{fact!r} missing from the draft PDF"
     assert "DRAFT" in text.upper()
+    # docassemble's own attachment panel (`attachment: manual:`) offers the same files, to download or e-mail.
+    panel = page.locator(".da-attachment-download-wrapper")
+    assert panel.count() == 1 and "Draft agreement" in screen_text(page)
+    href = panel.locator("p.da-attachment-tab-download-pdf a").get_attribute("href") or ""  # opens in a new tab
+    from_panel = download_dir / "draft-from-panel.pdf"
+    from_panel.write_bytes(page.request.get(href if href.startswith("http") else da_server.url + href).body())
+    assert pdf_text(from_panel) == text
 
     # The case file the interview saves is the example, answer for answer: the command line
     # assembles the same agreement from both.
