@@ -104,6 +104,7 @@ class FieldCipher:
             for one in (key, *previous):
                 self._keys.setdefault(bytes.fromhex(key_id(one)), (one, AESGCM(one)))
             self.key_id = key_id(key)
+            self._current = bytes.fromhex(self.key_id)
 
     @property
     def key_ids(self) -> list[str]:
@@ -113,9 +114,8 @@ class FieldCipher:
     def seal(self, data: bytes, where: str) -> bytes:
         if self.key_id is None:
             return _PLAIN + data
-        current = bytes.fromhex(self.key_id)
         nonce = os.urandom(12)
-        return _SEALED_WITH_ID + current + nonce + bytes(self._keys[current][1].encrypt(nonce, data, where.encode("utf-8")))
+        return _SEALED_WITH_ID + self._current + nonce + bytes(self._keys[self._current][1].encrypt(nonce, data, where.encode("utf-8")))
 
     @staticmethod
     def sealed_with(blob: bytes) -> str | None:
