@@ -150,7 +150,7 @@ def test_the_times_screen_shows_each_window_and_who_by_name() -> None:
     _driver, screens, _answers = drive(EXAMPLES / "joint-two-children.yml", "list")
     times = next(s for s in screens if s.id == "holiday times")
     sharing = next(s for s in screens if s.id == "holiday sharing")
-    assert "| Thanksgiving | From the Wednesday before at 6:00 p.m. to the Sunday after at 6:00 p.m. |" in times.subquestion_text
+    assert "<th scope='row'>Thanksgiving</th><td>From the Wednesday before at 6:00 p.m. to the Sunday after at 6:00 p.m.</td>" in times.subquestion_text
     assert "Every year with Elena Marisol Ortega" in times.subquestion_text
     labels = [label for f in sharing.fields for _v, label in f.choices]
     assert "Alternate years: Elena Marisol Ortega in even years, Daniel James Ortega in odd years" in labels

@@ -20,6 +20,8 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
+from ..holiday_answers import LIST_SCREENS, SPLIT_FIELDS, HolidayListAnswers
+
 _TOKEN = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]|\[('[^']*'|\"[^\"]*\")\]")
 MISSING = object()
 
@@ -53,10 +55,13 @@ class NoAnswer(LookupError):
 class CaseFileAnswerer:
     """The value to give each variable on a screen, from one case file."""
 
-    def __init__(self, data: Mapping[str, Any], extra: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    def __init__(self, data: Mapping[str, Any], extra: Mapping[str, Mapping[str, Any]] | None = None, *, holidays: str = "one by one") -> None:
+        """``holidays``: ``"one by one"`` (nothing ticked in the list: each holiday on its own screen, in the
+        file's order) or ``"list"`` (ticked from the list, as in tests/holiday_answers.py)."""
         self.data = data
         self.extra = {k: dict(v) for k, v in (extra or {}).items()}
         self.asked_another: Counter[str] = Counter()
+        self.holidays = HolidayListAnswers(data, enabled=holidays == "list")
 
     def value(self, screen_id: str, variable: str, *, boolean: bool = False) -> Any:
         """The answer for ``variable`` on screen ``screen_id``; None means "leave it blank".
@@ -70,27 +75,29 @@ class CaseFileAnswerer:
     def _value(self, screen_id: str, variable: str) -> Any:
         if variable in self.extra.get(screen_id, {}):
             return self.extra[screen_id][variable]
-        if screen_id == "holiday list":
-            # Nothing ticked from the list: each holiday is then entered on its own screen, in the case
-            # file's order (the driver ticks "No holiday schedule"; the engine harness drives the list
-            # itself: tests/da_harness.py HolidayListAnswers).
-            return False
+        if screen_id in LIST_SCREENS:
+            # Nothing ticked in "one by one" mode (the driver then ticks "No holiday schedule").
+            return self.holidays.browser_value(variable)
         if not variable.startswith("case."):
             raise NoAnswer(f"screen {screen_id!r}: no answer for {variable!r}; "
                            f"add extra={{{screen_id!r}: {{{variable!r}: ...}}}}")
-        path = tokens(variable[len("case."):])
+        path = self.holidays.file_path(tokens(variable[len("case."):]))
         last = path[-1]
         if last == "there_is_another":
             items = lookup(self.data, path[:-1])
             self.asked_another[variable] += 1
-            # Asked after each item: the k-th time, k items have been given.
-            return self.asked_another[variable] < (len(items) if isinstance(items, list) else 0)
+            # Asked after each item: the k-th time, k items have been given (holidays ticked from the
+            # list come in all at once, before the first time it is asked).
+            given = self.asked_another[variable] + (max(len(self.holidays.picked) - 1, 0) if path[:2] == ["parenting_time", "holidays"] else 0)
+            return given < (len(items) if isinstance(items, list) else 0)
         if last == "there_are_any":
             items = lookup(self.data, path[:-1])
             return isinstance(items, list) and len(items) > 0
         if isinstance(last, str) and last.startswith("has_"):
             return lookup(self.data, [*path[:-1], last[4:]]) not in (MISSING, None)
         value = lookup(self.data, path)
+        if value is MISSING and screen_id == "holiday details" and last in SPLIT_FIELDS:
+            return ""  # the usual split point shown is cleared where the file splits another way
         if value is MISSING:
             return None
         if isinstance(value, list) and all(not isinstance(v, (Mapping, list)) for v in value):

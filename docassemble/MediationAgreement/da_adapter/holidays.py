@@ -28,6 +28,7 @@ from ..schedule.holiday_picks import (
 from ..schedule.holiday_text import weekday_of
 from ..schedule.holidays import HOLIDAY_LABELS
 from .answers import answers_to_data
+from .markup import html_table
 
 _LIST_LABELS = {
     HolidayName.CHILD_BIRTHDAY: "Each child's birthday",
@@ -95,13 +96,10 @@ def add_picked_holidays(answers: DAObject, picks: Iterable[str], sharing: Any) -
 
 
 def holiday_times_table(answers: DAObject) -> str:
-    """The picked holidays' windows and sharing, as a Markdown table for the "Holiday times" screen."""
+    """The picked holidays' windows and sharing, as an HTML table for the "Holiday times" screen."""
     a, b = answers.parent_a.label, answers.parent_b.label
-    rows = ["| Holiday | When | Who |", "|---|---|---|"]
-    for rule in _holiday_data(answers):
-        who = _sharing_label(sharing_of(rule), a, b)
-        rows.append(f"| {holiday_label(rule['holiday'])} | {window_words(rule)} | {who} |")
-    return "\n".join(rows)
+    rows = [(holiday_label(rule["holiday"]), window_words(rule), _sharing_label(sharing_of(rule), a, b)) for rule in _holiday_data(answers)]
+    return html_table(("Holiday", "When", "Who"), rows)
 
 
 def holiday_adjust_choices(answers: DAObject) -> list[dict[str, str]]:

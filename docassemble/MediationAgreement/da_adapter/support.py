@@ -18,6 +18,7 @@ from ..errors import CaseValidationError, GuidelineError
 from ..support.case_support import PER_MONTH, SupportTerms, deviation_problems, guidelines_for_state, terms_from_answers
 from ..support.worksheet import worksheet_rows
 from .answers import answers_to_data, variable_for
+from .markup import html_table
 from .server import plain
 
 PARENT_FIGURES: tuple[tuple[str, str, str], ...] = (
@@ -120,10 +121,6 @@ def worksheet_html(answers: DAObject) -> str:
     worksheet = terms.worksheet
     assert worksheet is not None and terms.guideline is not None
     names = {p: getattr(answers, f"parent_{p}").label for p in ("a", "b")}
-    head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in ("", names["a"], names["b"], "Combined"))
-    body = "".join(
-        "<tr>" + f"<th scope='row'>{html.escape(row[0])}</th>" + "".join(f"<td>{html.escape(c)}</td>" for c in row[1:]) + "</tr>" for row in worksheet_rows(worksheet)
-    )
     if worksheet.payer:
         payee = "b" if worksheet.payer == "a" else "a"
         result = f"Under the guideline, {names[worksheet.payer]} pays {names[payee]} <strong>${worksheet.monthly_amount:,.2f} a month</strong>."
@@ -134,8 +131,8 @@ def worksheet_html(answers: DAObject) -> str:
     return (
         f"<p>{html.escape(terms.guideline.title)}, in force from {worksheet.effective_date:%B} {worksheet.effective_date.day}, {worksheet.effective_date.year}. "
         f"Overnights a year: {html.escape(names['a'])} {nights.get('a')}, {html.escape(names['b'])} {nights.get('b')}, {html.escape(terms.overnights_source or '')}.</p>"
-        f"<div class='table-responsive'><table class='table table-sm'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-        f"<p>{result}</p>" + (f"<ul>{notes}</ul>" if notes else "")
+        + html_table(("", names["a"], names["b"], "Combined"), worksheet_rows(worksheet))
+        + f"<p>{result}</p>" + (f"<ul>{notes}</ul>" if notes else "")
     )
 
 
@@ -219,9 +216,7 @@ def options_html(answers: DAObject) -> str:
 
     case, results = _option_results(answers)
     rows = options_table(case, results)
-    head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in rows[0])
-    body = "".join("<tr>" + f"<th scope='row'>{html.escape(r[0])}</th>" + "".join(f"<td>{html.escape(c)}</td>" for c in r[1:]) + "</tr>" for r in rows[1:])
-    return f"<div class='table-responsive'><table class='table table-sm'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    return html_table(rows[0], rows[1:])
 
 
 def schedule_option_choices(answers: DAObject) -> list[dict[str, str]]:
