@@ -84,6 +84,29 @@ def open_parent(new_context: ContextFactory, url: str, answerer: CaseFileAnswere
     return BrowserInterview(page, answerer, shots, label=label)
 
 
+def send_joint_draft(new_context: ContextFactory, server: Server, shots: Shots, label: str) -> tuple[Any, dict[str, str]]:
+    """Office staff answer the interview for the joint example and send the draft: their page, and each parent's link."""
+    desk = new_context().new_page()
+    sign_in(desk, server.url, server.admin_email, server.admin_password)
+    desk.goto(server.interview_url(MEDIATOR))
+    BrowserInterview(desk, mediator_answerer(load(JOINT)), shots, label=label).run_until(DRAFT)
+    assert follow(desk, "send it to the parents for review").startswith("Review round:")
+    links = {party: desk.locator(f"input.parent-link[data-party={party}]").first.get_attribute("value") or "" for party in ("a", "b")}
+    assert all("token=mat_" in link for link in links.values()), links
+    return desk, links
+
+
+def sign_and_seal(desk: Any, shots: Shots, download_dir: Path, name: str) -> Path:
+    """The mediator signs last, seals, and downloads the executed agreement."""
+    assert follow(desk, "Sign as the mediator") == "Sign as the mediator"
+    choose(desk, "I have read the agreement, and I sign it as the mediator")
+    shots.take(desk, f"{name}-mediator-signature")
+    submit(desk, "Continue")
+    assert follow(desk, "Seal the executed agreement").startswith("Review round:")
+    shots.take(desk, f"{name}-mediator-sealed")
+    return download(desk, "Download the executed agreement (PDF)", download_dir, f"{name}-executed.pdf")
+
+
 def cli_draft_text(cli: MediatorCli, case_file: Path, folder: Path) -> str:
     cli.run("assemble", case_file, "--out", folder, "--draft", "--format", "pdf")
     (pdf,) = folder.glob("*.pdf")
@@ -147,17 +170,10 @@ def test_review_round_from_the_interview_parents_sign_on_their_phones_and_downlo
     new_context: ContextFactory, da_server: Server, shots: Shots, download_dir: Path, tmp_path: Path
 ) -> None:
     # The mediator, signed in as office staff, answers the interview and sends the draft to the parents.
-    desk = new_context().new_page()
-    sign_in(desk, da_server.url, da_server.admin_email, da_server.admin_password)
-    desk.goto(da_server.interview_url(MEDIATOR))
-    mediator = BrowserInterview(desk, mediator_answerer(load(JOINT)), shots, label="mediator-")
-    mediator.run_until(DRAFT)
-    assert follow(desk, "send it to the parents for review").startswith("Review round:")
+    desk, links = send_joint_draft(new_context, da_server, shots, "mediator-")
     shots.take(desk, "mediator-round-sent")
     assert "Draft 1 is ready for the parents." in screen_text(desk)
-    links = {party: desk.locator(f"input.parent-link[data-party={party}]").first.get_attribute("value") for party in ("a", "b")}
     assert desk.locator("a.parent-link").count() == 0  # staff get no clickable parent links (issue 16)
-    assert all(link and "token=mat_" in link for link in links.values()), links
     # Opened by signed-in staff, a parent's link is a read-only preview that records nothing (issue 16).
     peek = desk.context.new_page()
     peek.goto(links["a"])
@@ -183,13 +199,7 @@ def test_review_round_from_the_interview_parents_sign_on_their_phones_and_downlo
     round_text = screen_text(desk)
     assert "Can the first weekend start on Saturday?" in round_text and "This matches what we agreed." in round_text
     assert round_text.count("(drawn)") == 2, round_text
-    assert follow(desk, "Sign as the mediator") == "Sign as the mediator"
-    choose(desk, "I have read the agreement, and I sign it as the mediator")
-    shots.take(desk, "mediator-signature")
-    submit(desk, "Continue")
-    assert follow(desk, "Seal the executed agreement").startswith("Review round:")
-    shots.take(desk, "mediator-sealed")
-    executed = download(desk, "Download the executed agreement (PDF)", download_dir, "executed.pdf")
+    executed = sign_and_seal(desk, shots, download_dir, "round")
 
     cli = MediatorCli(da_server)
     verified = cli.run("verify", executed, "--trust", da_server.info["seal_ca"], "--store", cli.env["MEDIATION_STORE_URL"], check=False)

@@ -20,10 +20,9 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, ContextFactory, Server, Shots
-from .driver import BrowserInterview
-from .pages import choose, download, follow, heading, screen_text, sign_in, submit
+from .pages import heading, screen_text, submit
 from .review_round import MediatorCli
-from .test_mediation_e2e import DRAFT, FINAL, JOINT, MEDIATOR, SIGNED, WAITING, load, mediator_answerer, open_parent, parent_answerer
+from .test_mediation_e2e import FINAL, SIGNED, WAITING, open_parent, parent_answerer, send_joint_draft, sign_and_seal
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -69,13 +68,7 @@ def on(url: str, link: str) -> str:
 def test_the_mediator_on_one_web_process_and_the_parents_on_another(
     new_context: ContextFactory, da_server: Server, second_server: str, shots: Shots, download_dir: Path
 ) -> None:
-    desk = new_context().new_page()
-    sign_in(desk, da_server.url, da_server.admin_email, da_server.admin_password)
-    desk.goto(da_server.interview_url(MEDIATOR))
-    mediator = BrowserInterview(desk, mediator_answerer(load(JOINT)), shots, label="two-mediator-")
-    mediator.run_until(DRAFT)
-    assert follow(desk, "send it to the parents for review").startswith("Review round:")
-    links = {party: desk.locator(f"input.parent-link[data-party={party}]").first.get_attribute("value") or "" for party in ("a", "b")}
+    desk, links = send_joint_draft(new_context, da_server, shots, "two-mediator-")
     assert all(link.startswith(da_server.url) for link in links.values()), links
     there = {party: on(second_server, link) for party, link in links.items()}
 
@@ -92,12 +85,7 @@ def test_the_mediator_on_one_web_process_and_the_parents_on_another(
     submit(desk, "Check again")
     round_text = screen_text(desk)
     assert "Second server: this matches what we agreed." in round_text and round_text.count("(drawn)") == 2, round_text
-    assert follow(desk, "Sign as the mediator") == "Sign as the mediator"
-    choose(desk, "I have read the agreement, and I sign it as the mediator")
-    submit(desk, "Continue")
-    assert follow(desk, "Seal the executed agreement").startswith("Review round:")
-    shots.take(desk, "two-mediator-sealed")
-    executed = download(desk, "Download the executed agreement (PDF)", download_dir, "two-executed.pdf")
+    executed = sign_and_seal(desk, shots, download_dir, "two")
 
     cli = MediatorCli(da_server)
     verified = cli.run("verify", executed, "--trust", da_server.info["seal_ca"], "--store", cli.env["MEDIATION_STORE_URL"], check=False)
