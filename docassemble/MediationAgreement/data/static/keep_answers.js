@@ -11,7 +11,8 @@
 //
 // A screen's answers are keyed by what the screen asks for (docassemble's
 // `_event`) and each input's name, so the same generic screen (each parent's
-// name, each child) keeps each instance apart.
+// name, each child) keeps each instance apart. The interview's first screen
+// forgets them all, so one family's answers never reach another's case.
 (function () {
   var MEMO = 'mediation-agreement:answers';
   var BACK = 'mediation-agreement:after-back';
@@ -109,8 +110,20 @@
     }
   }, true);
 
+  function questionId(form) {
+    var input = form.querySelector('input[name="_question_name"]');
+    return input ? input.value.replace(/^ID /, '') : null;
+  }
+
   $(document).on('daPageLoad', function () {
     var form = document.getElementById('daform');
+    if (form && questionId(form) === 'start') {
+      // A new case (or another of the office's cases) starts here: nothing typed for an earlier
+      // family may be put into this one's screens.
+      sessionStorage.removeItem(MEMO);
+      sessionStorage.removeItem(BACK);
+      return;
+    }
     if (form && sessionStorage.getItem(BACK) === '1') {
       restore(form);
     }
