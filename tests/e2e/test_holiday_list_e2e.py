@@ -39,7 +39,7 @@ def test_holidays_ticked_from_the_list_reach_the_clis_agreement(
     assert ids.count("holiday details") == len(answerer.holidays.adjust) == 3 and "holiday" not in ids
     times = next(s for s in mediator.screens if s.id == "holiday times")
     assert "From the Wednesday before at 6:00 p.m. to the Sunday after at 6:00 p.m." in times.text
-    assert "Every year with Elena Marisol Ortega" in times.text and "_" not in times.text.split("Holiday times", 1)[-1]
+    assert "Every year: Elena Marisol Ortega" in times.text and "_" not in times.text.split("Holiday times", 1)[-1]
 
     reordered = dict(case)
     rules = case["parenting_time"]["holidays"]

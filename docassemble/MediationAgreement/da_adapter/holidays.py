@@ -57,12 +57,12 @@ def _sharing_label(code: str, a: str, b: str) -> str:
     if code == "with_weekend":
         return "With whoever has the weekend next to it"
     assignment, party = code.split(":")
-    first, other = names[party], names["b" if party == "a" else "a"]
+    first = names[party]
     if assignment == "alternate":
-        return f"Alternate years: {first} in even years, {other} in odd years"
+        return f"Alternate years: {first} in even years"  # the other parent in odd years, as the screen says
     if assignment == "fixed":
-        return f"Every year with {first}"
-    return f"Split, swapping each year: {first} has the first part in even years"
+        return f"Every year: {first}"
+    return f"Split, swapping each year: {first} first in even years"
 
 
 def holiday_sharing_fields(answers: DAObject, picks: Iterable[str]) -> list[dict[str, Any]]:
@@ -75,6 +75,7 @@ def holiday_sharing_fields(answers: DAObject, picks: Iterable[str]) -> list[dict
             "label": holiday_label(holiday),
             "field": f"holiday_sharing[{holiday!r}]",
             "datatype": "dropdown",
+            "label above field": True,  # the whole width for choices that name both parents
             "choices": [{"value": code, "label": _sharing_label(code, a, b)} for code in sharing_codes(holiday)],
             "default": default_sharing(holiday, position, roles),
         })
