@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Mapping
+from datetime import time
 from typing import Any
 
 LIST_SCREENS = ("holiday list", "holiday sharing", "holiday times")
@@ -27,7 +28,7 @@ class HolidayListAnswers:
     """
 
     def __init__(self, data: Mapping[str, Any], *, enabled: bool) -> None:
-        from docassemble.MediationAgreement.schedule.holiday_picks import changed_from_usual, offered_holidays, sharing_codes, sharing_of
+        from docassemble.MediationAgreement.schedule.holiday_picks import offered_holidays, sharing_codes, sharing_of
 
         rules = list(((data.get("parenting_time") or {}).get("holidays")) or [])
         roles = {p: (data.get(f"parent_{p}") or {}).get("role") for p in ("a", "b")}
@@ -72,3 +73,19 @@ class HolidayListAnswers:
         if len(tokens) > 2 and tokens[:2] == ["parenting_time", "holidays"] and isinstance(tokens[2], int) and tokens[2] < len(self.order):
             return [*tokens[:2], self.order[tokens[2]], *tokens[3:]]
         return tokens
+
+
+def changed_from_usual(rule: Mapping[str, Any]) -> list[str]:
+    """The fields of a holiday's case data that differ from its usual window: what a mediator copying the file changes by hand."""
+    from docassemble.MediationAgreement.case.schedule import HolidayRule
+    from docassemble.MediationAgreement.schedule.holiday_picks import sharing_of, usual_rule
+
+    usual = usual_rule(rule["holiday"], sharing_of(rule))
+    defaults = {name: info.get_default(call_default_factory=True) for name, info in HolidayRule.model_fields.items() if not info.is_required()}
+    return [key for key, default in defaults.items()
+            if key not in ("assignment", "even_years", "parent") and _normal(rule.get(key, default)) != _normal(usual.get(key, default))]
+
+
+def _normal(value: Any) -> Any:
+    """"15:00" as the time it is, so a case file's text and a time object compare."""
+    return time.fromisoformat(value) if isinstance(value, str) and len(value) == 5 and value[2] == ":" else value

@@ -28,7 +28,6 @@ from docassemble.MediationAgreement.case.model import case_from_data  # noqa: E4
 from docassemble.MediationAgreement.case.schedule import HolidayName, HolidayRule  # noqa: E402
 from docassemble.MediationAgreement.errors import LibraryError  # noqa: E402
 from docassemble.MediationAgreement.schedule.holiday_picks import (  # noqa: E402
-    changed_from_usual,
     default_sharing,
     needs_details,
     offered_holidays,
@@ -39,6 +38,7 @@ from docassemble.MediationAgreement.schedule.holiday_picks import (  # noqa: E40
 )
 
 from .conftest import EXAMPLES, example_cases  # noqa: E402
+from .holiday_answers import changed_from_usual  # noqa: E402
 
 MAIN = "mediation_agreement.yml"
 

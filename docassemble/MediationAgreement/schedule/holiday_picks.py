@@ -158,27 +158,8 @@ def _window(model: HolidayRule) -> str:
     return f"From {start or 'the day itself'} at {start_time} to {end or 'the day itself'} at {end_time}"
 
 
-def changed_from_usual(rule: Mapping[str, Any]) -> list[str]:
-    """The fields of a holiday's case data that differ from its usual window (what the mediator must change by hand)."""
-    usual = usual_rule(rule["holiday"], sharing_of(rule))
-    defaults = {name: info.get_default(call_default_factory=True) for name, info in HolidayRule.model_fields.items() if not info.is_required()}
-    changed = []
-    for key, default in defaults.items():
-        if key in ("assignment", "even_years", "parent"):
-            continue
-        mine, theirs = _normal(rule.get(key, default)), _normal(usual.get(key, default))
-        if mine != theirs:
-            changed.append(key)
-    return changed
-
-
-def _normal(value: Any) -> Any:
-    return time.fromisoformat(value) if isinstance(value, str) and len(value) == 5 and value[2] == ":" else value
-
-
 __all__ = [
     "SPLITTABLE",
-    "changed_from_usual",
     "default_sharing",
     "needs_details",
     "offered_holidays",
