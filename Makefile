@@ -54,8 +54,8 @@ bench: install-test  ## bench_screens drives the interview with docassemble.base
 fuzz: install  ## hostile case files made from the examples; exit 1 on any traceback, run over 5 s or partial output
 	$(PY) scripts/fuzz_cases.py --count $(or $(COUNT),10000)
 
-golden: install  ## regenerate tests/golden/*.txt from the examples; read `git diff tests/golden` before committing
-	$(PY) -m pytest -q tests/test_golden.py --update-golden
+golden: install  ## regenerate tests/golden/*.txt and tests/golden/es/*.txt (the Spanish copies) from the examples; read `git diff tests/golden` before committing
+	$(PY) -m pytest -q tests/test_golden.py tests/test_spanish_copy.py -k golden --update-golden
 
 lint: install
 	$(BIN)/mediation-agreement lint

@@ -22,7 +22,7 @@ from conftest import run_cli
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from docassemble.MediationAgreement.assembly import assemble_agreement
+from docassemble.MediationAgreement.assembly import assemble, assemble_agreement
 from docassemble.MediationAgreement.assembly.document import AgreementDocument, to_plain_text
 from docassemble.MediationAgreement.case.model import case_from_data
 from docassemble.MediationAgreement.errors import AssemblyError
@@ -70,6 +70,23 @@ def test_an_attorney_signs_for_the_parent_who_has_one() -> None:
     text = to_plain_text(doc)
     assert "Approved as to form by counsel. Counsel's signature does not make counsel a party to this agreement." in text
     assert "Jordan Lee, Attorney for Mother, Bar No. 031234" in text
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_when_both_parents_have_attorneys_each_attorney_has_a_line(language: str) -> None:
+    """Found in the Spanish translation's review: the first attorney's line ran into the second's and lost its name."""
+    from docassemble.MediationAgreement.library.clauses import load_case_library
+
+    data = small_case(
+        parent_a={"represented_by_counsel": True, "attorney_name": "Jordan Lee", "attorney_bar_number": "031234"},
+        parent_b={"represented_by_counsel": True, "attorney_name": "Robin Park"},
+    )
+    case = case_from_data(data)
+    doc = assemble(case, load_case_library(None, case.court.state, language=language))
+    assert ("signatures.counsel", ["attorney_a", "attorney_b"]) in blocks(doc)
+    lines = {line.party: line for line in doc.signatures}
+    assert (lines["attorney_a"].printed_name, lines["attorney_b"].printed_name) == ("Jordan Lee", "Robin Park")
+    assert "031234" in lines["attorney_a"].role and "031234" not in lines["attorney_b"].role
 
 
 def test_a_notary_acknowledges_both_parents_when_the_office_requires_it() -> None:

@@ -192,6 +192,14 @@ def test_a_spanish_speaking_parent_reviews_and_signs_on_spanish_screens(tmp_path
             seen.append((screen.id, screen.question_text))
             if screen.id in ("signed (es)", "signed"):
                 break
+            if screen.id == "read the draft (es)":  # the Spanish reading copy, then the English draft that is signed
+                text = screen.subquestion_text
+                assert "Traducción de cortesía" in text and "Manutención de los hijos" in text, text[:2000]
+                assert text.index("Traducción de cortesía") < text.index("El borrador en inglés (el que se firma)") < text.index("Reached in mediation")
+                assert "Descargar la traducción en PDF" in text
+            if screen.id == "sign intent (es)":  # the English consent the signer agrees to, and its Spanish beside it
+                text = screen.subquestion_text
+                assert "I have read the whole agreement" in text and "Traducción de cortesía:" in text and "Leí todo el acuerdo" in text
             driver.answer(answers[screen.id])
         assert [i for i, _q in seen] == [*answers, "signed (es)"], seen
         assert seen[0][1] == "Hola, Daniel" and seen[-1][1] == "Usted firmó el acuerdo"

@@ -4,11 +4,14 @@ approving and signing by keyboard alone, and the mediator's interview closed to 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+from pypdf import PdfReader
 
 from .conftest import ROOT, ContextFactory, Server, Shots
 from .pages import ACCESSIBILITY, HEADING, heading, sign_in
-from .review_round import MediatorCli
+from .review_round import MediatorCli, pdf_text
 
 JOINT = ROOT / "examples" / "cases" / "joint-two-children.yml"
 MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.yml"
@@ -108,7 +111,9 @@ def test_the_mediators_interview_is_for_signed_in_staff_only(new_context: Contex
 
 
 def test_a_spanish_speaking_parents_pages_are_in_spanish_and_say_so(new_context: ContextFactory, da_server: Server, tmp_path: Path) -> None:
-    """docassemble's own language mechanism in the browser: Spanish screens, the page's lang attribute, axe on them."""
+    """docassemble's own language mechanism in the browser, on a phone: Spanish screens (the page's lang attribute, axe on
+    each), the Spanish reading copy beside the English draft (its PDF downloaded and read back), then approval and a
+    typed signature by keyboard, recorded as in English."""
     import yaml
 
     data = yaml.safe_load(JOINT.read_text(encoding="utf-8"))
@@ -125,3 +130,33 @@ def test_a_spanish_speaking_parents_pages_are_in_spanish_and_say_so(new_context:
     assert page.evaluate("document.documentElement.lang").startswith("es")
     keyboard_until(page, "Continuar")
     assert press(page, "Enter") == "Lea el borrador"
+    copy = page.locator(".mediation-agreement-preview[lang=es]")
+    assert "Traducción de cortesía" in copy.inner_text() and "MANUTENCIÓN DE LOS HIJOS" in copy.inner_text().upper()
+    assert not page.locator("details.mediation-agreement-english").evaluate("e => e.open")  # the English draft, folded below
+    with page.expect_download() as download:
+        page.get_by_text("Descargar la traducción en PDF").click()
+    reading = tmp_path / "lectura.pdf"
+    download.value.save_as(reading)
+    assert download.value.suggested_filename == "acuerdo-borrador-1-es.pdf"
+    text = pdf_text(reading)
+    assert text.count("Traducción de cortesía") == len(PdfReader(reading).pages) and "Firmas" in text.title()
+    keyboard_until(page, "Continuar")
+    assert press(page, "Enter") == "¿Quiere dejar un comentario?"
+    page.get_by_role("button", name="No", exact=True).focus()  # this screen's choices are buttons
+    assert press(page, "Enter") == "¿Está de acuerdo con este borrador?"
+    keyboard_until(page, "Sí, está bien")
+    assert press(page, "Enter") == "Gracias. Usted dijo que sí a este borrador."
+    cli.run("case", "approve", case.case_id, "--token", case.tokens["a"], "--draft", "1")  # the other parent says yes
+    keyboard_until(page, "Revisar de nuevo")
+    assert press(page, "Enter") == "Antes de firmar"
+    keyboard_until(page, "Leí el acuerdo y quiero firmarlo")
+    page.keyboard.press("Space")
+    keyboard_until(page, "Dibujar mi firma")
+    page.keyboard.press("ArrowDown")  # Escribir mi nombre
+    keyboard_until(page, "Continuar")
+    assert press(page, "Enter") == "Escriba su nombre para firmar"
+    keyboard_until(page, "Su nombre completo")
+    page.keyboard.type("Daniel James Ortega")
+    keyboard_until(page, "Firmar")
+    assert press(page, "Enter") == "Usted firmó el acuerdo"
+    assert re.search(r'signed by [^\n]*\(typed "Daniel James Ortega"\)', cli.show(case.case_id)), cli.show(case.case_id)  # recorded as in English

@@ -19,11 +19,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from .answers import CaseFileAnswerer
 from .conftest import ContextFactory, Server, Shots
 from .driver import BrowserInterview
-from .pages import screen_text, sign_in
+from .pages import heading, screen_text, sign_in
+from .review_round import MediatorCli
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -54,6 +56,7 @@ def body(message: EmailMessage) -> str:
     return str(part.get_content())
 
 
+JOINT = Path(__file__).resolve().parents[2] / "examples" / "cases" / "joint-two-children.yml"
 ISSUES = ("parenting_time", "holidays", "decision_making", "exchanges", "communication", "child_support", "health_insurance", "child_care", "moves_and_travel", "other")
 
 
@@ -62,11 +65,17 @@ def checkbox(variable: str, key: str) -> str:
     return f"{variable}[B'{base64.b64encode(key.encode()).decode().rstrip('=')}']"
 
 
-def parent_answers(name: str, *, positive: bool) -> CaseFileAnswerer:
-    """A parent's answers to every intake screen (Maria's screening is positive, David's is not)."""
+def parent_answers(name: str, *, positive: bool, spanish: bool = False) -> CaseFileAnswerer:
+    """A parent's answers to every intake screen (Maria's screening is positive, David's is not); ``spanish``: the same
+    answers to the Spanish screens (parent_intake_es.yml: the same variables, each id with " (es)")."""
+    answers = _answers(name, positive=positive)
+    return CaseFileAnswerer({}, extra={f"{screen} (es)": values for screen, values in answers.items()} if spanish else answers)
+
+
+def _answers(name: str, *, positive: bool) -> dict[str, dict[str, Any]]:
     yes_if = "yes" if positive else "no"
     screening: dict[str, Any] = {f"screening_answers['{k}']": "no" for k in ("kept_from_people", "kept_from_money", "threats", "physical", "hurt", "protective_order")}
-    return CaseFileAnswerer({}, extra={
+    return {
         "welcome": {},
         "agreement to mediate": {"agree_to_mediate": True, "sign_method": "typed"},
         "typed signature": {"typed_signature": name},
@@ -96,11 +105,11 @@ def parent_answers(name: str, *, positive: bool) -> CaseFileAnswerer:
             **{f"issue_{what}['{issue}']": "" for what in ("for_children", "could_accept") for issue in ("parenting_time", "child_support")},
         },
         "note to mediator": {"note_to_mediator": SECRET if positive else ""},
-    })
+    }
 
 
 def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_the_board_shows_the_flag(
-    new_context: ContextFactory, da_server: Server, shots: Shots
+    new_context: ContextFactory, da_server: Server, shots: Shots, tmp_path: Path
 ) -> None:
     folder = Path(da_server.info["mailbox"])
     run = uuid.uuid4().hex[:8]
@@ -116,7 +125,7 @@ def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_
         "intake_setup.a_full_name": "Maria Elena Lopez", "intake_setup.a_short_name": "Maria",
         "intake_setup.a_email": addresses["a"], "intake_setup.a_send_by_email": True, "intake_setup.a_language": "en",
         "intake_setup.b_full_name": "David James Lopez", "intake_setup.b_short_name": "David",
-        "intake_setup.b_email": addresses["b"], "intake_setup.b_send_by_email": True, "intake_setup.b_language": "en",
+        "intake_setup.b_email": addresses["b"], "intake_setup.b_send_by_email": True, "intake_setup.b_language": "es",
     }
     mediator = BrowserInterview(desk, CaseFileAnswerer({}, extra={"start": {"start_from": "intake"}, "intake setup": setup}), shots, label="mediator-")
     mediator.run_until("issues board")
@@ -132,19 +141,24 @@ def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_
     for party, address in addresses.items():
         (message,) = messages_to(folder, address)
         text = body(message)
-        assert message["Subject"] == "A message from Maricopa County Child Support Mediation Program"
+        assert message["Subject"] == {"a": "A message from", "b": "Un mensaje de"}[party] + " Maricopa County Child Support Mediation Program"
         assert "Maria" not in text and "David" not in text and "Lopez" not in text
         links[party] = re.search(r"http://\S+", text).group(0)  # type: ignore[union-attr]
         assert "parent_intake.yml" in links[party] and "token=mat_" in links[party]
 
     pages = {}
-    for party, name, positive in (("a", "Maria Elena Lopez", True), ("b", "David James Lopez", False)):
+    # Maria reads English; David, whose language the mediator set to Spanish, does the whole intake in Spanish.
+    for party, name, positive, spanish in (("a", "Maria Elena Lopez", True, False), ("b", "David James Lopez", False, True)):
         page = new_context(phone=True).new_page()
         page.goto(links[party])
-        parent = BrowserInterview(page, parent_answers(name, positive=positive), shots, label=f"{party}-")
-        parent.run_until(re.compile(r"^Thank you, "))
-        assert "Quick exit" in page.locator(".mediation-quick-exit").first.inner_text()
+        parent = BrowserInterview(page, parent_answers(name, positive=positive, spanish=spanish), shots, label=f"{party}-")
+        parent.run_until(re.compile(r"^Gracias, " if spanish else r"^Thank you, "))
+        assert ("Salida rápida" if spanish else "Quick exit") in page.locator(".mediation-quick-exit").first.inner_text()
+        assert page.evaluate("document.documentElement.lang").startswith("es" if spanish else "en")
         pages[party] = parent
+    last = pages["b"].screens[-1]  # the end screen has no form: it is known by its heading
+    assert [s.id for s in pages["b"].screens if not s.id.endswith(" (es)")] == [last.heading] and last.heading.startswith("Gracias, ")
+    assert not any(screen.id.endswith(" (es)") for screen in pages["a"].screens)
 
     # Nothing of Maria's private answers is on any page David saw.
     seen_by_david = "\n".join(s.text for s in pages["b"].screens)
@@ -163,3 +177,34 @@ def test_the_mediator_opens_intake_parents_get_emails_complete_it_on_phones_and_
     assert "Alternate weekends" in board and "Week on, week off" in board
     assert SECRET in board  # the mediator's board holds the private note, marked private
     assert desk.locator(".mediation-safety-flag").count() == 1
+
+    # From intake to signature in Spanish, on David's phone: the mediator issues the first draft of this same case
+    # and Maria approves it; David's own intake link now opens the draft, in Spanish, and he reads the Spanish copy,
+    # approves and signs.
+    case_id = re.search(r"[?&]case=([^&\s]+)", links["b"]).group(1)  # type: ignore[union-attr]
+    tokens = {p: re.search(r"token=(mat_[A-Za-z0-9_-]+)", link).group(1) for p, link in links.items()}  # type: ignore[union-attr]
+    data = yaml.safe_load(JOINT.read_text(encoding="utf-8"))
+    data["parent_a"].update(full_name="Maria Elena Lopez", short_name="Maria")
+    data["parent_b"].update(full_name="David James Lopez", short_name="David", language="es")
+    case_file = tmp_path / "lopez.yml"
+    case_file.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    cli = MediatorCli(da_server)
+    cli.run("case", "draft", case_id, "--case-file", case_file, "--out", tmp_path / "draft")
+    cli.run("case", "approve", case_id, "--token", tokens["a"], "--draft", "1")
+    phone = pages["b"].page
+    phone.goto(links["b"])
+    assert heading(phone) == "Hay un borrador para usted"
+    phone.get_by_text("Leer el borrador").click()
+    review = BrowserInterview(phone, CaseFileAnswerer({}, extra={
+        "welcome (es)": {},
+        "read the draft (es)": {},
+        "any comments (es)": {"parent_comments.there_are_any": False},
+        "decision (es)": {"decision": "approve"},
+        "sign intent (es)": {"sign_intent": True, "sign_method": "typed"},
+        "typed signature (es)": {"typed_signature": "David James Lopez"},
+    }), shots, label="b-review-")
+    review.run_until("Usted firmó el acuerdo")
+    assert [s.id for s in review.screens][:-1] == ["welcome (es)", "read the draft (es)", "any comments (es)", "decision (es)", "sign intent (es)", "typed signature (es)"]
+    read = next(s for s in review.screens if s.id == "read the draft (es)")
+    assert "Traducción de cortesía" in read.text and "Maria" in read.text
+    assert re.search(r'signed by David[^\n]*\(typed "David James Lopez"\)', cli.show(case_id)), cli.show(case_id)

@@ -28,7 +28,7 @@ from ..library.evaluation import EvaluationFailed, evaluate_expression, fields_r
 from ..library.templating import case_context
 from ..support.case_support import support_terms
 from ..support.worksheet import worksheet_rows
-from ..wording.formats import longdate
+from ..wording.formats import capfirst, longdate, longdate_es
 from .document import (
     ELECTRONIC_SIGNERS,
     AgreementDocument,
@@ -41,6 +41,7 @@ from .document import (
     SignatureLine,
     Table,
 )
+from .words import agreement_words
 
 TABLE_DIRECTIVE = re.compile(r"^\[\[table:([a-z_]+)\]\]$")
 SIGNATURE_DIRECTIVE = re.compile(r"^\[\[signature:([a-z_]+)\]\]$")
@@ -235,13 +236,14 @@ def _number(selected: Sequence[Selected], library: ClauseLibrary) -> tuple[list[
 
 
 def reference_resolver(numbers: Mapping[str, str], library: ClauseLibrary) -> Callable[[str], str]:
-    """``ref('clause.id')`` -> ``Section 4.2``; an error if that clause is not in this agreement."""
+    """``ref('clause.id')`` -> ``Section 4.2`` (``Sección 4.2`` in a Spanish library); an error if that clause is not in this agreement."""
+    section = agreement_words(library.language)["section"]
 
     def ref(clause_id: str) -> str:
         if clause_id not in numbers:
             known = "it is not in the library" if clause_id not in library.clauses else "it is not part of this agreement (its `when` is false or it was excluded)"
             raise ValueError(f"ref('{clause_id}'): {known}")
-        return f"Section {numbers[clause_id]}"
+        return section.format(number=numbers[clause_id])
 
     return ref
 
@@ -256,11 +258,16 @@ def render_clause(item: Selected, context: Mapping[str, Any]) -> str:
     clause = item.clause
     template = clause.compiled(item.alternative)
     try:
-        return render_template(template, context)
+        text = render_template(template, context)
     except EvaluationFailed as exc:
         start = clause.text_start_line(item.alternative)
         line = start + exc.line - 1 if exc.line else start
-        raise ClauseError(f"cannot render text: {exc.description}", path=clause.source, line=line, clause_id=clause.id) from None
+        raise ClauseError(f"cannot render text: {exc.description}", path=clause.text_path, line=line, clause_id=clause.id) from None
+    if clause.language == "es":
+        from ..wording.spanish import contract
+
+        return contract(text)
+    return text
 
 
 def text_to_blocks(text: str, tables: Mapping[str, Callable[[], Table]], *, clause: Clause) -> tuple[Block, ...]:
@@ -304,9 +311,10 @@ def _continues(line: str) -> bool:
     return line[:1].islower()
 
 
-def tables_for(case: Case, context: Mapping[str, Any] | None = None) -> dict[str, Callable[[], Table]]:
-    """The tables clause text can place with ``[[table:name]]``, each built on first use from ``context``."""
-    names = context if context is not None else case_context(case)
+def tables_for(case: Case, context: Mapping[str, Any] | None = None, language: str = "en") -> dict[str, Callable[[], Table]]:
+    """The tables clause text can place with ``[[table:name]]``, each built on first use from ``context`` (made in ``language``)."""
+    names = context if context is not None else case_context(case, language=language)
+    words = agreement_words(language)
 
     def holidays() -> Table:
         summary = names["schedule"]
@@ -317,11 +325,13 @@ def tables_for(case: Case, context: Mapping[str, Any] | None = None) -> dict[str
         return Table(tuple(summary.overnight_header), tuple(tuple(r) for r in summary.overnight_rows))
 
     def support_worksheet() -> Table:
-        worksheet = names["support"].worksheet
+        from ..support.labels import unwrap
+
+        worksheet = unwrap(names["support"].worksheet)
         if worksheet is None:
             raise AssemblyError("[[table:support_worksheet]] needs child_support.guideline (the parents' incomes) in the case", field_path="child_support.guideline")
-        header = ("Line", f"{case.parent_a.short_name} (A)", f"{case.parent_b.short_name} (B)", "Combined")
-        return Table(header, tuple(worksheet_rows(worksheet)))
+        header = (words["worksheet_line"], f"{capfirst(names['a'].name)} (A)", f"{capfirst(names['b'].name)} (B)", words["worksheet_combined"])
+        return Table(header, tuple(worksheet_rows(worksheet, language)))
 
     return {"holidays": holidays, "overnights": overnights, "support_worksheet": support_worksheet}
 
@@ -355,6 +365,7 @@ def assemble(
     when ``None``), so a guideline problem is reported as itself.
     """
     terms = support_terms(case, guidelines)
+    language = library.language
     resolver: list[Callable[[str], str]] = []
 
     def ref(clause_id: str) -> str:
@@ -363,13 +374,15 @@ def assemble(
         return resolver[0](clause_id)
 
     # One context for choosing and for rendering, so the schedule is computed once.
-    context = case_context(case, ref=ref, support=terms)
+    context = case_context(case, ref=ref, support=terms, language=language)
     chosen = select_clauses(case, library, context)
+    if language != "en":
+        _check_translated(chosen, library)
     selected = [item for item in chosen if item.clause.topic != SIGNATURE_TOPIC]
     numbered, numbers = _number(selected, library)
     resolver.append(reference_resolver(numbers, library))
     headings = library.headings
-    tables = tables_for(case, context)
+    tables = tables_for(case, context, language)
     sections = []
     for topic, section_no, items in numbered:
         clauses = []
@@ -387,6 +400,24 @@ def assemble(
     return doc
 
 
+def _check_translated(chosen: Sequence[Selected], library: ClauseLibrary) -> None:
+    """A translated copy says everything the English says: refuse one with a clause still in English."""
+    missing = [item.clause.id for item in chosen if item.clause.id in library.untranslated]
+    if missing:
+        first = library.untranslated[missing[0]]
+        raise AssemblyError(
+            f"{len(missing)} clause(s) of this agreement have no usable {library.language} text: {', '.join(missing[:8])}"
+            + (f" and {len(missing) - 8} more" if len(missing) > 8 else "") + f"; the first: {first.message}",
+            path=first.path, line=first.line, clause_id=missing[0],
+            hint=f"`mediation-agreement lint --language {library.language}` lists every one",
+        )
+    if not library.courtesy_notice:
+        raise AssemblyError(
+            f"the {library.language} library words no courtesy notice for every page (courtesy_notice: in translations/{library.language}/library.yml)",
+            path=library.libraries[0].path / "translations" / library.language / "library.yml",
+        )
+
+
 def assemble_agreement(
     case: Case,
     libraries: Sequence[str | Path] | None = None,
@@ -394,9 +425,10 @@ def assemble_agreement(
     draft: bool = True,
     today: date | None = None,
     state_overlay: bool = True,
+    language: str = "en",
 ) -> AgreementDocument:
-    """Load the libraries (the package's own when ``None``, with the case's state overlay) and assemble."""
-    return assemble(case, load_case_library(libraries, case.court.state, state_overlay=state_overlay), draft=draft, today=today)
+    """Load the libraries (the package's own when ``None``, with the case's state overlay) and assemble, in ``language``."""
+    return assemble(case, load_case_library(libraries, case.court.state, state_overlay=state_overlay, language=language), draft=draft, today=today)
 
 
 # --------------------------------------------------------------------------- signature blocks
@@ -478,31 +510,32 @@ def _frame(
     signatures: tuple[tuple[SignatureBlock, ...], tuple[SignatureLine, ...]],
 ) -> AgreementDocument:
     when = case.agreement_date or today or date.today()
+    language = library.language
+    words = agreement_words(language)
+    day = longdate_es if language == "es" else longdate
     a, b = case.parent_a, case.parent_b
     petitioner, respondent = (a, b) if case.court.petitioner == "a" else (b, a)
     if case.office.document_kind == "memorandum":
-        title = "Memorandum of Understanding"
-        subtitle = "Parenting Plan and Child Support — for review by each parent's counsel before filing"
+        title, subtitle = words["memorandum_title"], words["memorandum_subtitle"]
     else:
-        title = "Stipulated Parenting Plan and Child Support Agreement"
-        subtitle = "Reached in mediation"
+        title, subtitle = words["title"], words["subtitle"]
     preamble: tuple[Paragraph, ...] = ()
     if case.modifies is not None:
         original = case.modifies
-        title = f"Amended {title}"
-        subtitle = f"Amends the agreement dated {longdate(original.agreement_date)}"
-        number = f"in Case No. {original.case_number}" if original.case_number else "(no case number)"
-        preamble = (
-            Paragraph(
-                f"This amended agreement replaces the agreement the parties signed on {longdate(original.agreement_date)} {number}; "
-                f"the SHA-256 of that executed document is {original.executed_sha256}. It restates every term, as the parties have now agreed them."
-            ),
-        )
+        title = words["amended_title"].format(title=title)
+        subtitle = words["amended_subtitle"].format(date=day(original.agreement_date))
+        number = words["in_case_no"].format(number=original.case_number) if original.case_number else words["no_case_number"]
+        preamble = (Paragraph(words["amended_preamble"].format(date=day(original.agreement_date), number=number, sha256=original.executed_sha256)),)
     caption = [case.court.name, library.county_caption.replace("{county}", case.court.county)]
-    caption.append(f"Case No. {case.court.case_number}" if case.court.case_number else "Case No. (to be assigned)")
-    parties = (
-        f"{petitioner.full_name} (“{petitioner.short_name}”), Petitioner, and "
-        f"{respondent.full_name} (“{respondent.short_name}”), Respondent"
+    caption.append(words["case_no"].format(number=case.court.case_number) if case.court.case_number else words["case_no_pending"])
+    short = {id(p): p.short_name for p in (a, b)}
+    if language == "es":
+        from ..wording.spanish import PersonViewEs
+
+        short = {id(p): PersonViewEs(p.short_name, p.full_name, p.pronouns, english_role=p.role).name for p in (a, b)}
+    parties = words["parties"].format(
+        petitioner=petitioner.full_name, petitioner_short=short[id(petitioner)],
+        respondent=respondent.full_name, respondent_short=short[id(respondent)],
     )
     blocks, lines = signatures
     return AgreementDocument(
@@ -515,9 +548,12 @@ def _frame(
         signatures=lines,
         signature_blocks=blocks,
         draft=draft,
-        date_text=longdate(when),
+        date_text=day(when),
         initials_each_page=case.office.initials_each_page,
-        initials_labels=(a.short_name, b.short_name),
+        initials_labels=(short[id(a)], short[id(b)]),
+        language=language,
+        words=words,
+        notice=library.courtesy_notice if language != "en" else None,
         metadata={
             "date_iso": when.isoformat(),
             "office": case.office.name,

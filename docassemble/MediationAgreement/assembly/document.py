@@ -131,6 +131,12 @@ class AgreementDocument:
     initials_labels: tuple[str, ...] = ()
     metadata: dict[str, str] = field(default_factory=dict)
     signature_blocks: tuple[SignatureBlock, ...] = ()
+    language: str = "en"
+    """The language the document is written in (``es``: a reading copy; the English one is signed and filed)."""
+    words: dict[str, str] = field(default_factory=lambda: _words("en"))
+    """The engine's own words in :attr:`language` (page furniture, signature lines): ``data/sources/agreement_words.yml``."""
+    notice: str | None = None
+    """Printed on every page: a translated copy's courtesy notice ("Traducción de cortesía — ...")."""
 
     def signature_groups(self) -> list[tuple[SignatureBlock | None, tuple[SignatureLine, ...]]]:
         """Each signature block with its lines, in order; lines in no block come last, under no block."""
@@ -168,6 +174,12 @@ class AgreementDocument:
         return data
 
 
+def _words(language: str) -> dict[str, str]:
+    from .words import agreement_words
+
+    return agreement_words(language)
+
+
 def block_text(block: Block) -> str:
     if isinstance(block, Paragraph):
         return block.text
@@ -184,7 +196,8 @@ def clause_text(clause: ClauseBlock) -> str:
 
 def to_plain_text(doc: AgreementDocument) -> str:
     """A normalised plain-text rendering: golden files, redlines and equality checks use it."""
-    out: list[str] = [doc.title.upper(), doc.subtitle, ""]
+    words = doc.words
+    out: list[str] = ([doc.notice, ""] if doc.notice else []) + [doc.title.upper(), doc.subtitle, ""]
     out.extend(doc.court_caption)
     out.extend(["", doc.parties_line, ""])
     out.extend(block_text(b) + "\n" for b in doc.preamble)
@@ -195,7 +208,7 @@ def to_plain_text(doc: AgreementDocument) -> str:
             out.append(f"{clause.number} {clause.title}.")
             out.append(clause_text(clause))
             out.append("")
-    out.append("SIGNATURES")
+    out.append(words["signatures"].upper())
     out.append("")
     for blk, lines in doc.signature_groups():
         if blk is not None:
@@ -208,9 +221,9 @@ def to_plain_text(doc: AgreementDocument) -> str:
             out.append(f"{sig.printed_name}, {sig.role}")
             if sig.signature_png is not None or sig.typed_signature is not None:
                 how = "[drawn signature]" if sig.signature_png is not None else f"/s/ {sig.typed_signature}"
-                out.append(f"Signature: {how}  Date: {sig.signed_at_text or '__________'}")
+                out.append(f"{words['signature']}: {how}  {words['date']}: {sig.signed_at_text or '__________'}")
             else:
-                out.append("Signature: ____________________  Date: __________")
+                out.append(f"{words['signature']}: ____________________  {words['date']}: __________")
             out.append("")
         if blk is not None:
             out.extend(block_text(b) + "\n" for b in blk.after)

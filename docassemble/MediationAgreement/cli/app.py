@@ -37,7 +37,7 @@ class GuardedGroup(click.Group):
 
 
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "assemble": ("core", "assemble_command", 'Assemble the agreement for CASE_FILE into PDF, DOCX and HTML.'),
+    "assemble": ("core", "assemble_command", 'Assemble the agreement for CASE_FILE into PDF, DOCX and HTML (--language es: the Spanish reading copy).'),
     "batch": ("batch", "batch_command", 'Assemble many case files (files or folders of them) in one process, over all cores.'),
     "case": ("case", "case_group", 'Review rounds and e-signatures: open a case, issue drafts, comment, approve, sign, finalize.'),
     "check": ("core", "check_command", "Check CASE_FILE against the case model: every problem with its line and field (exit 2), or ok."),

@@ -44,6 +44,16 @@ state_overlay_option = click.option(
 )
 
 
+language_option = click.option(
+    "--language",
+    default="en",
+    show_default=True,
+    type=click.Choice(["en", "es"]),
+    help="The language of the agreement's words. es: a Spanish reading copy, marked as a courtesy translation on every page "
+    "(the English agreement is the one signed and filed); every clause needs its Spanish text (clauses/translations/es/).",
+)
+
+
 def library_stack(libraries: tuple[Path, ...], no_default: bool) -> list[Path]:
     """The ordered list of library folders the options describe."""
     from ..library.clauses import default_library_dir
@@ -60,11 +70,15 @@ def library_stack(libraries: tuple[Path, ...], no_default: bool) -> list[Path]:
 @click.option("--format", "formats", default="pdf,docx,html", show_default=True, help=f"Comma-separated output formats: {', '.join(FORMATS)}.")
 @guidelines_option
 @state_overlay_option
+@language_option
 @font_path_option
-def assemble_command(case_file: Path, out_dir: Path, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str, guideline_folders: tuple[Path, ...], no_state_overlay: bool) -> None:
-    """Assemble the agreement for CASE_FILE into PDF, DOCX and HTML."""
+def assemble_command(
+    case_file: Path, out_dir: Path, libraries: tuple[Path, ...], no_default_library: bool, draft: bool, formats: str,
+    guideline_folders: tuple[Path, ...], no_state_overlay: bool, language: str,
+) -> None:
+    """Assemble the agreement for CASE_FILE into PDF, DOCX and HTML (--language es: the Spanish reading copy)."""
     case = load_case(case_file)
-    library = load_case_library(library_stack(libraries, no_default_library), case.court.state, state_overlay=not no_state_overlay)
+    library = load_case_library(library_stack(libraries, no_default_library), case.court.state, state_overlay=not no_state_overlay, language=language)
     doc = assemble(case, library, draft=draft, guidelines=guideline_dirs(guideline_folders))
     files = render_outputs(doc, [f.strip() for f in formats.split(",") if f.strip()])
     for path in write_all(out_dir, files):
@@ -90,9 +104,17 @@ def check_command(case_file: Path) -> None:
     help="Run every clause against this case file (repeatable; default: the example cases in examples/cases/).",
 )
 @click.option("--no-state-overlay", "no_state_overlay", is_flag=True, help="Do not also check the package's state overlays (clauses/overlays/).")
-def lint_command(libraries: tuple[Path, ...], no_default_library: bool, case_files: tuple[Path, ...], no_state_overlay: bool) -> None:
+@click.option(
+    "--language",
+    type=click.Choice(["es"]),
+    help="Check the library's translation into this language instead: every clause, alternative, label and heading without "
+    "text in it, stale translations, and the translated texts themselves (run against the example cases).",
+)
+def lint_command(libraries: tuple[Path, ...], no_default_library: bool, case_files: tuple[Path, ...], no_state_overlay: bool, language: str | None) -> None:
     """Check every clause: shape, syntax, fields, references. Then run each against example cases. Exit 1 on findings."""
-    report = lint_library(library_stack(libraries, no_default_library), cases=list(case_files) or None, state_overlays=not no_state_overlay)
+    report = lint_library(
+        library_stack(libraries, no_default_library), cases=list(case_files) or None, state_overlays=not no_state_overlay, language=language or "en"
+    )
     if report:
         raise LintFailed(report)
     count, stacked = report.clauses_checked, report.libraries_checked
@@ -106,24 +128,25 @@ def lint_command(libraries: tuple[Path, ...], no_default_library: bool, case_fil
 @no_default_option
 @click.option("--alternative", help="Render this alternative instead of the one the case selects.")
 @state_overlay_option
-def preview_command(clause_id: str, case_file: Path, libraries: tuple[Path, ...], no_default_library: bool, alternative: str | None, no_state_overlay: bool) -> None:
+@language_option
+def preview_command(clause_id: str, case_file: Path, libraries: tuple[Path, ...], no_default_library: bool, alternative: str | None, no_state_overlay: bool, language: str) -> None:
     """Render one clause for CASE (for staff editing a clause)."""
     case = load_case(case_file)
-    library = load_case_library(library_stack(libraries, no_default_library), case.court.state, state_overlay=not no_state_overlay)
+    library = load_case_library(library_stack(libraries, no_default_library), case.court.state, state_overlay=not no_state_overlay, language=language)
     clause = library.get(clause_id)
     chosen_list = select_clauses(case, library)
     selected = {s.clause.id: s for s in chosen_list}
     chosen = alternative or (selected[clause_id].alternative if clause_id in selected else clause.default or next(iter(clause.alternatives), None))
     if alternative is not None and alternative not in clause.alternatives:
         raise LibraryError(f"no alternative '{alternative}' (alternatives: {', '.join(clause.alternatives) or 'none'})", clause_id=clause_id)
-    context = case_context(case, ref=reference_resolver(clause_numbers(chosen_list, library), library))
+    context = case_context(case, ref=reference_resolver(clause_numbers(chosen_list, library), library), language=library.language)
     text = render_clause(Selected(clause, chosen if clause.alternatives else None), context)
     status = "applies to this case" if clause_id in selected else "does NOT apply to this case (its `when` is false)"
     click.echo(f"# {clause.id} v{clause.version} — {clause.title} [{clause.library}] — {status}" + (f", alternative '{chosen}'" if chosen and clause.alternatives else ""))
     if clause.topic == SIGNATURE_TOPIC:  # a signature block: its text and each signature line as the agreement prints them
         from ..assembly.assemble import signature_block
 
-        block, lines = signature_block(Selected(clause, None), text, tables_for(case))
+        block, lines = signature_block(Selected(clause, None), text, tables_for(case, context, library.language))
         for part in block.before:
             click.echo(block_text(part) + "\n")
         for line in lines:
@@ -131,7 +154,7 @@ def preview_command(clause_id: str, case_file: Path, libraries: tuple[Path, ...]
         for part in block.after:
             click.echo(block_text(part) + "\n")
         return
-    for block in text_to_blocks(text, tables_for(case), clause=clause):
+    for block in text_to_blocks(text, tables_for(case, context, library.language), clause=clause):
         click.echo(block_text(block))
         click.echo()
 

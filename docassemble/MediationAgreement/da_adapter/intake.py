@@ -4,6 +4,14 @@ Every step is the intake engine's (:mod:`..intake`); a refusal comes back as
 the engine's message on the screen's field.  Office staff who open a parent's
 link see the screens read-only and nothing is recorded as the parent's
 (:func:`.parent.staff_session`).
+
+Language: a parent whose language is ``es`` (the intake setup's ``language``,
+or ``lang=es`` in their link) gets ``parent_intake_es.yml``'s screens, and what
+this module words for them (the screening's and the issues' questions and
+choices, the agreement to mediate, the refusals) in Spanish: :func:`intake_language`
+decides, and ``ParentView.language`` carries it.  The engine's own messages are
+English; a Spanish-speaking parent is shown a Spanish sentence for each one a
+parent can meet (:data:`ES_REFUSALS`).
 """
 
 from __future__ import annotations
@@ -18,8 +26,9 @@ from docassemble.base.util import DAFile, validation_error
 
 from ..case.fields import in_words
 from ..errors import CaseValidationError, MediationError
+from .checkin import INCOMPLETE, NOT_OPENED_ES
 from .mail import parent_link
-from .parent import STAFF_REFUSAL, _link_args, client_info, staff_session
+from .parent import STAFF_REFUSAL, _link_args, client_info, page_language, staff_session
 from .server import plain, review_store, server_settings
 
 QUICK_EXIT_URL = "https://www.weather.gov/"
@@ -36,6 +45,16 @@ class IntakeStatus:
     review_url: str = ""
 
 
+LANGUAGES = ("en", "es")
+
+
+def intake_language(url_args: Mapping[str, Any]) -> str:
+    """The language of this parent's intake pages: ``lang=`` in the link when it names one we have, else the
+    parent's own (the intake setup's ``language``; :func:`.parent.page_language`), else English."""
+    asked = str(url_args.get("lang") or "").strip().lower()
+    return asked if asked in LANGUAGES else page_language(url_args)
+
+
 def quick_exit_url() -> str:
     return str(server_settings().get("quick exit url") or QUICK_EXIT_URL)
 
@@ -45,31 +64,33 @@ def _agreement_path() -> str | None:
     return str(named) if named else None
 
 
-def intake_link_status(url_args: Mapping[str, Any]) -> IntakeStatus:
-    """Whether the link opens an intake (never raises: a bad link's reason is in ``problem``)."""
+def intake_link_status(url_args: Mapping[str, Any], language: str = "en") -> IntakeStatus:
+    """Whether the link opens an intake (never raises: a bad link's reason is in ``problem``, in ``language``)."""
     from ..intake import intake_for_token
+    from ..notices.delivery import with_language
 
     case_id, token = _link_args(url_args)
     if not case_id or not token:
-        return IntakeStatus("problem", "This link is not complete. Please use the whole link from your message.")
+        return IntakeStatus("problem", INCOMPLETE["es" if language == "es" else "en"])
     from ..review import link_status
 
     try:
         if link_status(review_store(), case_id, token).stage in ("review", "signed", "final"):
-            return IntakeStatus("review", review_url=parent_link(case_id, token, "review"))
+            return IntakeStatus("review", review_url=with_language(parent_link(case_id, token, "review"), language if language in LANGUAGES else "en"))
         intake_for_token(review_store(), case_id, token)
     except MediationError as exc:
-        return IntakeStatus("problem", plain(exc.message) + (f" ({exc.hint})" if exc.hint else ""))
+        return IntakeStatus("problem", NOT_OPENED_ES if language == "es" else plain(exc.message) + (f" ({exc.hint})" if exc.hint else ""))
     return IntakeStatus("open")
 
 
-def open_intake_link(url_args: Mapping[str, Any]) -> Any:
-    """The parent's own view (``intake.ParentView``); marked as a staff preview for signed-in staff."""
+def open_intake_link(url_args: Mapping[str, Any], language: str | None = None) -> Any:
+    """The parent's own view (``intake.ParentView``), in ``language`` (default: the parent's own); marked as a
+    staff preview for signed-in staff."""
     from ..intake import intake_for_token
 
     case_id, token = _link_args(url_args)
     view = intake_for_token(review_store(), case_id, token)
-    return replace(view, staff_preview=staff_session())
+    return replace(view, staff_preview=staff_session(), language=language if language in LANGUAGES else view.language)
 
 
 def _token(url_args: Mapping[str, Any]) -> str:
@@ -77,10 +98,10 @@ def _token(url_args: Mapping[str, Any]) -> str:
 
 
 def agreement_to_mediate(view: Any) -> Any:
-    """The agreement to mediate this parent reads (the office's wording if configured)."""
+    """The agreement to mediate this parent reads (the office's wording if configured), in their language."""
     from ..intake import agreement_for
 
-    return agreement_for(view, path=_agreement_path())
+    return agreement_for(view, path=_agreement_path(), language=view.language)
 
 
 def agreement_points(view: Any) -> list[tuple[str, str]]:
@@ -104,14 +125,38 @@ def post_agreement(view: Any, url_args: Mapping[str, Any], *, method: str, inten
         capture = capture_signature(
             view.party, method=method, image_png=png, typed_name=typed_name, intent_confirmed=intent is True, consent_text=agreement.text, intent_statement=agreement.statement
         )
-        agree_to_mediate(review_store(), view.case_id, _token(url_args), capture, agreement_path=_agreement_path(), client=client_info())
+        agree_to_mediate(review_store(), view.case_id, _token(url_args), capture, agreement_path=_agreement_path(), client=client_info(), language=view.language)
     except MediationError as exc:
-        validation_error(plain(exc.message), field=field)
+        validation_error(_refusal(exc, view), field=field)
     return True
+
+
+ES_REFUSALS = (
+    ("already signed the agreement to mediate", "Usted ya firmó el acuerdo para mediar. No se cambió nada. Puede descargar su copia."),
+    ("already answered the safety questions", "Usted ya respondió las preguntas de seguridad. No se cambió nada. Si quiere agregar algo, dígaselo al mediador en privado."),
+    ("sign the agreement to mediate first", "Primero firme el acuerdo para mediar. No se cambió nada."),
+    ("already written a draft", "El mediador ya escribió un borrador. Dígale al mediador qué cambió. No se cambió nada."),
+    ("changed while you were reading", "El acuerdo para mediar cambió mientras usted lo leía. Léalo otra vez y firme. No se cambió nada."),
+    ("Type your full name exactly", "Escriba su nombre completo como aparece en el acuerdo: {full_name}."),
+    ("no visible strokes", "No vemos su firma. Firme con el dedo o con el ratón."),
+    ("too small to hold a signature", "Su firma es muy pequeña. Firme otra vez, más grande."),
+    ("this link", NOT_OPENED_ES),
+    ("a link token", INCOMPLETE["es"]),
+)
+"""The engine's refusals a parent can meet at intake (its message contains the first text), in Spanish."""
+ES_REFUSAL_ELSE = "No pudimos guardar esto. Intente otra vez. Si el problema sigue, comuníquese con la oficina."
+
+
+def _refusal(exc: MediationError, view: Any) -> str:
+    """The engine's refusal as the parent reads it: its own words in English, a Spanish sentence in Spanish."""
+    if getattr(view, "language", "en") != "es":
+        return plain(exc.message)
+    return next((words for found, words in ES_REFUSALS if found in exc.message), ES_REFUSAL_ELSE).format(full_name=getattr(view, "full_name", ""))
 
 
 ANSWER_CHOICES = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}, {"value": "prefer_not", "label": "I'd rather not say"}]
 """In ``fields: code:`` a choice is ``{"value": …, "label": …}`` (a ``{value: label}`` mapping there would post the label)."""
+ANSWER_CHOICES_ES = [{"value": "yes", "label": "Sí"}, {"value": "no", "label": "No"}, {"value": "prefer_not", "label": "Prefiero no decirlo"}]
 
 
 def screening_fields(view: Any, screen: str) -> list[dict[str, Any]]:
@@ -124,11 +169,12 @@ def screening_fields(view: Any, screen: str) -> list[dict[str, Any]]:
     from ..intake import instrument
 
     out: list[dict[str, Any]] = []
-    for item in instrument().items:
+    spanish = view.language == "es"
+    for item in instrument(view.language).items:
         if item.screen != screen:
             continue
         if item.kind == "yes_no":
-            entry: dict[str, Any] = {"label": item.question(view.other), "field": f"screening_answers['{item.id}']", "datatype": "radio", "choices": ANSWER_CHOICES}
+            entry: dict[str, Any] = {"label": item.question(view.other), "field": f"screening_answers['{item.id}']", "datatype": "radio", "choices": ANSWER_CHOICES_ES if spanish else ANSWER_CHOICES}
         else:
             entry = {"label": item.question(view.other), "field": f"screening_texts['{item.id}']", "datatype": "area", "rows": 3, "required": False}
         out.append(entry)
@@ -148,30 +194,49 @@ def post_screening(view: Any, url_args: Mapping[str, Any], answers: Mapping[str,
     try:
         submit_screening(review_store(), view.case_id, _token(url_args), given)
     except MediationError as exc:
-        validation_error(plain(exc.message), field=field)
+        validation_error(_refusal(exc, view), field=field)
     return True
 
 
-def issue_choices() -> list[dict[str, str]]:
+def issue_choices(language: str = "en") -> list[dict[str, str]]:
     from ..intake import issue_kinds
 
-    return [{kind.id: kind.label} for kind in issue_kinds()]
+    return [{kind.id: kind.label} for kind in issue_kinds(language)]
+
+
+ISSUE_LABELS = {
+    "en": {
+        "choice": "What would you like?",
+        "proposal": "What would you like? (in your words, optional)",
+        "more": "Anything to add? (optional)",
+        "for_children": "What matters most for the children here? (optional)",
+        "could_accept": "What else could you accept? (optional)",
+    },
+    "es": {
+        "choice": "¿Qué le gustaría?",
+        "proposal": "¿Qué le gustaría? (con sus palabras, opcional)",
+        "more": "¿Algo más? (opcional)",
+        "for_children": "¿Qué es lo más importante para los niños en esto? (opcional)",
+        "could_accept": "¿Qué otra cosa podría aceptar? (opcional)",
+    },
+}
 
 
 def issue_fields(view: Any, issue_id: str) -> list[dict[str, Any]]:
     """The rest of an issue's screen (``fields: code:``): its choices, if it has any, then the parent's own words."""
     from ..intake import issue_kind
 
-    kind = issue_kind(issue_id)
+    kind = issue_kind(issue_id, view.language)
+    words = ISSUE_LABELS.get(view.language, ISSUE_LABELS["en"])
     key = repr(str(issue_id))
     out: list[dict[str, Any]] = []
     if kind is not None and kind.choices:
-        choices = [{"value": c.value, "label": c.label.replace("the other parent", view.other).replace("The other parent", view.other)} for c in kind.choices]
-        out.append({"label": "What would you like?", "field": f"issue_choice[{key}]", "datatype": "radio", "choices": choices, "required": False})
+        choices = [{"value": c.value, "label": c.label.replace("the other parent", view.other).replace("The other parent", view.other).replace("{other}", view.other)} for c in kind.choices]
+        out.append({"label": words["choice"], "field": f"issue_choice[{key}]", "datatype": "radio", "choices": choices, "required": False})
     out += [
-        {"label": "What would you like? (in your words, optional)" if not out else "Anything to add? (optional)", "field": f"issue_proposal[{key}]", "datatype": "area", "rows": 3, "required": False},
-        {"label": "What matters most for the children here? (optional)", "field": f"issue_for_children[{key}]", "datatype": "area", "rows": 2, "required": False},
-        {"label": "What else could you accept? (optional)", "field": f"issue_could_accept[{key}]", "datatype": "area", "rows": 2, "required": False},
+        {"label": words["proposal"] if not out else words["more"], "field": f"issue_proposal[{key}]", "datatype": "area", "rows": 3, "required": False},
+        {"label": words["for_children"], "field": f"issue_for_children[{key}]", "datatype": "area", "rows": 2, "required": False},
+        {"label": words["could_accept"], "field": f"issue_could_accept[{key}]", "datatype": "area", "rows": 2, "required": False},
     ]
     return out
 
@@ -186,10 +251,10 @@ def issue_details(choice: Mapping[str, Any], proposal: Mapping[str, Any], for_ch
     return out
 
 
-def issue_words(issue_id: str) -> str:
+def issue_words(issue_id: str, language: str = "en") -> str:
     from ..intake import issue_label
 
-    return issue_label(issue_id)
+    return issue_label(issue_id, language)
 
 
 def post_intake(view: Any, url_args: Mapping[str, Any], data: Mapping[str, Any], *, field: str | None = None) -> bool:
@@ -202,10 +267,24 @@ def post_intake(view: Any, url_args: Mapping[str, Any], data: Mapping[str, Any],
         submit_intake(review_store(), view.case_id, _token(url_args), answers)
     except CaseValidationError as exc:
         first = exc.problems[0]
+        if view.language == "es":
+            part = ES_ANSWER_PARTS.get((first.field_path or "").split(".")[0].split("[")[0], "sus respuestas")
+            validation_error(f"No pudimos guardar {part}. Revise lo que escribió (por ejemplo, un texto muy largo) e intente otra vez.", field=field)
         validation_error(plain(f"{first.field_path}: {first.message}" if first.field_path else first.message), field=field)
     except MediationError as exc:
-        validation_error(plain(exc.message), field=field)
+        validation_error(_refusal(exc, view), field=field)
     return True
+
+
+ES_ANSWER_PARTS = {
+    "contact": "sus datos de contacto",
+    "children": "los datos de los niños",
+    "money": "los datos de dinero",
+    "current_arrangements": "cómo funcionan las cosas ahora",
+    "issues": "los temas que eligió",
+    "note_to_mediator": "su nota al mediador",
+}
+"""Where a refused answer is, in Spanish (by the intake model's top-level field)."""
 
 
 def agreement_pdf_file(view: Any, url_args: Mapping[str, Any]) -> DAFile:
@@ -214,7 +293,7 @@ def agreement_pdf_file(view: Any, url_args: Mapping[str, Any]) -> DAFile:
 
     pdf = own_agreement_pdf(review_store(), view.case_id, _token(url_args))
     the_file = DAFile("agreement_pdf")
-    the_file.initialize(filename="agreement-to-mediate.pdf")
+    the_file.initialize(filename="acuerdo-para-mediar.pdf" if view.language == "es" else "agreement-to-mediate.pdf")
     the_file.write(pdf, binary=True)
     the_file.commit()
     return the_file
@@ -257,7 +336,17 @@ def contact_data(contact: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-def check_contact(contact: Any) -> bool:
+CONTACT_ES = {
+    "email": "Escriba un correo electrónico completo, como nombre@ejemplo.com, o déjelo en blanco.",
+    "phone": "Escriba el código de área y el número, como (602) 555-0143, o déjelo en blanco.",
+    "postal_code": "El código postal tiene 5 números, como 85201.",
+    "state": "Escriba el estado con 2 letras, como AZ.",
+    "address": "Escriba la calle, la ciudad, el estado y el código postal, o deje toda la dirección en blanco.",
+}
+"""The contact screen's refusals in Spanish (the English ones are the engine's words, or :func:`_address_message`)."""
+
+
+def check_contact(contact: Any, language: str = "en") -> bool:
     """``validation code``: check the contact screen now (a bad phone number is shown on the phone field)."""
     from ..intake import ContactFacts, parse_answers
 
@@ -267,7 +356,13 @@ def check_contact(contact: Any) -> bool:
         first = exc.problems[0]
         top = (first.field_path or "").split(".")[0].split("[")[0]
         if top == "address":
-            validation_error(_address_message(first.field_path or "", contact), field=_address_field(first.field_path or ""))
+            message = _address_message(first.field_path or "", contact)
+            if language == "es":
+                part = (first.field_path or "").split(".")[-1]
+                message = CONTACT_ES[part] if part in ("postal_code", "state") and _given(contact, part) else CONTACT_ES["address"]
+            validation_error(message, field=_address_field(first.field_path or ""))
+        if language == "es":
+            validation_error(CONTACT_ES.get(top, CONTACT_ES["email"]), field=CONTACT_FIELDS.get(top, "contact.email"))
         validation_error(plain(in_words(first.message)), field=CONTACT_FIELDS.get(top, "contact.email"))
     return True
 

@@ -226,3 +226,47 @@ def client_info() -> dict[str, str] | None:
     if agent:
         client["user_agent"] = str(agent)
     return client or None
+
+
+@dataclass(frozen=True)
+class ReadingCopy:
+    """The current draft as a reading copy in the parent's language, for the review screen beside the English draft.
+
+    ``problem`` says why there is none (a clause the office's library has no
+    translation for); the English draft is still there to read and sign.
+    """
+
+    html: str = ""
+    changes: str = ""
+    problem: str = ""
+    consent: str = ""
+    """The consent to sign electronically in ``language``, read beside the English one the signer agrees to."""
+
+
+def reading_copy_for(link: ParentLink, language: str) -> ReadingCopy:
+    """Draft ``link.draft`` in ``language``, with what changed since the draft before it, in that language."""
+    from ..review import changes_fragment, reading_consent, reading_copy, reading_redline
+    from .server import configured_libraries
+
+    try:
+        doc = reading_copy(review_store(), link.case_id, link.draft, language=language, libraries=configured_libraries())
+        changes = changes_fragment(reading_redline(review_store(), link.case_id, link.draft, language=language, libraries=configured_libraries()), language) if link.draft > 1 else ""
+        consent = reading_consent(review_store(), link.case_id, language=language, copy=doc) or ""
+    except MediationError as exc:  # the office's library lacks a translation: the mediator's `lint --language` says which
+        log(f"mediation-agreement: no {language} reading copy of draft {link.draft}: {type(exc).__name__}", "info")
+        return ReadingCopy(problem=type(exc).__name__)
+    return ReadingCopy(draft_html(doc), changes, consent=consent)
+
+
+def reading_pdf_file(link: ParentLink, language: str) -> DAFile:
+    """The reading copy as a PDF to download (every page marked as a courtesy translation)."""
+    from ..render.pdf import render_pdf
+    from ..review import reading_copy
+    from .server import configured_libraries
+
+    doc = reading_copy(review_store(), link.case_id, link.draft, language=language, libraries=configured_libraries())
+    the_file = DAFile("parent_reading_pdf")
+    the_file.initialize(filename=f"acuerdo-borrador-{link.draft}-{language}.pdf" if language == "es" else f"agreement-draft-{link.draft}-{language}.pdf")
+    the_file.write(render_pdf(doc), binary=True)
+    the_file.commit()
+    return the_file

@@ -6,6 +6,12 @@ clause sandbox (Jinja2, StrictUndefined) with ``office``, ``mediator`` and
 ``parent``; a file that drops one of the points it lists as ``required`` is
 refused, naming the file and the point, so a required part never disappears
 silently.
+
+A parent whose language is not English reads the same file's ``es:`` forms
+(``language="es"``): beside each text its own words (a point's ``es: {heading,
+text}``, ``signing: es: statement``, the top-level ``es: title``).  The points
+and what is required are the English file's; a missing ``es`` text is refused,
+naming the file, the line and the key, never shown in English instead.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from ..case.yamlsource import load_with_lines
+from ..case.yamlsource import dotted, load_with_lines
 from ..errors import CaseFileError, RenderError
 from ..signing.signatures import SignatureCapture, sha256_hex
 
@@ -40,6 +46,8 @@ class AgreementToMediate:
     version: str
     points: tuple[Point, ...]
     statement: str
+    language: str = "en"
+    """The language of the words (the file's English, or its ``es:`` forms)."""
 
     @property
     def text(self) -> str:
@@ -56,8 +64,8 @@ def default_source() -> Any:
     return files("docassemble.MediationAgreement") / "data" / "sources" / "intake" / DEFAULT_FILE
 
 
-def load_agreement(*, office: str, mediator: str, parent: str, path: str | Path | None = None) -> AgreementToMediate:
-    """Read the agreement to mediate (the office's file, else the default) and fill in the names."""
+def load_agreement(*, office: str, mediator: str, parent: str, path: str | Path | None = None, language: str = "en") -> AgreementToMediate:
+    """Read the agreement to mediate (the office's file, else the default) and fill in the names, in ``language``."""
     from ..library.templating import sandbox_environment
 
     source = str(path) if path is not None else str(default_source())
@@ -75,18 +83,32 @@ def load_agreement(*, office: str, mediator: str, parent: str, path: str | Path 
         except TemplateError as exc:
             raise CaseFileError(f"cannot be filled in: {exc}", path=source, line=lines.line_for(where), field_path=".".join(str(p) for p in where)) from None
 
+    def words(holder: Any, key: str, where: tuple[Any, ...]) -> str:
+        """``holder[key]`` in English, else ``holder[language][key]``; refused, naming the key, when missing."""
+        if language == "en":
+            return render(holder.get(key) if isinstance(holder, dict) else None, (*where, key))
+        own = holder.get(language) if isinstance(holder, dict) else None
+        if not isinstance(own, dict) or not isinstance(own.get(key), str) or not own[key].strip():
+            raise CaseFileError(
+                f"has no '{language}' text: add `{language}: {{{key}: ...}}` beside the English (a parent whose language is {language} reads it)",
+                path=source,
+                line=lines.line_for((*where, language, key)),
+                field_path=dotted((*where, language, key)),
+            )
+        return render(own[key], (*where, language, key))
+
     points = []
     for n, point in enumerate(data["points"]):
         if not isinstance(point, dict) or not isinstance(point.get("id"), str):
             raise CaseFileError("each point needs an `id`, a `heading` and a `text`", path=source, line=lines.line_for(("points", n)), field_path=f"points[{n}]")
-        points.append(Point(point["id"], render(point.get("heading"), ("points", n, "heading")), render(point.get("text"), ("points", n, "text"))))
+        points.append(Point(point["id"], words(point, "heading", ("points", n)), words(point, "text", ("points", n))))
     present = {p.id for p in points}
     for required in data.get("required") or ():
         if required not in present:
             raise CaseFileError(f"the point '{required}' is required and missing: every agreement to mediate must keep it", path=source, line=lines.line_for(("required",)), field_path="required")
     signing = data.get("signing") if isinstance(data.get("signing"), dict) else {}
-    statement = render(signing.get("statement"), ("signing", "statement"))
-    return AgreementToMediate(render(data.get("title"), ("title",)), str(data.get("version") or ""), tuple(points), statement)
+    statement = words(signing, "statement", ("signing",))
+    return AgreementToMediate(words(data, "title", ()), str(data.get("version") or ""), tuple(points), statement, language)
 
 
 def agreement_pdf(agreement: AgreementToMediate, capture: SignatureCapture, *, signed_at: datetime, printed_name: str, office: str) -> bytes:
@@ -96,7 +118,14 @@ def agreement_pdf(agreement: AgreementToMediate, capture: SignatureCapture, *, s
 
     if capture.consent_sha256 != agreement.sha256:
         raise RenderError("the signature was made on a different text of the agreement to mediate")
+    from ..assembly.words import agreement_words
+    from ..wording.formats import longdate, longdate_es
+
     png = trimmed_signature_png(capture.image_png) if capture.image_png is not None else None
+    language = agreement.language if agreement.language in ("en", "es") else "en"
+    words = agreement_words(language)
+    day = longdate_es(signed_at.date()) if language == "es" else longdate(signed_at.date())
+    when = words["at_time_utc"].format(date=day, time=signed_at.strftime("%H:%M"))
     data = {
         "title": agreement.title,
         "office": office,
@@ -106,7 +135,12 @@ def agreement_pdf(agreement: AgreementToMediate, capture: SignatureCapture, *, s
         "printed_name": printed_name,
         "typed_name": capture.typed_name,
         "image_png": list(png) if png is not None else None,
-        "signed_at": signed_at.strftime("%B %-d, %Y at %H:%M UTC"),
+        "signed_at": when,
         "sha256": agreement.sha256,
+        "language": language,
+        "footer": words["atm_footer"].format(office=office, version=agreement.version),
+        "signed_line": words["atm_drawn" if png is not None else "atm_typed"].format(when=when),
+        "sha256_line": words["atm_sha256"].format(sha256=agreement.sha256),
+        "signature_of": words["signature_of"].format(name=printed_name),
     }
     return typeset("agreement_to_mediate.typ", {"data": data}, what="the agreement to mediate", timestamp=int(signed_at.timestamp()))

@@ -1,12 +1,19 @@
-"""The issues a parent can name at intake (data: ``data/sources/intake/issues.yml``)."""
+"""The issues a parent can name at intake (data: ``data/sources/intake/issues.yml``).
+
+Labels come in the parent's language: English, or the ``es:`` beside each label
+(``es: {label: ...}`` on an issue and on each of its choices).  The ids, choice
+values and what each choice ``sets`` are the same in every language; a missing
+``es`` label is refused, naming the file, the line and the key.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
-from ..case.yamlsource import load_with_lines
+from ..case.yamlsource import LineMap, dotted, load_with_lines
 from ..errors import CaseFileError
 
 
@@ -34,28 +41,50 @@ class IssueKind:
         return next((c for c in self.choices if c.value == value), None)
 
 
+def _source() -> str:
+    return str(files("docassemble.MediationAgreement") / "data" / "sources" / "intake" / "issues.yml")
+
+
+def _label(holder: dict[str, Any], where: tuple[Any, ...], language: str, source: str, lines: LineMap) -> str:
+    if language == "en":
+        return str(holder["label"])
+    own = holder.get(language)
+    if not isinstance(own, dict) or not isinstance(own.get("label"), str) or not own["label"].strip():
+        raise CaseFileError(
+            f"has no '{language}' label: add `{language}: {{label: ...}}` beside the English one",
+            path=source,
+            line=lines.line_for((*where, language)),
+            field_path=dotted((*where, language, "label")),
+        )
+    return str(own["label"])
+
+
 @cache
-def issue_kinds() -> tuple[IssueKind, ...]:
-    source = files("docassemble.MediationAgreement") / "data" / "sources" / "intake" / "issues.yml"
-    data, _ = load_with_lines(str(source), error=CaseFileError)
+def issue_kinds(language: str = "en") -> tuple[IssueKind, ...]:
+    """The issues, labelled in ``language`` (``en``, or the file's ``es:`` forms)."""
+    source = _source()
+    data, lines = load_with_lines(source, error=CaseFileError)
     return tuple(
         IssueKind(
             str(i["id"]),
-            str(i["label"]),
+            _label(i, ("issues", n), language, source, lines),
             tuple(i.get("sections") or ()),
-            tuple(IssueChoice(str(c["value"]), str(c["label"]), tuple((str(k), str(v)) for k, v in (c.get("sets") or {}).items())) for c in i.get("choices") or ()),
+            tuple(
+                IssueChoice(str(c["value"]), _label(c, ("issues", n, "choices", m), language, source, lines), tuple((str(k), str(v)) for k, v in (c.get("sets") or {}).items()))
+                for m, c in enumerate(i.get("choices") or ())
+            ),
         )
-        for i in data["issues"]
+        for n, i in enumerate(data["issues"])
     )
 
 
-def issue_kind(issue_id: str) -> IssueKind | None:
-    return next((k for k in issue_kinds() if k.id == issue_id), None)
+def issue_kind(issue_id: str, language: str = "en") -> IssueKind | None:
+    return next((k for k in issue_kinds(language) if k.id == issue_id), None)
 
 
 def issue_ids() -> list[str]:
     return [k.id for k in issue_kinds()]
 
 
-def issue_label(issue_id: str) -> str:
-    return next((k.label for k in issue_kinds() if k.id == issue_id), issue_id)
+def issue_label(issue_id: str, language: str = "en") -> str:
+    return next((k.label for k in issue_kinds(language) if k.id == issue_id), issue_id)

@@ -80,14 +80,32 @@ def _path() -> Any:
 
 
 @cache
-def instrument() -> Instrument:
-    """The screening questions (read once)."""
+def instrument(language: str = "en") -> Instrument:
+    """The screening questions (read once), asked in ``language``: English, or each item's ``es: {ask: ...}``.
+
+    Everything but the words asked is the English item's (the id, the kind, the Form F item it
+    follows, the scoring); a missing ``es`` question is refused, naming the file, the line and the key.
+    """
     source = _path()
-    data, _ = load_with_lines(str(source), error=CaseFileError)
+    data, lines = load_with_lines(str(source), error=CaseFileError)
     info = data["instrument"]
+
+    def ask(item: dict[str, Any], n: int) -> str:
+        if language == "en":
+            return str(item["ask"])
+        own = item.get(language)
+        if not isinstance(own, dict) or not isinstance(own.get("ask"), str) or not own["ask"].strip():
+            raise CaseFileError(
+                f"screening question '{item.get('id')}' has no '{language}' wording: add `{language}: {{ask: ...}}` beside the English `ask`",
+                path=str(source),
+                line=lines.line_for(("items", n, language)),
+                field_path=f"items[{n}].{language}.ask",
+            )
+        return str(own["ask"])
+
     items = tuple(
-        ScreeningItem(str(i["id"]), i["kind"], str(i["ask"]), str(i["source"]), bool(i.get("flags", False)), i.get("only_if"), str(i.get("screen") or "control"))
-        for i in data["items"]
+        ScreeningItem(str(i["id"]), i["kind"], ask(i, n), str(i["source"]), bool(i.get("flags", False)), i.get("only_if"), str(i.get("screen") or "control"))
+        for n, i in enumerate(data["items"])
     )
     return Instrument(str(info["name"]), str(info["url"]), str(info["effective"]), items)
 

@@ -92,6 +92,8 @@ class ParentView:
     mediator: str
     own: ParentIntake
     staff_preview: bool = False
+    language: str = "en"
+    """The language of their screens and of the agreement to mediate they read and sign (the setup's)."""
 
 
 def _setup_from(session: CaseSession) -> IntakeSetup:
@@ -172,12 +174,13 @@ def _view(record: IntakeRecord, party: str) -> ParentView:
     setup = record.setup
     me = setup.parent_a if party == "a" else setup.parent_b
     other = setup.parent_b if party == "a" else setup.parent_a
-    return ParentView(record.case_id, party, me.called, me.full_name, other.called, setup.office, setup.mediator.full_name, record.parents[party])
+    return ParentView(record.case_id, party, me.called, me.full_name, other.called, setup.office, setup.mediator.full_name, record.parents[party], language=me.language)
 
 
-def agreement_for(view: ParentView, *, path: str | Path | None = None) -> AgreementToMediate:
-    """The agreement to mediate as this parent reads it (the office's wording when ``path`` is given)."""
-    return load_agreement(office=view.office, mediator=view.mediator, parent=view.full_name, path=path)
+def agreement_for(view: ParentView, *, path: str | Path | None = None, language: str | None = None) -> AgreementToMediate:
+    """The agreement to mediate as this parent reads it (the office's wording when ``path`` is given), in
+    ``language`` (default: the parent's own, ``view.language``)."""
+    return load_agreement(office=view.office, mediator=view.mediator, parent=view.full_name, path=path, language=language or view.language)
 
 
 def agree_to_mediate(
@@ -188,8 +191,13 @@ def agree_to_mediate(
     *,
     agreement_path: str | Path | None = None,
     client: dict[str, str] | None = None,
+    language: str | None = None,
 ) -> ParentIntake:
-    """Record the parent's signature on the agreement to mediate, with the signed PDF (once)."""
+    """Record the parent's signature on the agreement to mediate, with the signed PDF (once).
+
+    ``language``: the words the parent read and signed (default: their own, from the setup); the
+    signed PDF is in that language, and it is both the parent's copy and the office's record.
+    """
     from ..signing.signatures import bind_signer_name
 
     with writing_session(store, case_id) as session:
@@ -201,7 +209,7 @@ def agree_to_mediate(
         if capture.party != party:
             raise StoreError(f"this signature is for parent {capture.party.upper()}, but the link is parent {party.upper()}'s; nothing was changed")
         view = _view(record, party)
-        agreement = agreement_for(view, path=agreement_path)
+        agreement = agreement_for(view, path=agreement_path, language=language)
         if capture.consent_sha256 != agreement.sha256:
             raise StoreError("the agreement to mediate changed while you were reading it; read it again and sign; nothing was changed")
         capture = bind_signer_name(capture, view.full_name)

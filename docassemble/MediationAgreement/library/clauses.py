@@ -71,6 +71,10 @@ LIBRARY_FILE = "library.yml"
 LIBRARY_KEYS = frozenset({"name", "description", "headings", "state", "replaces_required", "county_caption"})
 DEFAULT_COUNTY_CAPTION = "County of {county}"
 """The caption's county line when no library words it (a state overlay may: Arizona's is "In and for the County of {county}")."""
+TRANSLATIONS = "translations"
+"""A library folder's translations: ``translations/<language>/``, one file per clause at the English file's relative path."""
+TRANSLATION_LIBRARY_KEYS = frozenset({"language", "headings", "county_caption", "courtesy_notice"})
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 STATE_OVERLAYS = "overlays"
 """The package library's folder of state overlays: ``clauses/overlays/<state>/`` (``az``, ``or``, ``wa``)."""
 
@@ -140,6 +144,37 @@ class ClauseFile(_Shape):
         return self
 
 
+class AlternativeTranslationFile(_Shape):
+    """One alternative's words in another language."""
+
+    label: str = Field(min_length=1)
+    help: str | None = None
+    text: str = Field(min_length=1)
+
+
+class TranslationFile(_Shape):
+    """A clause's words in another language: ``translations/<language>/<the English file's path>``.
+
+    Only words: the conditions (``when``, ``select``, ``required``...) stay the
+    English clause's, so the translated copy has exactly the English clauses.
+    ``version`` is the English clause version translated; when the English moves on,
+    the translation is stale until someone checks it and raises it too.
+    """
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$")
+    version: int = Field(ge=1)
+    title: str = Field(min_length=1)
+    text: str | None = None
+    alternatives: dict[str, AlternativeTranslationFile] | None = None
+    notes: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> TranslationFile:
+        if (self.text is None) == (self.alternatives is None):
+            raise ValueError("a translation needs exactly one of 'text' or 'alternatives', as the English clause has")
+        return self
+
+
 # --------------------------------------------------------------------------- loaded clauses
 
 
@@ -177,6 +212,16 @@ class Clause:
     ``None``: the file does not say (an overlay's replacement keeps the requirement of the clause it replaces)."""
     required_by: str | None = None
     """The library that made the clause required (an overlay that rewords it keeps the requirement)."""
+    language: str = "en"
+    """The language of ``title`` and the texts: ``en``, or a translation's (see :func:`translated`)."""
+    text_source: Path | None = None
+    """The translation file the title and texts come from (``None``: the clause file itself)."""
+    text_lines: LineMap | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def text_path(self) -> Path:
+        """The file the title and texts were read from: a translation's, else the clause file."""
+        return self.text_source or self.source
 
     def line_of(self, *path: str) -> int | None:
         return self.lines.line_for(tuple(path))
@@ -184,8 +229,9 @@ class Clause:
     def text_start_line(self, alternative: str | None = None) -> int:
         """File line of the template's first line (block scalars start on the next line)."""
         path = ("alternatives", alternative, "text") if alternative else ("text",)
-        key_line = self.lines.line_for(path) or 1
-        return key_line + 1 if path in self.lines.block_scalars else key_line
+        lines = self.text_lines or self.lines
+        key_line = lines.line_for(path) or 1
+        return key_line + 1 if path in lines.block_scalars else key_line
 
     def templates(self) -> Iterable[tuple[str | None, str]]:
         """(alternative name or None, template source) for every text of the clause."""
@@ -205,11 +251,11 @@ class Clause:
             source = self.text if alternative is None else self.alternatives[alternative].text
             assert source is not None
             try:
-                cache[alternative] = compiled_text(source)
+                cache[alternative] = compiled_text(source, self.language)
             except TemplateSyntaxError as exc:
                 raise ClauseError(
                     f"template syntax error: {exc.message}",
-                    path=self.source,
+                    path=self.text_path,
                     line=self.text_start_line(alternative) + (exc.lineno or 1) - 1,
                     clause_id=self.id,
                 ) from None
@@ -224,14 +270,14 @@ class Clause:
         except TemplateSyntaxError as exc:
             raise ClauseError(
                 f"template syntax error: {exc.message}",
-                path=self.source,
+                path=self.text_path,
                 line=self.text_start_line(alternative) + (exc.lineno or 1) - 1,
                 clause_id=self.id,
             ) from None
 
 
 @lru_cache(maxsize=4096)
-def compiled_text(source: str) -> Template:
+def compiled_text(source: str, language: str = "en") -> Template:
     """A clause text compiled once per process, whichever library load it came from.
 
     Compiling is most of an assembly's time (about three quarters for the
@@ -240,7 +286,7 @@ def compiled_text(source: str) -> Template:
     """
     from .templating import compile_sandboxed
 
-    return compile_sandboxed(source)
+    return compile_sandboxed(source, language)
 
 
 @dataclass(frozen=True)
@@ -263,6 +309,17 @@ class LibraryInfo:
         return self.path / LIBRARY_FILE
 
 
+@dataclass(frozen=True)
+class TranslationInfo:
+    """``translations/<language>/library.yml``: a library's headings, caption and notice in that language."""
+
+    language: str
+    path: Path
+    headings: dict[str, str] = field(default_factory=dict)
+    county_caption: str | None = None
+    courtesy_notice: str | None = None
+
+
 @dataclass
 class ClauseLibrary:
     """The combined clause library: base library plus overlays, in order."""
@@ -274,11 +331,20 @@ class ClauseLibrary:
     problems: list[Problem] = field(default_factory=list)
     defined: dict[Path, set[str]] = field(default_factory=dict)
     """Library folder -> the clause ids its own files define or disable."""
+    language: str = "en"
+    """The language of the clauses' titles and texts (see :func:`translated`)."""
+    translations: list[TranslationInfo] = field(default_factory=list)
+    untranslated: dict[str, Problem] = field(default_factory=dict)
+    """Clause id -> why it has no usable text in :attr:`language` (it keeps its English words)."""
+    orphan_translations: list[Problem] = field(default_factory=list)
+    """Translation files whose clause is not in this stack (lint reports those no stack has)."""
 
     @property
     def county_caption(self) -> str:
         """The caption's county line template: the last library's that words one, else a neutral one."""
         worded = [info.county_caption for info in self.libraries if info.county_caption]
+        if self.language != "en":
+            worded += [info.county_caption for info in self.translations if info.county_caption]
         return worded[-1] if worded else DEFAULT_COUNTY_CAPTION
 
     @property
@@ -286,7 +352,16 @@ class ClauseLibrary:
         merged = dict(DEFAULT_HEADINGS)
         for info in self.libraries:
             merged.update(info.headings)
+        if self.language != "en":
+            for translation in self.translations:
+                merged.update(translation.headings)
         return merged
+
+    @property
+    def courtesy_notice(self) -> str | None:
+        """The notice on every page of a translated copy: the last translation library's that words one."""
+        worded = [info.courtesy_notice for info in self.translations if info.courtesy_notice]
+        return worded[-1] if worded else None
 
     def ordered(self) -> list[Clause]:
         """Every clause in outline order: topic, then ``order``, then id."""
@@ -308,13 +383,21 @@ class ClauseLibrary:
         return {c.id: c.version for c in self.ordered()}
 
 
-def load_library(dirs: Sequence[str | Path] | None = None, *, strict: bool = True, pool: Executor | None = None) -> ClauseLibrary:
+def load_library(
+    dirs: Sequence[str | Path] | None = None, *, strict: bool = True, pool: Executor | None = None, language: str = "en"
+) -> ClauseLibrary:
     """Load and combine libraries in order.  ``None`` means the package's own library.
 
     ``strict`` raises the first problem as a :class:`ClauseError`/:class:`LibraryError`;
     otherwise problems are collected in :attr:`ClauseLibrary.problems` (what ``lint`` wants).
     ``pool`` reads the files in parallel (large libraries); merging stays in order.
+    ``language`` other than ``en`` gives the clauses in that language (:func:`translated`).
     """
+    library = _load_library(dirs, strict=strict, pool=pool)
+    return library if language == "en" else translated(library, language, strict=strict)
+
+
+def _load_library(dirs: Sequence[str | Path] | None, *, strict: bool, pool: Executor | None) -> ClauseLibrary:
     folders: list[Path] = []
     for d in dirs or [default_library_dir()]:
         folder = Path(d)
@@ -332,7 +415,9 @@ def load_library(dirs: Sequence[str | Path] | None = None, *, strict: bool = Tru
         paths = [
             p
             for p in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml"))
-            if not (p.name == LIBRARY_FILE and p.parent == folder) and not any(root in p.parents for root in nested)
+            if not (p.name == LIBRARY_FILE and p.parent == folder)
+            and not any(root in p.parents for root in nested)
+            and p.relative_to(folder).parts[0] != TRANSLATIONS
         ]
         jobs = [(p, info.name) for p in paths]
         items = list(pool.map(_read_or_error, jobs, chunksize=64)) if pool is not None else [_read_or_error(j) for j in jobs]
@@ -389,16 +474,21 @@ def _nested_libraries(folder: Path) -> list[Path]:
     return [meta.parent for meta in folder.rglob(LIBRARY_FILE) if meta.parent != folder]
 
 
-def read_clause_file(path: Path, library_name: str) -> Clause | str:
-    """Read and check one clause file: the clause, or the id it disables (pure; safe in a worker)."""
+def _checked_file[S: _Shape](path: Path, shape: type[S], not_a_mapping: str) -> tuple[S, LineMap]:
+    """One YAML file read and checked against ``shape``: the first problem as a :class:`ClauseError` with its line and field."""
     data, lines = load_with_lines(path, error=ClauseError)
     if not isinstance(data, dict):
-        raise ClauseError("a clause file must be a mapping with 'id', 'title', 'topic' and 'text'", path=path, line=1)
+        raise ClauseError(not_a_mapping, path=path, line=1)
     try:
-        shape = ClauseFile.model_validate(data)
+        return shape.model_validate(data), lines
     except ValidationError as exc:
-        first = validation_problems(exc, ClauseFile, str(path), lines)[0]
+        first = validation_problems(exc, shape, str(path), lines)[0]
         raise ClauseError(first.message, path=path, line=first.line, field_path=first.field_path, clause_id=data.get("id") if isinstance(data.get("id"), str) else None) from None
+
+
+def read_clause_file(path: Path, library_name: str) -> Clause | str:
+    """Read and check one clause file: the clause, or the id it disables (pure; safe in a worker)."""
+    shape, lines = _checked_file(path, ClauseFile, "a clause file must be a mapping with 'id', 'title', 'topic' and 'text'")
     if shape.disable:
         return shape.id
     alternatives = {
@@ -468,6 +558,171 @@ def _merge(library: ClauseLibrary, path: Path, item: Clause | str, info: Library
     library.defined.setdefault(info.path, set()).add(item.id)
 
 
+# --------------------------------------------------------------------------- translations
+
+
+@dataclass(frozen=True)
+class _Translation:
+    clause_id: str
+    shape: TranslationFile
+    source: Path
+    lines: LineMap
+    rank: int
+    """The position in the stack of the library whose ``translations/`` holds it."""
+
+
+def translated(library: ClauseLibrary, language: str, *, strict: bool = True) -> ClauseLibrary:
+    """``library`` with each clause's title and texts in ``language``, read from each library's ``translations/<language>/``.
+
+    A clause is translated by its own library or a later one (an office may
+    translate a base clause); a translation from an earlier library than the
+    clause's translates words that were since replaced, so it is not used.
+    Conditions are the English clause's, so the translated copy has the same
+    clauses, numbers and alternatives.  A clause with no usable translation keeps
+    its English words and is listed in :attr:`ClauseLibrary.untranslated`
+    (assembly refuses it; ``lint --language`` reports it with its file and line).
+    Problems in the translation files themselves are raised (``strict``) or
+    collected in :attr:`ClauseLibrary.problems`.
+    """
+    from .templating import filters_for
+
+    try:
+        filters_for(language)
+    except ValueError as exc:
+        raise LibraryError(str(exc)) from None
+    found: dict[str, _Translation] = {}
+    problems: list[Problem] = []
+    orphans: list[Problem] = []
+    infos: list[TranslationInfo] = []
+
+    def fail(exc: ClauseError | LibraryError) -> None:
+        if strict:
+            raise exc
+        subject = f"clause '{exc.clause_id}': " if exc.clause_id else ""
+        problems.append(Problem(f"{subject}{exc.message}", path=exc.path, line=exc.line))
+
+    for rank, info in enumerate(library.libraries):
+        folder = info.path / TRANSLATIONS / language
+        if not folder.is_dir():
+            continue
+        meta = folder / LIBRARY_FILE
+        if meta.is_file():
+            try:
+                infos.append(_translation_info(meta, language))
+            except LibraryError as exc:
+                fail(exc)
+        for path in sorted(folder.rglob("*.yml")):
+            if path == meta:
+                continue
+            try:
+                item = _read_translation(path, rank)
+                if item.clause_id not in library.clauses:
+                    # Not in this stack (another state's clause, or disabled here): lint reports it if no stack has it.
+                    orphans.append(Problem(f"clause '{item.clause_id}': a translation of a clause that is not in the library", path=path, line=item.lines.line_for(("id",))))
+                    continue
+                earlier = found.get(item.clause_id)
+                if earlier is not None and earlier.rank == rank:
+                    raise LibraryError(f"a second translation of this clause (also in {earlier.source})", path=path, line=item.lines.line_for(("id",)), clause_id=item.clause_id)
+                found[item.clause_id] = item
+            except (ClauseError, LibraryError) as exc:
+                fail(exc)
+    ranks = {info.path.resolve(): rank for rank, info in enumerate(library.libraries)}
+    clauses: dict[str, Clause] = {}
+    untranslated: dict[str, Problem] = {}
+    for clause_id, clause in library.clauses.items():
+        own_rank = next((ranks[p] for p in clause.source.resolve().parents if p in ranks), 0)
+        item = found.get(clause_id)
+        why = _unusable(clause, item, own_rank, language, library)
+        if why is not None:
+            untranslated[clause_id] = why
+            clauses[clause_id] = clause
+            continue
+        assert item is not None
+        shape = item.shape
+        alternatives = {
+            name: replace(alt, label=shape.alternatives[name].label, help=shape.alternatives[name].help, text=shape.alternatives[name].text)
+            for name, alt in clause.alternatives.items()
+        } if shape.alternatives is not None else clause.alternatives
+        clauses[clause_id] = replace(
+            clause, title=shape.title, text=shape.text if clause.text is not None else None, alternatives=alternatives,
+            language=language, text_source=item.source, text_lines=item.lines,
+        )
+    return ClauseLibrary(
+        libraries=library.libraries, clauses=clauses, disabled=library.disabled, replaced=library.replaced,
+        problems=[*library.problems, *problems], defined=library.defined, language=language, translations=infos, untranslated=untranslated,
+        orphan_translations=orphans,
+    )
+
+
+def translation_path(clause: Clause, library: ClauseLibrary, language: str) -> Path:
+    """Where the translation of ``clause`` belongs: its library's ``translations/<language>/`` plus the clause file's own path."""
+    for info in reversed(library.libraries):
+        try:
+            return info.path / TRANSLATIONS / language / clause.source.relative_to(info.path)
+        except ValueError:
+            continue
+    return clause.source.parent / TRANSLATIONS / language / clause.source.name
+
+
+def _unusable(clause: Clause, item: _Translation | None, own_rank: int, language: str, library: ClauseLibrary) -> Problem | None:
+    """Why ``item`` cannot stand for ``clause`` in the translated copy (``None``: it can)."""
+    name = LANGUAGE_NAMES.get(language, language)
+    first_line = clause.line_of("text") if clause.text is not None else clause.line_of("alternatives")
+    if item is None or item.rank < own_rank:
+        return Problem(f"clause '{clause.id}' has no {name} text: add {translation_path(clause, library, language)}", path=clause.source, line=first_line)
+    shape, where = item.shape, item.source
+    if shape.version != clause.version:
+        return Problem(
+            f"clause '{clause.id}': the {name} text translates version {shape.version}, but the clause is now version {clause.version} "
+            f"({clause.source}): check the translation against the English and set `version: {clause.version}`",
+            path=where, line=item.lines.line_for(("version",)),
+        )
+    if (shape.text is None) != (clause.text is None):
+        has = "'text'" if clause.text is not None else "'alternatives'"
+        return Problem(f"clause '{clause.id}': the English clause has {has}, so its {name} text must too", path=where, line=1)
+    if shape.alternatives is not None:
+        missing = [n for n in clause.alternatives if n not in shape.alternatives]
+        extra = [n for n in shape.alternatives if n not in clause.alternatives]
+        if missing:
+            return Problem(f"clause '{clause.id}': alternative(s) {', '.join(repr(n) for n in missing)} have no {name} text", path=where, line=item.lines.line_for(("alternatives",)))
+        if extra:
+            return Problem(
+                f"clause '{clause.id}': alternative(s) {', '.join(repr(n) for n in extra)} are not alternatives of the English clause (it has: {', '.join(clause.alternatives)})",
+                path=where, line=item.lines.line_for(("alternatives", extra[0])),
+            )
+        for alt_name, alt in clause.alternatives.items():
+            if alt.help and not shape.alternatives[alt_name].help:
+                return Problem(f"clause '{clause.id}': alternative '{alt_name}' has help in English but none in {name}", path=where, line=item.lines.line_for(("alternatives", alt_name)))
+    return None
+
+
+def _read_translation(path: Path, rank: int) -> _Translation:
+    shape, lines = _checked_file(path, TranslationFile, "a translation file must be a mapping with 'id', 'version', 'title' and 'text' (or 'alternatives')")
+    return _Translation(shape.id, shape, path, lines, rank)
+
+
+def _translation_info(meta: Path, language: str) -> TranslationInfo:
+    data, lines = load_with_lines(meta, error=LibraryError)
+    if not isinstance(data, dict):
+        raise LibraryError("a translation's library.yml must be a mapping with 'language'", path=meta, line=1)
+    unknown = set(data) - TRANSLATION_LIBRARY_KEYS
+    if unknown:
+        raise LibraryError(f"unknown key(s) in library.yml: {', '.join(sorted(unknown))} (known: {', '.join(sorted(TRANSLATION_LIBRARY_KEYS))})", path=meta, line=lines.line_for((sorted(unknown)[0],)))
+    if data.get("language") != language:
+        raise LibraryError(f"language: must be '{language}' (the folder's name)", path=meta, line=lines.line_for(("language",)))
+    headings = data.get("headings") or {}
+    bad = [t for t in headings if t not in TOPICS]
+    if bad:
+        raise LibraryError(f"headings for unknown topic(s): {', '.join(bad)}", path=meta, line=lines.line_for(("headings", bad[0])))
+    caption = data.get("county_caption")
+    if caption is not None and not (isinstance(caption, str) and caption.count("{county}") == 1 and caption.replace("{county}", "").count("{") == 0):
+        raise LibraryError("county_caption: must be one line with {county} once", path=meta, line=lines.line_for(("county_caption",)))
+    notice = data.get("courtesy_notice")
+    if notice is not None and not (isinstance(notice, str) and notice.strip()):
+        raise LibraryError("courtesy_notice: must be the words printed on every page of the translated copy", path=meta, line=lines.line_for(("courtesy_notice",)))
+    return TranslationInfo(language, meta.parent, dict(headings), caption, notice.strip() if notice else None)
+
+
 def library_dirs(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> list[Path]:
     """The base library followed by overlays, as the CLI and interviews pass them."""
     dirs = [default_library_dir()] if include_default else []
@@ -508,9 +763,9 @@ def with_state_overlay(dirs: Sequence[str | Path] | None, state: str | None, *, 
     return folders[: base + 1] + [overlay] + folders[base + 1 :]
 
 
-def load_case_library(dirs: Sequence[str | Path] | None, state: str | None, *, state_overlay: bool = True) -> ClauseLibrary:
+def load_case_library(dirs: Sequence[str | Path] | None, state: str | None, *, state_overlay: bool = True, language: str = "en") -> ClauseLibrary:
     """:func:`load_library` for a case in ``state``: the stack with that state's overlay (see :func:`with_state_overlay`)."""
-    return load_library(with_state_overlay(dirs, state, enabled=state_overlay))
+    return load_library(with_state_overlay(dirs, state, enabled=state_overlay), language=language)
 
 
 

@@ -79,8 +79,14 @@ def lint_library(
     workers: int | None = None,
     cases: Sequence[str | Path] | None = None,
     state_overlays: bool = True,
+    language: str = "en",
 ) -> LintReport:
     """Lint the library stack; the report is empty when all is well.
+
+    ``language`` other than ``en`` lints the stack's translation into it: every
+    clause, alternative (label, help, text) and heading without text in that
+    language or translated from an older version, problems in the translation
+    files, and the translated texts themselves, checked and run like English ones.
 
     ``cases`` are the case files each clause is evaluated against (default:
     :func:`example_case_files`; an empty list evaluates nothing).  When the
@@ -90,7 +96,7 @@ def lint_library(
     be replaced (or disabled) by a file of that library.
     """
     with _collector_paused():
-        return _lint_library(dirs, workers=workers, cases=cases, state_overlays=state_overlays)
+        return _lint_library(dirs, workers=workers, cases=cases, state_overlays=state_overlays, language=language)
 
 
 @contextmanager
@@ -118,6 +124,7 @@ def _lint_library(
     workers: int | None,
     cases: Sequence[str | Path] | None,
     state_overlays: bool,
+    language: str = "en",
 ) -> LintReport:
     stacks = [with_state_overlay(dirs, None)]
     if state_overlays:
@@ -129,16 +136,42 @@ def _lint_library(
     seen: set[str] = set()
     sources: set[Path] = set()
     folders: set[Path] = set()
+    orphans: dict[str, Problem] = {}
+    ids: set[str] = set()
     for stack in stacks:
-        found, library = _lint_stack(stack, workers=workers, cases=cases)
-        for problem in [*found.problems, *_missing_replacements(library), *_missing_signers(library)]:
+        found, library = _lint_stack(stack, workers=workers, cases=cases, language=language)
+        for problem in [*found.problems, *_missing_replacements(library), *_missing_signers(library), *_untranslated(library)]:
             if str(problem) not in seen:  # the base's findings come once, not once per state
                 seen.add(str(problem))
                 report.problems.append(problem)
         sources.update(c.source for c in library.clauses.values())
         folders.update(info.path.resolve() for info in library.libraries)
+        ids.update(library.clauses)
+        orphans.update((str(p), p) for p in library.orphan_translations)
+    for problem in orphans.values():
+        if not any(f"clause '{cid}':" in problem.message for cid in ids):
+            report.problems.append(problem)
     report.clauses_checked, report.libraries_checked = len(sources), len(folders)
     return report
+
+
+def _untranslated(library: ClauseLibrary) -> list[Problem]:
+    """In a translated stack: each clause without usable text in its language, headings and the courtesy notice."""
+    if library.language == "en":
+        return []
+    from .clauses import DEFAULT_HEADINGS, LANGUAGE_NAMES, TRANSLATIONS
+
+    name = LANGUAGE_NAMES.get(library.language, library.language)
+    problems = [library.untranslated[c.id] for c in library.ordered() if c.id in library.untranslated]
+    meta = library.libraries[0].path / TRANSLATIONS / library.language / "library.yml"
+    worded = {topic for info in library.translations for topic in info.headings}
+    english = {info.path: info.headings for info in library.libraries}
+    for topic in sorted({c.topic for c in library.clauses.values()} - worded):
+        if topic in DEFAULT_HEADINGS or any(topic in h for h in english.values()):
+            problems.append(Problem(f"the heading of topic '{topic}' has no {name} text (headings: in translations/{library.language}/library.yml)", path=meta))
+    if not library.courtesy_notice:
+        problems.append(Problem(f"no courtesy notice for the {name} copy (courtesy_notice: in translations/{library.language}/library.yml)", path=meta))
+    return problems
 
 
 def _missing_signers(library: ClauseLibrary) -> list[Problem]:
@@ -188,7 +221,7 @@ def _missing_replacements(library: ClauseLibrary) -> list[Problem]:
 
 
 def _lint_stack(
-    dirs: Sequence[str | Path] | None, *, workers: int | None, cases: Sequence[str | Path] | None
+    dirs: Sequence[str | Path] | None, *, workers: int | None, cases: Sequence[str | Path] | None, language: str = "en"
 ) -> tuple[LintReport, ClauseLibrary]:
     """Lint one stack: (the findings, the library as loaded)."""
     global _SHARED_CASES
@@ -198,13 +231,14 @@ def _lint_stack(
     parallel = workers > 1 and "fork" in multiprocessing.get_all_start_methods() and _file_count(dirs) > PARALLEL_THRESHOLD
     if parallel:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            library = load_library(dirs, strict=False, pool=pool)
+            library = load_library(dirs, strict=False, pool=pool, language=language)
     else:
-        library = load_library(dirs, strict=False)
+        library = load_library(dirs, strict=False, language=language)
     report.problems.extend(library.problems)
-    ids = [clause.id for clause in library.ordered()]
+    # In a translated stack a clause still in English is reported as such (not run with Spanish names).
+    ids = [clause.id for clause in library.ordered() if clause.id not in library.untranslated]
     report.clauses_checked, report.libraries_checked = len(ids), len(library.libraries)
-    _SHARED_CASES = _case_contexts(case_files, library)
+    _SHARED_CASES = _case_contexts(case_files, library, language)
     try:
         _lint_all(library, ids, report, parallel, workers)
     finally:
@@ -542,6 +576,7 @@ def _lint_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> 
 def _check_clause(clause: Clause, library: ClauseLibrary, report: LintReport) -> None:
     known = library.clauses.keys()  # a live view: building a set here per clause made lint quadratic
     path = str(clause.source)
+    text_path = str(clause.text_path)
     for use in clause.uses:
         parts = use.split(".")
         if parts[0] != "case":
@@ -551,18 +586,18 @@ def _check_clause(clause: Clause, library: ClauseLibrary, report: LintReport) ->
         if error:
             report.add(f"clause '{clause.id}': uses: {error}", path=path, line=clause.line_of("uses"))
 
-    def check(source: str, base_line: int, what: str, *, printed: bool = True) -> None:
+    def check(source: str, base_line: int, what: str, *, printed: bool = True, where: str = path) -> None:
         try:
             ast = _parse(source)
         except TemplateSyntaxError as exc:
             message = (exc.message or "").replace("end of print statement", "end of expression")
-            report.add(f"clause '{clause.id}': {what}: syntax error: {message}", path=path, line=base_line + (exc.lineno or 1) - 1)
+            report.add(f"clause '{clause.id}': {what}: syntax error: {message}", path=where, line=base_line + (exc.lineno or 1) - 1)
             return
         walker = _Walker(clause.uses, known, check_uses=True)
         walker.printed = printed
         walker.visit(ast, {})
         for finding in walker.findings:
-            report.add(f"clause '{clause.id}': {what}: {finding.message}", path=path, line=base_line + finding.lineno - 1)
+            report.add(f"clause '{clause.id}': {what}: {finding.message}", path=where, line=base_line + finding.lineno - 1)
 
     def check_expression(expression: str, line: int | None, what: str) -> None:
         check("{{ " + expression + " }}", line or 1, what, printed=False)
@@ -573,7 +608,7 @@ def _check_clause(clause: Clause, library: ClauseLibrary, report: LintReport) ->
         if alt.when:
             check_expression(alt.when, clause.line_of("alternatives", name, "when"), f"alternative '{name}' when")
     for alternative, source in clause.templates():
-        check(source, clause.text_start_line(alternative), "text" if alternative is None else f"alternative '{alternative}' text")
+        check(source, clause.text_start_line(alternative), "text" if alternative is None else f"alternative '{alternative}' text", where=text_path)
     if clause.select:
         check_expression(clause.select, clause.line_of("select"), "select")
         parts_match = re.fullmatch(r"case((?:\.[a-z_][a-z0-9_]*)+)", clause.select.strip())
@@ -618,7 +653,7 @@ class _Example:
         return self.values[source]
 
 
-def _case_contexts(files: Sequence[Path], library: ClauseLibrary) -> list[_Example]:
+def _case_contexts(files: Sequence[Path], library: ClauseLibrary, language: str = "en") -> list[_Example]:
     """The case files to run clauses against; ``ref()`` gives a stand-in section number."""
     known = library.clauses.keys()
 
@@ -627,13 +662,13 @@ def _case_contexts(files: Sequence[Path], library: ClauseLibrary) -> list[_Examp
             raise ValueError(f"ref('{clause_id}'): it is not in the library")
         return "Section 1.1"
 
-    return [_Example(path.name, case_context(load_case(path), ref=ref), {}) for path in files]
+    return [_Example(path.name, case_context(load_case(path), ref=ref, language=language), {}) for path in files]
 
 
 @lru_cache(maxsize=8192)
-def _template(source: str) -> Any:
+def _template(source: str, language: str = "en") -> Any:
     """A text compiled once, from the syntax tree the static checks already parsed."""
-    return sandbox_environment().from_string(_parse(source))
+    return sandbox_environment(language).from_string(_parse(source))
 
 
 def _evaluate_clause(clause: Clause, cases: Sequence[_Example], report: LintReport) -> None:
@@ -646,7 +681,8 @@ def _evaluate_clause(clause: Clause, cases: Sequence[_Example], report: LintRepo
                 continue  # the case itself is at fault (its schedule, its guideline), not this clause
         if failure is not None:
             what, line, description = failure
-            report.add(f"clause '{clause.id}': {what}: {description} (evaluated with {case.name})", path=str(clause.source), line=line)
+            where = clause.source if what in ("when", "select") or what.endswith(" when") else clause.text_path
+            report.add(f"clause '{clause.id}': {what}: {description} (evaluated with {case.name})", path=str(where), line=line)
             return
 
 
@@ -683,10 +719,10 @@ def _first_failure(clause: Clause, case: _Example) -> tuple[str, int | None, str
                         return failure
                     continue
         assert source is not None
-        if _plain_text(source):
+        if clause.language == "en" and _plain_text(source):  # a translation's names (a.el, kids.agree) are run, never assumed
             continue
         try:
-            render_template(lambda source=source: _template(source), case.context)
+            render_template(lambda source=source: _template(source, clause.language), case.context)
         except EvaluationFailed as exc:
             start = clause.text_start_line(name)
             return what, start + exc.line - 1 if exc.line else start, exc.description

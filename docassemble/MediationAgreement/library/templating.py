@@ -26,8 +26,12 @@ if TYPE_CHECKING:
 
 
 @cache
-def sandbox_environment() -> BoundedSandbox:
-    """The one Jinja2 environment every clause, mapping and `when` is rendered in."""
+def sandbox_environment(language: str = "en") -> BoundedSandbox:
+    """The Jinja2 environment every clause, mapping and `when` is rendered in.
+
+    One per language: the same filter names give that language's words
+    (``|longdate`` is "March 5, 2026" in English, "5 de marzo de 2026" in Spanish).
+    """
     env = BoundedSandbox(
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -35,15 +39,30 @@ def sandbox_environment() -> BoundedSandbox:
         autoescape=False,
         keep_trailing_newline=False,
     )
-    env.filters.update(FILTERS)
+    env.filters.update(filters_for(language))
     return env
 
 
-def compile_sandboxed(source: str) -> Template:
+def filters_for(language: str) -> dict[str, Callable[..., Any]]:
+    """The filters clause text in ``language`` uses (``en`` and ``es``; see :data:`LANGUAGES`)."""
+    if language == "en":
+        return FILTERS
+    if language == "es":
+        from ..wording.spanish import FILTERS_ES
+
+        return FILTERS_ES
+    raise ValueError(f"no clause wording for language {language!r} (known: {', '.join(LANGUAGES)})")
+
+
+LANGUAGES = ("en", "es")
+"""Languages clause text can be written in: the engine's words for people, numbers and dates exist for these."""
+
+
+def compile_sandboxed(source: str, language: str = "en") -> Template:
     """A clause text compiled in the sandbox, its bytecode kept on disk between processes (:mod:`.bytecode`)."""
     from .bytecode import template_from_cache
 
-    env = sandbox_environment()
+    env = sandbox_environment(language)
     return template_from_cache(env, "text", source, lambda: env.compile(source))
 
 
@@ -86,10 +105,11 @@ def redacted(case: Case) -> Case:
 
 
 class _LazySchedule:
-    """``schedule`` in clause text: computed on first use (most clauses never ask)."""
+    """``schedule`` in clause text: computed on first use (most clauses never ask), in the text's language."""
 
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: Case, language: str = "en") -> None:
         self._case = case
+        self._language = language
         self._summary: Any = None
 
     def __getattr__(self, name: str) -> Any:
@@ -98,15 +118,16 @@ class _LazySchedule:
         if self._summary is None:
             from ..schedule.text import summarize_schedule
 
-            self._summary = summarize_schedule(self._case)
+            self._summary = summarize_schedule(self._case, language=self._language)
         return getattr(self._summary, name)
 
 
 class _LazySupport:
     """``support`` in clause text when no one computed it first: the guideline terms, computed on first use."""
 
-    def __init__(self, case: Case) -> None:
+    def __init__(self, case: Case, language: str = "en") -> None:
         self._case = case
+        self._language = language
         self._terms: Any = None
 
     def __getattr__(self, name: str) -> Any:
@@ -116,24 +137,45 @@ class _LazySupport:
             from ..support.case_support import support_terms
 
             self._terms = support_terms(self._case)
+        if self._language != "en":
+            from ..support.labels import translated_value
+
+            return translated_value(getattr(self._terms, name), self._language)
         return getattr(self._terms, name)
 
 
-def case_context(case: Case, *, ref: Callable[[str], str] | None = None, support: Any = None) -> dict[str, Any]:
+def case_context(case: Case, *, ref: Callable[[str], str] | None = None, support: Any = None, language: str = "en") -> dict[str, Any]:
     """The names clause text, ``when`` conditions and form mappings can use.
+
+    ``language`` is the text's: in ``es`` the parents, the children and the
+    schedule speak Spanish (:mod:`..wording.spanish`); the case is the same.
 
     ``support`` is the case's :class:`~..support.case_support.SupportTerms` when
     the caller computed them (assembly does, so that a guideline problem is
     reported as itself); otherwise they are computed when clause text first asks.
     """
     safe = redacted(case)
+    filters_for(language)  # refuses a language the engine has no words for
+    speak: Callable[[Parent, str], Any] = person
+    kids: Any = children_view(safe.children)
+    if language == "es":
+        from ..wording.spanish import ChildrenViewEs, PersonViewEs
 
-    def party(letter: str) -> PersonView:
+        def speak(parent: Parent, letter: str) -> Any:
+            return PersonViewEs(parent.short_name, parent.full_name, parent.pronouns, letter, parent.role)
+
+        kids = ChildrenViewEs(kids.list)
+        if support is not None:
+            from ..support.labels import TranslatedView
+
+            support = TranslatedView(support, language)
+
+    def party(letter: str) -> Any:
         if letter not in ("a", "b"):
             raise ValueError(f"party() takes 'a' or 'b', not {letter!r}")
-        return person(safe.parent(letter), letter)  # type: ignore[arg-type]
+        return speak(safe.parent(letter), letter)  # type: ignore[arg-type]
 
-    def other(letter: str) -> PersonView:
+    def other(letter: str) -> Any:
         return party("b" if letter == "a" else "a")
 
     def no_ref(clause_id: str) -> str:
@@ -141,16 +183,16 @@ def case_context(case: Case, *, ref: Callable[[str], str] | None = None, support
 
     return {
         "case": safe,
-        "a": person(safe.parent_a, "a"),
-        "b": person(safe.parent_b, "b"),
+        "a": speak(safe.parent_a, "a"),
+        "b": speak(safe.parent_b, "b"),
         "party": party,
         "other": other,
-        "kids": children_view(safe.children),
+        "kids": kids,
         "mediator": safe.mediator,
         "court": safe.court,
         "office": safe.office,
-        "schedule": _LazySchedule(case),
-        "support": support if support is not None else _LazySupport(case),
+        "schedule": _LazySchedule(case, language),
+        "support": support if support is not None else _LazySupport(case, language),
         "ref": ref or no_ref,
     }
 

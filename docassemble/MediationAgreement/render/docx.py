@@ -92,7 +92,7 @@ def _render_docx(doc: AgreementDocument) -> bytes:
             for block in clause.blocks:
                 _block(word, block)
     if doc.signatures:
-        heading = _styled(word, "SIGNATURES", "Heading 1")
+        heading = _styled(word, doc.words["signatures"].upper(), "Heading 1")
         _unnumbered(heading)
         for blk, lines in doc.signature_groups():
             if blk is not None:
@@ -100,7 +100,7 @@ def _render_docx(doc: AgreementDocument) -> bytes:
                 for block in blk.before:
                     _block(word, block)
             for signature in lines:
-                _signature_block(word, signature.statement, signature.printed_name, signature.role)
+                _signature_block(word, signature.statement, signature.printed_name, signature.role, doc.words["date"])
             if blk is not None:
                 for block in blk.after:
                     _block(word, block)
@@ -150,7 +150,7 @@ def _core_properties(word: Document, doc: AgreementDocument) -> None:
     props.created = when
     props.modified = when
     props.last_printed = when
-    props.language = "en-US"
+    props.language = "es-US" if doc.language == "es" else "en-US"
 
 
 STYLE_IDS = {"Title": "Title", "Subtitle": "Subtitle", "Heading 1": "Heading1", "Heading 2": "Heading2", "Heading 3": "Heading3", "List Bullet": "ListBullet"}
@@ -338,25 +338,26 @@ def _child(parent: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
 
 def _header_and_footer(word: Document, doc: AgreementDocument) -> None:
     section = word.sections[0]
-    if doc.draft:
-        header = section.header.paragraphs[0]
+    header_lines = ([doc.notice] if doc.notice else []) + ([doc.words["draft_line"]] if doc.draft else [])
+    for index, line in enumerate(header_lines):  # a translated copy's notice, then the draft line: on every page
+        header = section.header.paragraphs[0] if index == 0 else section.header.add_paragraph()
         header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = header.add_run(DRAFT_MARK)
+        run = header.add_run(line)
         run.bold = True
         run.font.size = Pt(9)
-        run.font.color.rgb = MUTED
+        run.font.color.rgb = MUTED if line != doc.notice else None
     footer = section.footer.paragraphs[0]
     tabs = footer.paragraph_format.tab_stops
     tabs.add_tab_stop(Inches(3.25), WD_TAB_ALIGNMENT.CLEAR)  # the Footer style's centre stop
     tabs.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT)
     if doc.initials_each_page and doc.initials_labels:
-        _muted(footer.add_run("Initials: " + "    ".join(f"{label} ______" for label in doc.initials_labels)))
+        _muted(footer.add_run(doc.words["initials"] + " " + "    ".join(f"{label} ______" for label in doc.initials_labels)))
         footer.add_run("\t")
     else:
         footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _muted(footer.add_run("Page "))
+    _muted(footer.add_run(doc.words["page"] + " "))
     _field(footer, "PAGE", "1")
-    _muted(footer.add_run(" of "))
+    _muted(footer.add_run(f" {doc.words['of']} "))
     _field(footer, "NUMPAGES", "1")
 
 
@@ -401,7 +402,7 @@ def _front_matter(word: Document, doc: AgreementDocument) -> None:
     dated = word.add_paragraph()
     dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
     dated.paragraph_format.space_after = Pt(14)
-    run = dated.add_run(f"Dated {doc.date_text}")
+    run = dated.add_run(doc.words["dated"].format(date=doc.date_text))
     run.font.color.rgb = MUTED
 
 
@@ -457,7 +458,7 @@ def _row_property(tr: CT_Row, tag: str) -> None:
     trpr.append(OxmlElement(tag))
 
 
-def _signature_block(word: Document, statement: str | None, printed_name: str, role: str) -> None:
+def _signature_block(word: Document, statement: str | None, printed_name: str, role: str, date_word: str = "Date") -> None:
     """One borderless, unbreakable table cell: statement, line, name, role, date."""
     table = word.add_table(rows=1, cols=1)
     _no_borders(table)
@@ -471,7 +472,7 @@ def _signature_block(word: Document, statement: str | None, printed_name: str, r
     lines.append(("_" * 40, {}))
     lines.append((printed_name, {"bold": True}))
     lines.append((role, {}))
-    lines.append(("Date: ____________________", {}))
+    lines.append((f"{date_word}: ____________________", {}))
     for index, (text, fmt) in enumerate(lines):
         paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
         paragraph.paragraph_format.keep_with_next = index < len(lines) - 1

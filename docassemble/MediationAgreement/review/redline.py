@@ -470,17 +470,48 @@ def redline_html(red: Redline) -> str:
     )
 
 
-def changes_fragment(red: Redline) -> str:
+_FRAGMENT_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "since": "What changed since {label}", "nothing": "Nothing in the text changed.", "answers": "This answers:",
+        "unanswered": "Comments with no change in this draft:",
+        "legend": "<ins>Underlined text was added.</ins> <del>Crossed-out text was taken out.</del>",
+        "changed": "changed", "added": "added", "removed": "removed", "draft": "draft {n}",
+    },
+    "es": {
+        "since": "Qué cambió desde el {label}", "nothing": "No cambió nada del texto.", "answers": "Esto responde a:",
+        "unanswered": "Comentarios sin un cambio en este borrador:",
+        "legend": "<ins>El texto subrayado se agregó.</ins> <del>El texto tachado se quitó.</del>",
+        "changed": "cambió", "added": "se agregó", "removed": "se quitó", "draft": "borrador {n}",
+    },
+}
+"""The words of :func:`changes_fragment` in each language a parent can read it in."""
+
+
+def _summary_es(red: Redline) -> str:
+    counts = {s: sum(1 for p in red.parts if p.kind == "clause" and p.status == s) for s in ("changed", "added", "removed")}
+    verbs = {"changed": ("cambió", "cambiaron"), "added": ("se agregó", "se agregaron"), "removed": ("se quitó", "se quitaron")}
+    pieces = [f"{n} cláusula{'s' if n != 1 else ''} {verbs[s][n != 1]}" for s, n in counts.items() if n]
+    other = sum(1 for p in red.parts if p.kind != "clause" and p.status != "unchanged")
+    if other:
+        pieces.append(f"{other} otro{'s' if other != 1 else ''} cambio{'s' if other != 1 else ''} (títulos, encabezado o bloques de firma)")
+    return "; ".join(pieces) if pieces else "sin cambios"
+
+
+def changes_fragment(red: Redline, language: str = "en") -> str:
     """"What changed since draft N": an HTML fragment for a parent's screen on a phone.
 
     A short list of the parts that changed (each with the comments it
     answers), then each changed part with its words added and removed.  No
     hashes and no unchanged text: the whole draft follows it on the screen.
+    ``language="es"``: the fragment's own words in Spanish (for the redline of
+    two Spanish reading copies).
     """
     e = html.escape
+    words = _FRAGMENT_WORDS[language]
     changed = red.changes
+    since = words["since"].format(label=red.old_label)
     if not changed:
-        return f'<section class="what-changed"><h2>What changed since {e(red.old_label)}</h2><p>Nothing in the text changed.</p></section>'
+        return f'<section class="what-changed"><h2>{e(since)}</h2><p>{e(words["nothing"])}</p></section>'
 
     def name(part: ClauseChange) -> str:
         title = "".join(s.text for s in part.title if s.op != "delete" or part.status == "removed").strip()
@@ -491,7 +522,7 @@ def changes_fragment(red: Redline) -> str:
     items = []
     for part in changed:
         answered = "".join(f"<li>{e(c.author)}: “{e(c.text)}”</li>" for c in part.answers)
-        items.append(f"<li><strong>{e(name(part))}</strong> — {e(part.status)}" + (f"<br>This answers:<ul>{answered}</ul>" if answered else "") + "</li>")
+        items.append(f"<li><strong>{e(name(part))}</strong> — {e(words[part.status])}" + (f"<br>{e(words['answers'])}<ul>{answered}</ul>" if answered else "") + "</li>")
     bodies = "".join(
         f'<div class="change {part.status}"><h3>{e(name(part))}</h3><div style="white-space: pre-line">{_rich_html(part.body)}</div></div>'
         for part in changed
@@ -499,11 +530,12 @@ def changes_fragment(red: Redline) -> str:
     )
     unanswered = ""
     if red.unanswered:
-        unanswered = "<p>Comments with no change in this draft:</p><ul>" + "".join(f"<li>{e(c.author)}: “{e(c.text)}”</li>" for c in red.unanswered) + "</ul>"
+        unanswered = f"<p>{e(words['unanswered'])}</p><ul>" + "".join(f"<li>{e(c.author)}: “{e(c.text)}”</li>" for c in red.unanswered) + "</ul>"
+    summary = _summary_es(red) if language == "es" else red.summary()
     return (
-        f'<section class="what-changed"><h2>What changed since {e(red.old_label)}</h2>'
-        f"<p>{e(red.summary().capitalize())}.</p><ul>{''.join(items)}</ul>{unanswered}"
-        '<p class="legend"><ins>Underlined text was added.</ins> <del>Crossed-out text was taken out.</del></p>'
+        f'<section class="what-changed"{"" if language == "en" else f' lang="{language}"'}><h2>{e(since)}</h2>'
+        f"<p>{e(summary.capitalize())}.</p><ul>{''.join(items)}</ul>{unanswered}"
+        f'<p class="legend">{words["legend"]}</p>'
         f"{bodies}</section>"
     )
 
@@ -553,6 +585,12 @@ def redline_pdf(red: Redline) -> bytes:
 # --------------------------------------------------------------------------- documents from stored data
 
 
+def _engine_words(language: str) -> dict[str, str]:
+    from ..assembly.words import agreement_words
+
+    return agreement_words(language)
+
+
 def document_from_data(data: dict[str, Any]) -> AgreementDocument:
     """Rebuild an :class:`AgreementDocument` from :meth:`AgreementDocument.to_data` output
     (how the store keeps each draft)."""
@@ -596,6 +634,9 @@ def document_from_data(data: dict[str, Any]) -> AgreementDocument:
             initials_each_page=data["initials_each_page"],
             initials_labels=tuple(data.get("initials_labels", ())),
             metadata=dict(data.get("metadata", {})),
+            language=data.get("language", "en"),
+            words=dict(data.get("words") or _engine_words(data.get("language", "en"))),
+            notice=data.get("notice"),
         )
     except (KeyError, TypeError) as exc:
         raise RenderError(f"stored document is incomplete: {exc}") from None

@@ -8,6 +8,7 @@ every regular night (:func:`sole_home`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from itertools import groupby
 from typing import TYPE_CHECKING
@@ -58,12 +59,7 @@ def _rotation_text(pattern: RegularPattern, w: CaseWords, kids: str, at: str) ->
             f"{upper_first(kids)} {w.verb(kids, 'lives', 'live')} with {home} during the school year. Time with {w.name(other_party(rotation[0]))} is set out "
             f"below for summer, school breaks and holidays."
         )
-    runs: list[tuple[int, int, Party]] = []
-    for i, parent in enumerate(rotation):
-        if runs and runs[-1][2] == parent:
-            runs[-1] = (runs[-1][0], runs[-1][1] + 1, parent)
-        else:
-            runs.append((i, 1, parent))
+    runs = rotation_runs(rotation)
     weekly = length % 7 == 0
     unit = "week" if length == 7 else "cycle"
 
@@ -90,6 +86,17 @@ def _rotation_text(pattern: RegularPattern, w: CaseWords, kids: str, at: str) ->
         f"{dated(anchor)}{day_one} at {at}. In each {unit}, {'; '.join(stretches)}; then the {unit} repeats. "
         f"In each {unit}, {w.name('a')} has {counted(share['a'], 'night')} and {w.name('b')} has {counted(share['b'], 'night')}."
     )
+
+
+def rotation_runs(rotation: Sequence[Party]) -> list[tuple[int, int, Party]]:
+    """Each stretch of nights with one parent: (first night's offset, nights, parent)."""
+    runs: list[tuple[int, int, Party]] = []
+    for i, parent in enumerate(rotation):
+        if runs and runs[-1][2] == parent:
+            runs[-1] = (runs[-1][0], runs[-1][1] + 1, parent)
+        else:
+            runs.append((i, 1, parent))
+    return runs
 
 
 def _weekend_text(pattern: RegularPattern, w: CaseWords, kids: str) -> str:
@@ -278,6 +285,7 @@ def summer_text(case: Case, w: CaseWords) -> str:
 __all__ = [
     "PATTERN_NAMES",
     "regular_text",
+    "rotation_runs",
     "sole_home",
     "summer_text",
 ]

@@ -41,7 +41,7 @@ from .compute import OvernightFigures, default_year, overnight_figures
 from .holiday_text import HOLIDAY_HEADER, HolidayLine, holiday_line, holidays_intro
 from .pattern_text import regular_text, summer_text
 from .timeline import PARTIES, Conflict
-from .words import CaseWords, child_names, dated, tidy
+from .words import CaseWords, child_names, dated, figure, tidy
 
 if TYPE_CHECKING:
     from ..case.model import Case
@@ -68,10 +68,6 @@ class ScheduleSummary:
     holiday_lines: list[HolidayLine] = field(default_factory=list)
     one_off_items: list[str] = field(default_factory=list)
     missing_in_years: list[str] = field(default_factory=list)
-
-
-def _count(n: float) -> str:
-    return f"{n:.0f}" if float(n).is_integer() else f"{n:.1f}"
 
 
 # --------------------------------------------------------------------------- one-off changes
@@ -114,7 +110,7 @@ def _overnight_table(case: Case, figures: OvernightFigures, w: CaseWords) -> tup
             label = w.name(party) if key == "all" else f"{w.name(party)} ({key})"
             total = first[party] + second[party]
             nights = first["a"] + first["b"] + second["a"] + second["b"]
-            row = (label, str(first[party]), str(second[party]), _count(total / 2), f"{100 * total / nights:.1f}%")
+            row = (label, str(first[party]), str(second[party]), figure(total / 2), f"{100 * total / nights:.1f}%")
             rows.append(row + ((f"{round(figures.hours[party]):,}",) if figures.hours else ()))
     return header, rows
 
@@ -127,8 +123,8 @@ def _overnights_text(figures: OvernightFigures, w: CaseWords) -> str:
     y1, y2 = figures.years
     a, b = figures.average, figures.percent
     text = (
-        f"Under this schedule, {w.name('a')} has {w.kids} for about {_count(a['a'])} {_overnights(a['a'])} a year ({b['a']:.1f}%) and "
-        f"{w.name('b')} for about {_count(a['b'])} {_overnights(a['b'])} a year ({b['b']:.1f}%), averaged over {y1} and {y2}, "
+        f"Under this schedule, {w.name('a')} has {w.kids} for about {figure(a['a'])} {_overnights(a['a'])} a year ({b['a']:.1f}%) and "
+        f"{w.name('b')} for about {figure(a['b'])} {_overnights(a['b'])} a year ({b['b']:.1f}%), averaged over {y1} and {y2}, "
         f"counting holidays and summer as scheduled."
     )
     if figures.hours:
@@ -179,8 +175,10 @@ def guard_confidential(case: Case, *texts: str) -> None:
             )
 
 
-def summarize_schedule(case: Case, year: int | None = None) -> ScheduleSummary:
+def summarize_schedule(case: Case, year: int | None = None, *, language: str = "en") -> ScheduleSummary:
     """The schedule in the agreement's words, with overnights for ``year`` and ``year + 1``.
+
+    ``language="es"``: the same schedule in Spanish (:mod:`.spanish`), for the Spanish reading copy.
 
     ``year`` defaults to the first full calendar year the agreement is in force
     (:func:`.schedule.default_year`).  Raises :class:`~.errors.ScheduleError` for a
@@ -212,6 +210,8 @@ def summarize_schedule(case: Case, year: int | None = None) -> ScheduleSummary:
         one_off_items=[tidy(f"{item}.") for item in stated],
         missing_in_years=_missing_in_years(figures),
     )
+    if language == "es":
+        summary = _in_spanish(case, summary, figures)
     guard_confidential(
         case,
         case.exchanges.location or "",  # printed by the exchange clauses, the calendar and the .ics files
@@ -221,10 +221,38 @@ def summarize_schedule(case: Case, year: int | None = None) -> ScheduleSummary:
         summary.one_off_changes,
         *summary.one_off_items,
         *(cell for row in summary.holiday_rows for cell in row),
-        *(line.sentence for line in lines),
+        *(line.sentence for line in summary.holiday_lines),
         *summary.missing_in_years,
     )
     return summary
+
+
+def _in_spanish(case: Case, english: ScheduleSummary, figures: OvernightFigures) -> ScheduleSummary:
+    """``english``'s words in Spanish; its figures as they are."""
+    from dataclasses import replace
+
+    from ..wording.spanish import contract
+    from . import spanish as es
+
+    w = es.CaseWordsEs(case)
+    lines = [es.holiday_line(rule, case, w, line) for rule, line in zip(case.parenting_time.holidays, english.holiday_lines)]
+    stated = es.one_off_stated(case, w)
+    header, rows = es.overnight_table(figures, w)
+    return replace(
+        english,
+        regular=contract(es.regular_text(case, w)),
+        summer=contract(es.summer_text(case, w)),
+        holidays_intro=es.holidays_intro(case),
+        holiday_header=es.HOLIDAY_HEADER_ES,
+        holiday_rows=[line.row for line in lines],
+        one_off_changes=es.one_off_text(stated),
+        overnight_header=header,
+        overnight_rows=rows,
+        overnights_text=es.overnights_text(figures, w),
+        holiday_lines=lines,
+        one_off_items=[f"{item}." for item in stated],
+        missing_in_years=es.missing_in_years(english.missing_in_years),
+    )
 
 
 # HolidayLine lives in holiday_text; it stays importable from here, beside the

@@ -52,6 +52,11 @@ def counted(n: int, singular: str, plural: str | None = None) -> str:
     return f"{words(n)} {singular if n == 1 else (plural or singular + 's')}"
 
 
+def figure(n: float) -> str:
+    """A count of nights as a figure: ``182.5``, ``183`` (no ``.0``)."""
+    return f"{n:.0f}" if float(n).is_integer() else f"{n:.1f}"
+
+
 def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -124,6 +129,7 @@ __all__ = [
     "counted",
     "dated",
     "day_name",
+    "figure",
     "find_child",
     "tidy",
     "upper_first",

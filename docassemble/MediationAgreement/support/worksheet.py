@@ -117,10 +117,16 @@ def cell(line: WorksheetLine, value: object) -> str:
     return str(value)
 
 
-def worksheet_rows(worksheet: Worksheet) -> list[tuple[str, str, str, str]]:
-    """Label and the three columns for each line (the agreement's exhibit and this command share them)."""
+def worksheet_rows(worksheet: Worksheet, language: str = "en") -> list[tuple[str, str, str, str]]:
+    """Label and the three columns for each line (the agreement's exhibit and this command share them).
+
+    In another language each label is the official form's, translated (:func:`.labels.translated_label`).
+    """
+    from .labels import translated_label
+
     rows = []
     for line in worksheet.lines:
-        label = f"{line.number}. {line.label}" if line.number else line.label
+        label = line.label if language == "en" else translated_label(line.label, language)
+        label = f"{line.number}. {label}" if line.number else label
         rows.append((label, cell(line, line.a), cell(line, line.b), cell(line, line.combined)))
     return rows
