@@ -161,6 +161,15 @@ def test_a_spanish_speaking_parents_check_in_is_in_spanish_from_the_email_to_the
         h.setup()
 
 
+def _own_words(screen: h.Screen) -> str:
+    """What a review screen says in its own words: the question, the text around the agreement, the field labels."""
+    text = re.sub(r'<div class="(mediation-agreement-[a-z]+|signing-consent)".*?</div>\s*(</details>)?', " ", screen.subquestion_text, flags=re.DOTALL)
+    text = re.sub(r"<details.*?</details>", " ", text, flags=re.DOTALL)
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    labels = " ".join(f.label for f in screen.fields if getattr(f, "label", None))
+    return re.sub(r"<[^>]+>|[*_`#]", " ", f"{screen.question_text}. {text} {labels}")
+
+
 def test_a_spanish_speaking_parent_reviews_and_signs_on_spanish_screens(tmp_path: Path) -> None:
     """parent_review.yml through docassemble's engine for a parent whose language is es: every screen the
     parent passes is a Spanish one (parent_review_es.yml), the answers and the signature are recorded as in English."""
@@ -181,15 +190,19 @@ def test_a_spanish_speaking_parent_reviews_and_signs_on_spanish_screens(tmp_path
         answers = {
             "welcome (es)": {},
             "read the draft (es)": {},
-            "any comments (es)": {"parent_comments.there_are_any": False},
+            "any comments (es)": {"parent_comments.there_are_any": True},
+            "comment (es)": {"parent_comments[0].section": "5.1", "parent_comments[0].text": "¿Podemos cambiar la hora?", "parent_comments[0].private": False},
+            "another comment (es)": {"parent_comments.there_is_another": False},
             "decision (es)": {"decision": "approve"},
             "sign intent (es)": {"sign_intent": True, "sign_method": "typed"},
             "typed signature (es)": {"typed_signature": "Daniel James Ortega"},
         }
         seen = []
+        shown: dict[str, h.Screen] = {}
         for _ in range(12):
             screen = driver.screen()
             seen.append((screen.id, screen.question_text))
+            shown[screen.id] = screen
             if screen.id in ("signed (es)", "signed"):
                 break
             if screen.id == "read the draft (es)":  # the Spanish reading copy, then the English draft that is signed
@@ -197,15 +210,33 @@ def test_a_spanish_speaking_parent_reviews_and_signs_on_spanish_screens(tmp_path
                 assert "Traducción de cortesía" in text and "Manutención de los hijos" in text, text[:2000]
                 assert text.index("Traducción de cortesía") < text.index("El borrador en inglés (el que se firma)") < text.index("Reached in mediation")
                 assert "Descargar la traducción en PDF" in text
+            if screen.id == "comment (es)":  # the parts titled in Spanish; the engine's refusal in Spanish too
+                assert {"value": "5.1", "label": "5.1 Calendario de días festivos y vacaciones escolares"} in [
+                    {"value": v, "label": label} for v, label in next(f for f in screen.fields if f.variable == "parent_comments[0].section").choices
+                ]
+                with pytest.raises(h.Rejected) as refused:
+                    driver.answer({**answers[screen.id], "parent_comments[0].text": " "})
+                assert refused.value.message == "Escriba su comentario.", refused.value.message
+                screen = driver.screen()
             if screen.id == "sign intent (es)":  # the English consent the signer agrees to, and its Spanish beside it
                 text = screen.subquestion_text
                 assert "I have read the whole agreement" in text and "Traducción de cortesía:" in text and "Leí todo el acuerdo" in text
             driver.answer(answers[screen.id])
         assert [i for i, _q in seen] == [*answers, "signed (es)"], seen
+        # Each screen's own words (not the agreement or the consent, which are legal text) read "fairly easy" or easier.
+        textstat = pytest.importorskip("textstat")
+        textstat.set_lang("es")
+        try:
+            scores = {i: float(textstat.fernandez_huerta(_own_words(screen))) for i, screen in shown.items()}
+        finally:
+            textstat.set_lang("en")
+        assert not {i: round(v, 1) for i, v in scores.items() if v < 60}, scores
         assert seen[0][1] == "Hola, Daniel" and seen[-1][1] == "Usted firmó el acuerdo"
         state = case_state(store, opened.case_id)
         assert "b" in state.signatures and "b" in state.approved_by
         english = h.InterviewDriver("parent_review.yml", url_args={"case": opened.case_id, "token": opened.tokens["a"].token})
         assert english.screen().question_text.startswith("Hello,")  # the other parent's pages stay in English
+        chosen = h.InterviewDriver("parent_review.yml", url_args={"case": opened.case_id, "token": opened.tokens["a"].token, "lang": "es"})
+        assert chosen.screen().question_text.startswith("Hola,")  # ...unless that parent's link asks for Spanish (?lang=es)
     finally:
         h.setup()

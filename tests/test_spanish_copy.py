@@ -300,3 +300,20 @@ def test_review_gives_each_draft_a_spanish_copy_and_its_own_redline(tmp_path: Pa
     consent = reading_consent(store, opened.case_id)
     assert consent is not None and consent.endswith(agreement_words("es")["signer_acknowledgement"])
     assert english_left(consent, EXAMPLES / "joint-two-children.yml") == [] and consent_text(store, opened.case_id).endswith(SIGNER_ACKNOWLEDGEMENT)
+
+
+# --------------------------------------------------------------------------- the engine's refusals, as a parent reads them
+
+
+def test_every_refusal_a_parent_can_meet_has_its_spanish_and_english_stays_the_engines() -> None:
+    from docassemble.MediationAgreement.wording.parent_messages import CATALOG, for_parent
+
+    catalog = yaml.safe_load(CATALOG.read_text(encoding="utf-8"))
+    assert all(entry.get("es") for entry in catalog["messages"])
+    assert for_parent("the comment is empty; nothing was stored", "en") is None
+    assert for_parent("the comment is empty; nothing was stored", "es") == "Escriba su comentario."
+    assert for_parent("Type your full name exactly as it appears in the agreement: Ana Ruiz", "es", full_name="Ana Ruiz") == (
+        "Escriba su nombre completo como aparece en el acuerdo: Ana Ruiz."
+    )
+    assert for_parent("something the catalogue does not know", "es") == catalog["otherwise"]["es"]
+    assert for_parent("the comment is empty", "fr") is None  # a language the catalogue lacks: the engine's words

@@ -11,7 +11,7 @@ this module words for them (the screening's and the issues' questions and
 choices, the agreement to mediate, the refusals) in Spanish: :func:`intake_language`
 decides, and ``ParentView.language`` carries it.  The engine's own messages are
 English; a Spanish-speaking parent is shown a Spanish sentence for each one a
-parent can meet (:data:`ES_REFUSALS`).
+parent can meet (``data/sources/parent_messages.yml``, :func:`..wording.parent_messages.for_parent`).
 """
 
 from __future__ import annotations
@@ -131,27 +131,11 @@ def post_agreement(view: Any, url_args: Mapping[str, Any], *, method: str, inten
     return True
 
 
-ES_REFUSALS = (
-    ("already signed the agreement to mediate", "Usted ya firmó el acuerdo para mediar. No se cambió nada. Puede descargar su copia."),
-    ("already answered the safety questions", "Usted ya respondió las preguntas de seguridad. No se cambió nada. Si quiere agregar algo, dígaselo al mediador en privado."),
-    ("sign the agreement to mediate first", "Primero firme el acuerdo para mediar. No se cambió nada."),
-    ("already written a draft", "El mediador ya escribió un borrador. Dígale al mediador qué cambió. No se cambió nada."),
-    ("changed while you were reading", "El acuerdo para mediar cambió mientras usted lo leía. Léalo otra vez y firme. No se cambió nada."),
-    ("Type your full name exactly", "Escriba su nombre completo como aparece en el acuerdo: {full_name}."),
-    ("no visible strokes", "No vemos su firma. Firme con el dedo o con el ratón."),
-    ("too small to hold a signature", "Su firma es muy pequeña. Firme otra vez, más grande."),
-    ("this link", NOT_OPENED_ES),
-    ("a link token", INCOMPLETE["es"]),
-)
-"""The engine's refusals a parent can meet at intake (its message contains the first text), in Spanish."""
-ES_REFUSAL_ELSE = "No pudimos guardar esto. Intente otra vez. Si el problema sigue, comuníquese con la oficina."
-
-
 def _refusal(exc: MediationError, view: Any) -> str:
-    """The engine's refusal as the parent reads it: its own words in English, a Spanish sentence in Spanish."""
-    if getattr(view, "language", "en") != "es":
-        return plain(exc.message)
-    return next((words for found, words in ES_REFUSALS if found in exc.message), ES_REFUSAL_ELSE).format(full_name=getattr(view, "full_name", ""))
+    """The engine's refusal as the parent reads it: its own words in English, the catalogue's in their language."""
+    from ..wording.parent_messages import for_parent
+
+    return for_parent(exc.message, getattr(view, "language", "en"), full_name=getattr(view, "full_name", "")) or plain(exc.message)
 
 
 ANSWER_CHOICES = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}, {"value": "prefer_not", "label": "I'd rather not say"}]

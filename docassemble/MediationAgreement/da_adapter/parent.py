@@ -60,15 +60,18 @@ def parent_link_status(url_args: Mapping[str, Any]) -> Any:
 
 
 def page_language(url_args: Mapping[str, Any]) -> str:
-    """The language this parent's pages speak: their case's, else ``lang=`` in the link (a link that no longer works), else English."""
+    """The language this parent's pages speak: ``lang=`` in the link when it names one we have (the parent's
+    choice: the office's links carry the parent's recorded language), else their case's, else English."""
     from ..notices.delivery import link_language
 
-    asked = str(url_args.get("lang") or "en")
+    asked = str(url_args.get("lang") or "").strip().lower()
+    if asked in ("en", "es"):
+        return asked
     case_id, token = _link_args(url_args)
     try:
         return link_language(review_store(), case_id, token)
     except MediationError:
-        return asked if asked in ("en", "es") else "en"
+        return "en"
 
 
 def link_moved_on(link: ParentLink, status: Any, url_args: Mapping[str, Any]) -> bool:
@@ -140,11 +143,20 @@ def draft_pdf_file(link: ParentLink) -> DAFile:
     return the_file
 
 
-def section_choices(link: ParentLink) -> list[dict[str, str]]:
-    return [{"value": number, "label": label} for number, label in link.sections]
+def section_choices(link: ParentLink, copy: ReadingCopy | None = None) -> list[dict[str, str]]:
+    """The parts a comment can be on: the draft's numbers, titled in the reading copy's language when there is one."""
+    titled = copy.sections if copy is not None and copy.sections else link.sections
+    return [{"value": number, "label": label} for number, label in titled]
 
 
-def post_comment(link: ParentLink, section: str, text: str, private: bool, *, field: str | None = None) -> bool:
+def _refusal(exc: MediationError, link: ParentLink, language: str) -> str:
+    """The engine's refusal as the parent reads it: its own words in English, the catalogue's in their language."""
+    from ..wording.parent_messages import for_parent
+
+    return for_parent(exc.message, language, full_name=link.full_name) or plain(exc.message)
+
+
+def post_comment(link: ParentLink, section: str, text: str, private: bool, *, field: str | None = None, language: str = "en") -> bool:
     """``validation code``: store the comment; the engine's refusal is shown on the comment field."""
     from ..review import add_comment
 
@@ -153,11 +165,11 @@ def post_comment(link: ParentLink, section: str, text: str, private: bool, *, fi
     try:
         add_comment(review_store(), link.case_id, token=link.token, draft=link.draft, section=section, text=text, private=bool(private))
     except MediationError as exc:
-        validation_error(plain(exc.message), field=field)
+        validation_error(_refusal(exc, link, language), field=field)
     return True
 
 
-def post_decision(link: ParentLink, *, approved: bool, reason: str | None = None, field: str | None = None) -> bool:
+def post_decision(link: ParentLink, *, approved: bool, reason: str | None = None, field: str | None = None, language: str = "en") -> bool:
     """``validation code``: approve the draft the parent read, or ask for changes."""
     from ..review import approve, request_changes
 
@@ -170,7 +182,7 @@ def post_decision(link: ParentLink, *, approved: bool, reason: str | None = None
         else:
             request_changes(review_store(), link.case_id, link.token, draft=link.draft, reason=reason or "", sha256=link.sha256)
     except MediationError as exc:
-        validation_error(plain(exc.message), field=field)
+        validation_error(_refusal(exc, link, language), field=field)
     return True
 
 
@@ -199,7 +211,9 @@ def consent_for(link: ParentLink) -> str:
     return consent_text(review_store(), link.case_id)
 
 
-def post_signature(link: ParentLink, *, method: str, consent: str, intent: bool, image: Any = None, typed_name: str | None = None, field: str | None = None) -> bool:
+def post_signature(
+    link: ParentLink, *, method: str, consent: str, intent: bool, image: Any = None, typed_name: str | None = None, field: str | None = None, language: str = "en"
+) -> bool:
     """``validation code``: capture and record the signature; a refusal is shown on the signature field."""
     from ..review import sign
     from ..signing.signatures import capture_signature
@@ -211,7 +225,7 @@ def post_signature(link: ParentLink, *, method: str, consent: str, intent: bool,
         capture = capture_signature(link.party, method=method, image_png=png, typed_name=typed_name, intent_confirmed=intent is True, consent_text=consent)
         sign(review_store(), link.case_id, capture, token=link.token, draft=link.draft, sha256=link.sha256, client=client_info())
     except MediationError as exc:
-        validation_error(plain(exc.message), field=field)
+        validation_error(_refusal(exc, link, language), field=field)
     return True
 
 
@@ -241,6 +255,8 @@ class ReadingCopy:
     problem: str = ""
     consent: str = ""
     """The consent to sign electronically in ``language``, read beside the English one the signer agrees to."""
+    sections: tuple[tuple[str, str], ...] = ()
+    """(number, "4.2 Title") for each clause, in ``language`` (the same numbers as the English draft)."""
 
 
 def reading_copy_for(link: ParentLink, language: str) -> ReadingCopy:
@@ -255,7 +271,8 @@ def reading_copy_for(link: ParentLink, language: str) -> ReadingCopy:
     except MediationError as exc:  # the office's library lacks a translation: the mediator's `lint --language` says which
         log(f"mediation-agreement: no {language} reading copy of draft {link.draft}: {type(exc).__name__}", "info")
         return ReadingCopy(problem=type(exc).__name__)
-    return ReadingCopy(draft_html(doc), changes, consent=consent)
+    sections = tuple((c.number, f"{c.number} {c.title}") for sec in doc.sections for c in sec.clauses)
+    return ReadingCopy(draft_html(doc), changes, consent=consent, sections=sections)
 
 
 def reading_pdf_file(link: ParentLink, language: str) -> DAFile:
