@@ -157,8 +157,19 @@ def test_a_spanish_speaking_parents_check_in_is_in_spanish_from_the_email_to_the
         assert problem.question_text == "No pudimos abrir esta página" and "Este enlace no funciona" in problem.subquestion_text
         english = h.InterviewDriver("parent_checkin.yml", url_args={"case": sealed.case_id, "token": "mat_not-a-token"})
         assert english.screen().question_text == "We could not open this page"
+        assert all(score >= 60 for score in _reading_ease(screen, done, problem).values()), _reading_ease(screen, done, problem)
     finally:
         h.setup()
+
+
+def _reading_ease(*screens: h.Screen) -> dict[str, float]:
+    """Fernández-Huerta (textstat's Spanish syllables) of each screen's own words: 60-70 "fairly easy", 70-80 "easy", over 80 "very easy"."""
+    textstat = pytest.importorskip("textstat")
+    textstat.set_lang("es")
+    try:
+        return {screen.id: float(textstat.fernandez_huerta(_own_words(screen))) for screen in screens}
+    finally:
+        textstat.set_lang("en")
 
 
 def _own_words(screen: h.Screen) -> str:
@@ -224,12 +235,7 @@ def test_a_spanish_speaking_parent_reviews_and_signs_on_spanish_screens(tmp_path
             driver.answer(answers[screen.id])
         assert [i for i, _q in seen] == [*answers, "signed (es)"], seen
         # Each screen's own words (not the agreement or the consent, which are legal text) read "fairly easy" or easier.
-        textstat = pytest.importorskip("textstat")
-        textstat.set_lang("es")
-        try:
-            scores = {i: float(textstat.fernandez_huerta(_own_words(screen))) for i, screen in shown.items()}
-        finally:
-            textstat.set_lang("en")
+        scores = _reading_ease(*shown.values())
         assert not {i: round(v, 1) for i, v in scores.items() if v < 60}, scores
         assert seen[0][1] == "Hola, Daniel" and seen[-1][1] == "Usted firmó el acuerdo"
         state = case_state(store, opened.case_id)

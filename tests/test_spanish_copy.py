@@ -139,6 +139,11 @@ def test_each_example_has_a_spanish_reading_copy_with_no_english_left(path: Path
     assert english_left(body, path) == []
     html = (out / "agreement.html").read_text(encoding="utf-8")
     assert '<html lang="es">' in html and NOTICE in html
+    case = load_case(path)
+    for parent in (case.parent_a, case.parent_b):  # a confidential address reaches no output, in Spanish either
+        if parent.address is not None and parent.address.confidential:
+            for secret in (parent.address.street, parent.address.postal_code):
+                assert secret not in text and secret not in body and secret not in html, f"{path.name}: a confidential address in the Spanish copy"
     english = run_cli("assemble", path, "--format", "pdf", "--out", tmp_path / "en")
     assert english.code == 0 and NOTICE not in (PdfReader(tmp_path / "en" / "agreement.pdf").pages[0].extract_text() or "")
 
@@ -317,3 +322,23 @@ def test_every_refusal_a_parent_can_meet_has_its_spanish_and_english_stays_the_e
     )
     assert for_parent("something the catalogue does not know", "es") == catalog["otherwise"]["es"]
     assert for_parent("the comment is empty", "fr") is None  # a language the catalogue lacks: the engine's words
+
+
+def test_the_intakes_own_screen_words_are_data_for_every_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The screening's answer choices and the issue screens' labels come from data/sources/intake/screen_words.yml:
+    a new language is a block there; one that lacks a key is refused, naming the file, line and key."""
+    from docassemble.MediationAgreement.errors import CaseFileError
+    from docassemble.MediationAgreement.intake import words
+
+    assert words.screen_words("es")["answers"] == {"yes": "Sí", "no": "No", "prefer_not": "Prefiero no decirlo"}
+    assert set(words.screen_words("es")["issue"]) == set(words.screen_words("en")["issue"]) and "contact" not in words.screen_words("en")
+    broken = tmp_path / "screen_words.yml"
+    broken.write_text(words.WORDS_FILE.read_text(encoding="utf-8").replace('    more: "¿Algo más? (opcional)"\n', ""), encoding="utf-8")
+    monkeypatch.setattr(words, "WORDS_FILE", broken)
+    words.screen_words.cache_clear()
+    try:
+        with pytest.raises(CaseFileError) as caught:
+            words.screen_words("es")
+        assert "issue.more" in caught.value.message and caught.value.path is not None and str(caught.value.path).endswith("screen_words.yml") and caught.value.line
+    finally:
+        words.screen_words.cache_clear()

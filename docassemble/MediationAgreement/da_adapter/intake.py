@@ -138,9 +138,13 @@ def _refusal(exc: MediationError, view: Any) -> str:
     return for_parent(exc.message, getattr(view, "language", "en"), full_name=getattr(view, "full_name", "")) or plain(exc.message)
 
 
-ANSWER_CHOICES = [{"value": "yes", "label": "Yes"}, {"value": "no", "label": "No"}, {"value": "prefer_not", "label": "I'd rather not say"}]
-"""In ``fields: code:`` a choice is ``{"value": …, "label": …}`` (a ``{value: label}`` mapping there would post the label)."""
-ANSWER_CHOICES_ES = [{"value": "yes", "label": "Sí"}, {"value": "no", "label": "No"}, {"value": "prefer_not", "label": "Prefiero no decirlo"}]
+def answer_choices(language: str) -> list[dict[str, str]]:
+    """The screening's yes / no / rather-not-say choices in ``language`` (``data/sources/intake/screen_words.yml``).
+
+    In ``fields: code:`` a choice is ``{"value": …, "label": …}`` (a ``{value: label}`` mapping there would post the label)."""
+    from ..intake.words import screen_words
+
+    return [{"value": value, "label": label} for value, label in screen_words(language)["answers"].items()]
 
 
 def screening_fields(view: Any, screen: str) -> list[dict[str, Any]]:
@@ -153,12 +157,11 @@ def screening_fields(view: Any, screen: str) -> list[dict[str, Any]]:
     from ..intake import instrument
 
     out: list[dict[str, Any]] = []
-    spanish = view.language == "es"
     for item in instrument(view.language).items:
         if item.screen != screen:
             continue
         if item.kind == "yes_no":
-            entry: dict[str, Any] = {"label": item.question(view.other), "field": f"screening_answers['{item.id}']", "datatype": "radio", "choices": ANSWER_CHOICES_ES if spanish else ANSWER_CHOICES}
+            entry: dict[str, Any] = {"label": item.question(view.other), "field": f"screening_answers['{item.id}']", "datatype": "radio", "choices": answer_choices(view.language)}
         else:
             entry = {"label": item.question(view.other), "field": f"screening_texts['{item.id}']", "datatype": "area", "rows": 3, "required": False}
         out.append(entry)
@@ -188,30 +191,13 @@ def issue_choices(language: str = "en") -> list[dict[str, str]]:
     return [{kind.id: kind.label} for kind in issue_kinds(language)]
 
 
-ISSUE_LABELS = {
-    "en": {
-        "choice": "What would you like?",
-        "proposal": "What would you like? (in your words, optional)",
-        "more": "Anything to add? (optional)",
-        "for_children": "What matters most for the children here? (optional)",
-        "could_accept": "What else could you accept? (optional)",
-    },
-    "es": {
-        "choice": "¿Qué le gustaría?",
-        "proposal": "¿Qué le gustaría? (con sus palabras, opcional)",
-        "more": "¿Algo más? (opcional)",
-        "for_children": "¿Qué es lo más importante para los niños en esto? (opcional)",
-        "could_accept": "¿Qué otra cosa podría aceptar? (opcional)",
-    },
-}
-
-
 def issue_fields(view: Any, issue_id: str) -> list[dict[str, Any]]:
     """The rest of an issue's screen (``fields: code:``): its choices, if it has any, then the parent's own words."""
     from ..intake import issue_kind
+    from ..intake.words import screen_words
 
     kind = issue_kind(issue_id, view.language)
-    words = ISSUE_LABELS.get(view.language, ISSUE_LABELS["en"])
+    words = screen_words(view.language)["issue"]
     key = repr(str(issue_id))
     out: list[dict[str, Any]] = []
     if kind is not None and kind.choices:
@@ -320,20 +306,12 @@ def contact_data(contact: Any) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
 
 
-CONTACT_ES = {
-    "email": "Escriba un correo electrónico completo, como nombre@ejemplo.com, o déjelo en blanco.",
-    "phone": "Escriba el código de área y el número, como (602) 555-0143, o déjelo en blanco.",
-    "postal_code": "El código postal tiene 5 números, como 85201.",
-    "state": "Escriba el estado con 2 letras, como AZ.",
-    "address": "Escriba la calle, la ciudad, el estado y el código postal, o deje toda la dirección en blanco.",
-}
-"""The contact screen's refusals in Spanish (the English ones are the engine's words, or :func:`_address_message`)."""
-
-
 def check_contact(contact: Any, language: str = "en") -> bool:
     """``validation code``: check the contact screen now (a bad phone number is shown on the phone field)."""
     from ..intake import ContactFacts, parse_answers
+    from ..intake.words import screen_words
 
+    plain_words = screen_words(language).get("contact")  # a language's own refusals; else the engine's
     try:
         parse_answers(ContactFacts, contact_data(contact), source="contact")
     except CaseValidationError as exc:
@@ -341,12 +319,12 @@ def check_contact(contact: Any, language: str = "en") -> bool:
         top = (first.field_path or "").split(".")[0].split("[")[0]
         if top == "address":
             message = _address_message(first.field_path or "", contact)
-            if language == "es":
+            if plain_words:
                 part = (first.field_path or "").split(".")[-1]
-                message = CONTACT_ES[part] if part in ("postal_code", "state") and _given(contact, part) else CONTACT_ES["address"]
+                message = plain_words[part] if part in ("postal_code", "state") and _given(contact, part) else plain_words["address"]
             validation_error(message, field=_address_field(first.field_path or ""))
-        if language == "es":
-            validation_error(CONTACT_ES.get(top, CONTACT_ES["email"]), field=CONTACT_FIELDS.get(top, "contact.email"))
+        if plain_words:
+            validation_error(plain_words.get(top, plain_words["email"]), field=CONTACT_FIELDS.get(top, "contact.email"))
         validation_error(plain(in_words(first.message)), field=CONTACT_FIELDS.get(top, "contact.email"))
     return True
 
