@@ -3,11 +3,13 @@
 Rooms: :mod:`.rounds` (each step of a round, as one function over a case
 store), :mod:`.state` (a case's state replayed from its log), :mod:`.report`
 (that state in words, for ``case show`` and the mediator's round screen),
-:mod:`.redline` (what changed between two drafts).
+:mod:`.redline` (what changed between two drafts), :mod:`.reading` (a draft as a
+reading copy in a parent's language).
 """
 
 from __future__ import annotations
 
+from .reading import reading_consent, reading_copy, reading_redline
 from .redline import Redline, changes_fragment, redline_html, redline_pdf
 from .report import state_lines, token_status
 from .rounds import (
@@ -32,9 +34,6 @@ from .rounds import (
     open_amendment,
     open_case,
     open_draft,
-    reading_consent,
-    reading_copy,
-    reading_redline,
     redline_for,
     request_changes,
     revoke_token,
