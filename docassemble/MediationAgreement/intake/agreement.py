@@ -24,9 +24,10 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from ..case.yamlsource import dotted, load_with_lines
+from ..case.yamlsource import load_with_lines
 from ..errors import CaseFileError, RenderError
 from ..signing.signatures import SignatureCapture, sha256_hex
+from .files import own_words
 
 DEFAULT_FILE = "agreement_to_mediate.yml"
 
@@ -87,15 +88,8 @@ def load_agreement(*, office: str, mediator: str, parent: str, path: str | Path 
         """``holder[key]`` in English, else ``holder[language][key]``; refused, naming the key, when missing."""
         if language == "en":
             return render(holder.get(key) if isinstance(holder, dict) else None, (*where, key))
-        own = holder.get(language) if isinstance(holder, dict) else None
-        if not isinstance(own, dict) or not isinstance(own.get(key), str) or not own[key].strip():
-            raise CaseFileError(
-                f"has no '{language}' text: add `{language}: {{{key}: ...}}` beside the English (a parent whose language is {language} reads it)",
-                path=source,
-                line=lines.line_for((*where, language, key)),
-                field_path=dotted((*where, language, key)),
-            )
-        return render(own[key], (*where, language, key))
+        refusal = f"has no '{language}' text: add `{language}: {{{key}: ...}}` beside the English (a parent whose language is {language} reads it)"
+        return render(own_words(holder, key, language, where, source=source, lines=lines, refusal=refusal), (*where, language, key))
 
     points = []
     for n, point in enumerate(data["points"]):

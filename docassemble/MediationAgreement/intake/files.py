@@ -7,8 +7,20 @@ from typing import Any
 
 import yaml
 
-from ..case.yamlsource import LineMap, load_with_lines
+from ..case.yamlsource import LineMap, dotted, load_with_lines
 from ..errors import CaseFileError
+
+
+def own_words(holder: Any, key: str, language: str, where: tuple[Any, ...], *, source: str, lines: LineMap, refusal: str) -> str:
+    """``holder[language][key]``: a text's words in another language, written beside the English in the same file.
+
+    Missing or blank, it is refused with ``refusal``, the file, the line and the key (``points[2].es.heading``).
+    """
+    own = holder.get(language) if isinstance(holder, dict) else None
+    if not isinstance(own, dict) or not isinstance(own.get(key), str) or not own[key].strip():
+        path = (*where, language, key)
+        raise CaseFileError(refusal, path=source, line=lines.line_for(path), field_path=dotted(path))
+    return str(own[key])
 
 
 def load_answers_file(path: str | Path) -> tuple[Any, LineMap]:

@@ -13,8 +13,9 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from ..case.yamlsource import LineMap, dotted, load_with_lines
+from ..case.yamlsource import LineMap, load_with_lines
 from ..errors import CaseFileError
+from .files import own_words
 
 
 @dataclass(frozen=True)
@@ -48,15 +49,8 @@ def _source() -> str:
 def _label(holder: dict[str, Any], where: tuple[Any, ...], language: str, source: str, lines: LineMap) -> str:
     if language == "en":
         return str(holder["label"])
-    own = holder.get(language)
-    if not isinstance(own, dict) or not isinstance(own.get("label"), str) or not own["label"].strip():
-        raise CaseFileError(
-            f"has no '{language}' label: add `{language}: {{label: ...}}` beside the English one",
-            path=source,
-            line=lines.line_for((*where, language)),
-            field_path=dotted((*where, language, "label")),
-        )
-    return str(own["label"])
+    refusal = f"has no '{language}' label: add `{language}: {{label: ...}}` beside the English one"
+    return own_words(holder, "label", language, where, source=source, lines=lines, refusal=refusal)
 
 
 @cache

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from ..case.yamlsource import load_with_lines
 from ..errors import CaseFileError, Problem
+from .files import own_words
 from .model import ScreeningAnswers
 
 SessionFormat = Literal["joint", "joint_with_support_person", "separate_sessions", "mediator_review"]
@@ -93,15 +94,8 @@ def instrument(language: str = "en") -> Instrument:
     def ask(item: dict[str, Any], n: int) -> str:
         if language == "en":
             return str(item["ask"])
-        own = item.get(language)
-        if not isinstance(own, dict) or not isinstance(own.get("ask"), str) or not own["ask"].strip():
-            raise CaseFileError(
-                f"screening question '{item.get('id')}' has no '{language}' wording: add `{language}: {{ask: ...}}` beside the English `ask`",
-                path=str(source),
-                line=lines.line_for(("items", n, language)),
-                field_path=f"items[{n}].{language}.ask",
-            )
-        return str(own["ask"])
+        refusal = f"screening question '{item.get('id')}' has no '{language}' wording: add `{language}: {{ask: ...}}` beside the English `ask`"
+        return own_words(item, "ask", language, ("items", n), source=str(source), lines=lines, refusal=refusal)
 
     items = tuple(
         ScreeningItem(str(i["id"]), i["kind"], ask(i, n), str(i["source"]), bool(i.get("flags", False)), i.get("only_if"), str(i.get("screen") or "control"))
