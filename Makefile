@@ -34,7 +34,7 @@ system:  ## system packages (apt) the tests need
 	scripts/install-system-packages.sh
 
 serve:  ## docassemble on 127.0.0.1 with PostgreSQL and Redis, state in .serve/ (docs/server.md)
-	scripts/serve.sh start $(if $(filter command line,$(origin PORT)),--port $(PORT))
+	scripts/serve.sh start $(if $(filter command line,$(origin PORT)),--port $(PORT)) $(if $(filter command line,$(origin PROCESSES)),--processes $(PROCESSES))
 
 stop:  ## stop the server, Redis and PostgreSQL that `make serve` started
 	scripts/stop.sh

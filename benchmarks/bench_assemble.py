@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from pypdf import PdfReader
-from varied import spread, write_cases
+from varied import ensure_bytecode, spread, write_cases
 
 from docassemble.MediationAgreement.assembly.assemble import assemble
 from docassemble.MediationAgreement.case.model import load_case
@@ -35,6 +35,7 @@ def once(case_file: Path) -> dict[str, bytes]:
 
 
 def main() -> None:
+    ensure_bytecode()
     with tempfile.TemporaryDirectory() as tmp:
         cases = write_cases(Path(tmp) / "cases", 70)[::5]  # the joint example, fourteen times renamed
         files = once(cases[0])  # warm-up: first Typst compile loads fonts

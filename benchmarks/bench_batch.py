@@ -16,13 +16,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from varied import write_cases
+from varied import ensure_bytecode, write_cases
 
 CLI = [sys.executable, "-m", "docassemble.MediationAgreement"]
 SIZES = tuple(int(n) for n in os.environ.get("BENCH_BATCH_SIZES", "10,100,1000").split(","))
 
 
 def main() -> None:
+    ensure_bytecode()
     per_case = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in SIZES:

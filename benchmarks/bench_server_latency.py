@@ -17,14 +17,24 @@ user, 500 ms at 25, on the project's 2-core machine).  Loopback only; each level
 stops by itself after ``--deadline`` seconds (runs not finished by then count as
 errors).
 
-Needs the server (``make serve``); if it is not running this starts it with
-``scripts/serve.sh`` and stops it afterwards.  Not a test: it prints figures.
+Also reports the web processes' processor time per screen under load, and
+what docassemble's own API key check costs each REST call (it hashes the key
+with PBKDF2-SHA256, 100,000 rounds, on every call: most of a screen's time
+here, and nothing a person in a browser pays).
+
+Runs the server with ``--processes`` web worker processes (default one per
+core, as docs/server.md advises an office): it starts it with
+``scripts/serve.sh start --processes N`` and stops it afterwards, or, if it was
+already running with another count, puts that count back.  Not a test: it
+prints figures.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import statistics
 import subprocess
 import sys
@@ -42,6 +52,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.answers import CaseFileAnswerer, NoAnswer, as_json, expand_generic  # noqa: E402
+from tests.holiday_answers import LIST_SCREENS  # noqa: E402
 
 SERVE = ROOT / "scripts" / "serve.sh"
 MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.yml"
@@ -50,6 +61,7 @@ TARGET_P95_MS = 400.0
 TARGET_P95_LOADED_MS = 500.0
 BOOLEAN_TYPES = {"boolean", "yesno", "noyes", "yesnoradio", "noyesradio", "yesnowide", "noyeswide", "threestate"}
 TEXT_TYPES = {"text", "area", "email", "password", "ml", "mlarea"}
+CHOICE_KEY = re.compile(r"\['([^']*)'\]$")
 
 
 class Stuck(RuntimeError):
@@ -90,7 +102,9 @@ def screen_answers(question: dict[str, Any], answerer: CaseFileAnswerer) -> dict
     screen = str(question.get("id") or question.get("questionName"))
     kind = question.get("questionType")
     fields = [f for f in question.get("fields", []) if f.get("variable_name")]
-    names = expand_generic([f["variable_name"] for f in fields], list(question.get("event_list", [])))
+    button = question.get("question_variable_name")  # a `continue button field` beside the fields, e.g. holiday_details_done[i]
+    extra = [button] if isinstance(button, str) else []
+    names = expand_generic([f["variable_name"] for f in fields] + extra, list(question.get("event_list", [])))  # its index is the fields'
     answers: dict[str, Any] = {}
     if not fields and kind in ("review", "settrue", "fields") and question.get("event_list"):
         # A review screen's Continue (its `continue button field`) or a bare Continue button.
@@ -101,6 +115,9 @@ def screen_answers(question: dict[str, Any], answerer: CaseFileAnswerer) -> dict
         if kind in ("settrue", "review") or f.get("fieldtype") == "continue_button_field":
             answers[variable] = True
             continue
+        if screen in LIST_SCREENS:  # the holiday list screens: ticked from the list, as the browser tests do
+            answers[variable] = list_screen_answer(f, variable, answerer.holidays.value(variable))
+            continue
         value = answerer.value(screen, variable, boolean=datatype in BOOLEAN_TYPES)
         if value is None and "default" in f:  # the browser shows the default already filled in
             value = f["default"]
@@ -110,11 +127,23 @@ def screen_answers(question: dict[str, Any], answerer: CaseFileAnswerer) -> dict
             # An optional field left blank: the browser posts an empty box, docassemble stores "" or None.
             value = "" if (datatype or "text") in TEXT_TYPES else None
         answers[variable] = as_json(value, datatype)
+    if kind == "fields" and extra and names[extra[0]] not in answers:
+        answers[names[extra[0]]] = True
     return answers
 
 
+def list_screen_answer(field_spec: dict[str, Any], variable: str, value: Any) -> Any:
+    """A holiday list screen's answer over the REST API: a checkbox list is a ``DADict`` of every choice
+    (ticked or not), which the API builds from ``_class``; a sharing choice is its code."""
+    if field_spec.get("datatype") != "checkboxes":
+        return value
+    keys = [match.group(1) for choice in field_spec.get("choices", []) if (match := CHOICE_KEY.search(str(choice.get("variable_name", ""))))]
+    return {"_class": "docassemble.base.util.DADict", "instanceName": variable, "auto_gather": False, "gathered": True,
+            "elements": {key: key in value for key in keys}}
+
+
 def mediator_run(client: RestClient, case: dict[str, Any], limit: int = 400) -> Run:
-    answerer = CaseFileAnswerer(case, extra={"start": {"start_from": "new"}})
+    answerer = CaseFileAnswerer(case, extra={"start": {"start_from": "new"}}, holidays="list")
     session = client.call("GET", "/api/session/new", i=MEDIATOR)
     keys = {"i": MEDIATOR, "session": session["session"], "secret": session["secret"]}
     question = client.call("GET", "/api/session/question", **keys)
@@ -152,6 +181,14 @@ def serve(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(SERVE), *args], capture_output=True, text=True, cwd=ROOT)
 
 
+def running_processes() -> int | None:
+    """The worker count the running server was started with (scripts/serve.sh records it)."""
+    try:
+        return int((ROOT / ".serve" / "run" / "web.processes").read_text().strip())
+    except (OSError, ValueError):
+        return 1
+
+
 def web_rss_mb() -> float | None:
     """Resident memory of the local server's web process (and its children), in MB; None if unknown."""
     pid_file = ROOT / ".serve" / "run" / "web.pid"
@@ -179,6 +216,39 @@ def children(pid: int) -> list[int]:
     for c in list(out):
         out += children(c)
     return out
+
+
+def web_cpu_seconds() -> float | None:
+    """Processor time (user + system) used so far by the local server's web processes; None if unknown."""
+    try:
+        pid = int((ROOT / ".serve" / "run" / "web.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for candidate in [pid, *children(pid)]:
+        try:
+            fields = Path(f"/proc/{candidate}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def api_key_check_ms(client: RestClient, count: int = 15) -> float:
+    """What docassemble's API key check adds to each REST call: ``GET /api/user`` (key checked, one row read)
+    less ``GET /health_check`` (no key), medians of ``count``."""
+    def median_ms(path: str, key: bool) -> float:
+        times = []
+        for _ in range(count):
+            request = urllib.request.Request(client.url + path, headers={"X-API-Key": client.api_key} if key else {})
+            started = time.perf_counter()
+            with urllib.request.urlopen(request, timeout=60) as response:
+                response.read()
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    return median_ms("/api/user", True) - median_ms("/health_check", False)
 
 
 def concurrent_runs(client: RestClient, case: dict[str, Any], users: int, deadline: float) -> tuple[list[Run], list[str]]:
@@ -226,13 +296,17 @@ def main() -> int:
     parser.add_argument("--deadline", type=float, default=600.0, help="seconds a level may take before it stops")
     parser.add_argument("--case", type=Path, default=ROOT / "examples" / "cases" / "joint-two-children.yml")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--processes", type=int, default=min(os.cpu_count() or 1, 4),
+                        help="web worker processes to run the server with (default: one per core, at most 4)")
     args = parser.parse_args()
     levels = [int(u) for u in args.users.split(",") if u.strip()]
 
     started_here = serve("status").returncode != 0
-    if started_here:
-        print("starting the local docassemble server (scripts/serve.sh start) ...", flush=True)
-        result = serve("start")
+    previous = None if started_here else running_processes()
+    if started_here or previous != args.processes:
+        print(f"starting the local docassemble server with {args.processes} web worker process(es) "
+              f"(scripts/serve.sh start --processes {args.processes}) ...", flush=True)
+        result = serve("start", "--processes", str(args.processes))
         if result.returncode != 0:
             print(result.stdout + result.stderr, file=sys.stderr)
             return 1
@@ -247,23 +321,31 @@ def main() -> int:
         one = report(f"1 user, {len(runs)} runs x {len(runs[0].timings)} screens", runs, TARGET_P95_MS)
         figures["1"] = {k: v for k, v in one.items() if k != "timings"}
         for users in (u for u in levels if u > 1):
-            before = web_rss_mb()
+            before, cpu_before = web_rss_mb(), web_cpu_seconds()
             started = time.perf_counter()
             loaded, errors = concurrent_runs(client, case, users, args.deadline)
-            after = web_rss_mb()
+            after, cpu_after = web_rss_mb(), web_cpu_seconds()
             memory = f"web process memory {before:.0f} -> {after:.0f} MB" if before is not None and after is not None else "memory not read"
             if loaded:
+                screens = sum(len(run.timings) for run in loaded)
+                cpu = f", server processor time {1000 * (cpu_after - cpu_before) / screens:.0f} ms per screen" if cpu_before is not None and cpu_after is not None else ""
                 figure = report(f"{users} users at once, {len(loaded)} of {users} runs finished in {time.perf_counter() - started:.0f} s, "
-                                f"{len(errors)} error(s), {memory}", loaded, TARGET_P95_LOADED_MS)
+                                f"{len(errors)} error(s), {memory}{cpu}", loaded, TARGET_P95_LOADED_MS)
                 figures[str(users)] = {k: v for k, v in figure.items() if k != "timings"} | {"errors": errors}
             for error in errors[:3]:
                 print(f"    error: {error}", flush=True)
+        key_ms = api_key_check_ms(client)
+        figures["api_key_check_ms"] = key_ms
+        print(f"  of each screen's time over the REST API, docassemble's own API key check (PBKDF2-SHA256, 100,000 rounds, "
+              f"on every call) is about {key_ms:.0f} ms with the server otherwise idle; a person in a browser does not pay it", flush=True)
     except (Stuck, NoAnswer, RuntimeError) as error:
         print(f"bench_server_latency: {error}", file=sys.stderr)
         return 1
     finally:
         if started_here:
             serve("stop")
+        elif previous is not None and previous != args.processes:
+            serve("start", "--processes", str(previous))
 
     by_screen: dict[str, list[float]] = {}
     for t in one["timings"]:

@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from varied import spread, write_cases
+from varied import ensure_bytecode, spread, write_cases
 
 CLI = [sys.executable, "-m", "docassemble.MediationAgreement"]
 ENV = {**os.environ, "PYDANTIC_DISABLE_PLUGINS": "__all__"}  # as the CLI sets it for itself
@@ -42,6 +42,7 @@ def timed(command: list[str]) -> float:
 
 
 def main() -> None:
+    ensure_bytecode()
     print(f"imports: the command list {import_ms('docassemble.MediationAgreement.cli.app'):.0f} ms; "
           f"assemble's modules {import_ms('docassemble.MediationAgreement.cli.core'):.0f} ms")
     helps = [timed([*CLI, "--help"]) for _ in range(7)]

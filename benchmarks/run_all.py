@@ -11,6 +11,23 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
+
+
+def reference_ms() -> float:
+    """A fixed piece of pure Python (summing ten million integers), median of five: the machine's speed today,
+    printed beside the figures so runs on different days or machines can be compared."""
+    import statistics
+    import time
+
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        sum(range(10_000_000))
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+print(f"== machine reference: summing ten million integers in Python takes {reference_ms():.0f} ms (the README's figures give theirs)", flush=True)
 failed = []
 for script in sorted(HERE.glob("bench_*.py")):
     print(f"== {script.name}", flush=True)

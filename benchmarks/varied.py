@@ -65,3 +65,12 @@ def spread(values: list[float]) -> str:
     import statistics
 
     return f"min {min(values):.3f}, median {statistics.median(values):.3f}, max {max(values):.3f}"
+
+
+def ensure_bytecode() -> None:
+    """Compile the package's modules to ``.pyc`` before timing whole processes, as ``pip install`` does for an
+    installed package: an editable checkout run with ``PYTHONDONTWRITEBYTECODE`` would otherwise compile
+    every module again in every process."""
+    import compileall
+
+    compileall.compile_dir(str(EXAMPLES.parents[1] / "docassemble" / "MediationAgreement"), quiet=1)

@@ -1,6 +1,7 @@
 """Run a real docassemble server for this package on 127.0.0.1 (``make serve``).
 
     scripts/serve.sh start [--port 8080]   # install what is missing, start, print the URLs
+    scripts/serve.sh start --processes 2   # the same with two web worker processes (one per core)
     scripts/serve.sh stop                  # stop what start started
     scripts/serve.sh status                # is it up? (exit 0 yes, 3 no)
     scripts/serve.sh info --json           # URLs, ports, admin login (for tests and benchmarks)
@@ -38,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 import time
@@ -53,7 +55,7 @@ from localserver.python_env import build_distributions, ensure_venv, ensure_whee
 from localserver.redis_server import ensure_redis, redis_running, stop_redis
 from localserver.settings import dispatch, ensure_case_store, ensure_office_seal, ensure_tables, load_secrets, seal_folder, store_url, write_config
 from localserver.system import ensure_system
-from localserver.web import api_key_works, start_web, stop_web, wait_ready, warm_up, web_pid
+from localserver.web import api_key_works, start_web, stop_web, wait_ready, warm_up, web_pid, web_processes
 
 
 def info(layout: Layout, ports: Ports) -> dict[str, object]:
@@ -101,7 +103,7 @@ def print_summary(details: dict[str, object]) -> None:
     print("stop it with: make stop")
 
 
-def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: bool) -> dict[str, object]:
+def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: bool, processes: int | None = None) -> dict[str, object]:
     started = time.monotonic()
     ensure_system(layout)
     values = load_secrets(layout)
@@ -124,14 +126,18 @@ def start(layout: Layout, ports: Ports, extra_packages: Sequence[Path], debug: b
                                                  indent=2) + "\n")
     ensure_tables(layout)
     ensure_case_store(layout, ports, values)
+    wanted = processes or 1
     if web_pid(layout) is not None and changed:
         say("the package or the configuration changed: restarting docassemble")
         stop_web(layout)
+    if web_pid(layout) is not None and web_processes(layout) != wanted:
+        say(f"restarting docassemble with {wanted} worker process{'es' if wanted > 1 else ''}")
+        stop_web(layout)
     if web_pid(layout) is None:
-        process = start_web(layout, ports)
+        process = start_web(layout, ports, wanted)
         took = wait_ready(layout, ports, process)
         say(f"docassemble answered after {took:.0f} s")
-        warm_up(ports)
+        warm_up(ports, wanted)
     if not api_key_works(ports, values["admin_api_key"]):
         # The key lives in Redis; a Redis that lost its data loses it.  create_tables puts it back.
         clear_stamp(layout, "tables")
@@ -177,6 +183,16 @@ def status(layout: Layout, ports: Ports, as_json: bool) -> bool:
     return up["web"]
 
 
+def web_process_count(option: int | None) -> int:
+    """``--processes``, else ``SERVE_PROCESSES``, else 1; refused outside 1..16."""
+    given = os.environ.get("SERVE_PROCESSES", "").strip() if option is None else str(option)
+    if not given:
+        return 1
+    if not given.isdigit() or not 1 <= int(given) <= 16:
+        raise ServeError(f"{'--processes' if option is not None else 'SERVE_PROCESSES'} must be a whole number from 1 to 16, not {given!r}")
+    return int(given)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog=__doc__.split("\n\n", 1)[1])
@@ -185,6 +201,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--extra-package", type=Path, action="append", default=[], metavar="DIR",
                         help="also build and install this docassemble package folder (the e2e tests' smoke interview)")
     parser.add_argument("--debug", action="store_true", help="docassemble's debug mode (shows each screen's source)")
+    parser.add_argument("--processes", type=int, metavar="N",
+                        help="web worker processes sharing the port (default: SERVE_PROCESSES, else 1); "
+                        "one per core for many users at once (docs/server.md)")
     parser.add_argument("--json", action="store_true", help="info, status: print JSON")
     parser.add_argument("--web-only", action="store_true",
                         help="stop: stop the docassemble process only, leave PostgreSQL and Redis running")
@@ -213,7 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.command in ("stop", "restart"):
                 stop(layout, ports, web_only=args.web_only)
             if args.command in ("start", "restart"):
-                print_summary(start(layout, ports, args.extra_package, args.debug))
+                print_summary(start(layout, ports, args.extra_package, args.debug, web_process_count(args.processes)))
     except ServeError as error:
         print(f"serve: error: {error}", file=sys.stderr)
         return 1

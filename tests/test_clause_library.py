@@ -151,3 +151,29 @@ def test_one_child_who_uses_they_is_still_the_child_lives() -> None:
     data["children"][0]["pronouns"] = "they"
     text = to_plain_text(assemble(case_from_data(data), load_library([BASE])))
     assert "The child lives in Arizona." in text
+
+
+def test_a_library_is_read_once_per_process_until_one_of_its_files_changes(tmp_path: Path) -> None:
+    import shutil
+
+    folder = tmp_path / "base"
+    shutil.copytree(BASE, folder)
+    first = load_library([folder])
+    assert load_library([folder]) is first  # the CLI, batch, review and the server share one reading
+    amount = folder / "child_support" / "amount.yml"
+    amount.write_text(amount.read_text().replace("each month", "per month!"))  # at once: within the clock's granularity
+    changed = load_library([folder])
+    assert changed is not first
+    assert "per month!" in (changed.clauses["support.amount"].text or "")
+    (folder / "general" / "counterparts.yml").unlink()
+    assert "general.counterparts" not in load_library([folder]).clauses
+    assert load_library([folder], strict=False) is not load_library([folder], strict=False)  # lint reads afresh
+
+
+def test_clause_files_leave_out_translations_and_libraries_of_their_own(tmp_path: Path) -> None:
+    from docassemble.MediationAgreement.library.folders import clause_files
+
+    for name in ("library.yml", "a/one.yml", "a/two.yaml", "b/c/three.yml", "translations/es/a/one.yml", "overlays/az/library.yml", "overlays/az/x.yml", "a/notes.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("id: x\n")
+    assert [p.relative_to(tmp_path).as_posix() for p in clause_files(tmp_path)] == ["a/one.yml", "b/c/three.yml", "a/two.yaml"]

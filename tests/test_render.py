@@ -37,6 +37,7 @@ from docassemble.MediationAgreement.render.docx import (
     render_docx,
     uses_word_numbering,
 )
+from docassemble.MediationAgreement.render.formats import render_outputs
 from docassemble.MediationAgreement.render.html import (
     clause_anchor,
     html_stylesheet,
@@ -391,6 +392,32 @@ def test_docx_keeps_markup_in_a_name_as_text() -> None:
     word = open_docx(io.BytesIO(data))
     text = "\n".join(p.text for p in word.paragraphs)
     assert HOSTILE_NAME in text
+
+
+def test_docx_keeps_tabs_line_breaks_and_edge_spaces_and_refuses_control_characters() -> None:
+    from dataclasses import replace
+
+    doc = sample_agreement()
+    odd = replace(doc, preamble=(Paragraph("Column\tnext\nsecond line"), Paragraph("  spaced  "), Paragraph("")))
+    word = open_docx(io.BytesIO(render_docx(odd)))
+    texts = [p.text for p in word.paragraphs]
+    assert "Column\tnext\nsecond line" in texts  # <w:tab/> and <w:br/>, read back as python-docx reads them
+    assert "  spaced  " in texts  # xml:space="preserve"
+    for bad in ("A\x01B", "nul\x00"):
+        with pytest.raises(RenderError, match="cannot write the DOCX"):
+            render_docx(replace(doc, preamble=(Paragraph(bad),)))
+
+
+def test_render_outputs_typesets_the_pdf_beside_the_others_giving_the_same_files() -> None:
+    doc = sample_agreement()
+    together = render_outputs(doc, ["docx", "pdf", "html"])  # the PDF on Typst's thread while the DOCX and HTML are built
+    assert list(together) == ["agreement.docx", "agreement.pdf", "agreement.html"]
+    assert together["agreement.pdf"] == render_pdf(doc)
+    assert together["agreement.docx"] == render_docx(doc)
+    broken = replace(doc, preamble=(Paragraph("A\x01B"),))
+    with pytest.raises(RenderError):
+        render_outputs(broken, ["pdf", "docx"])
+    assert render_outputs(doc, ["pdf", "txt"])["agreement.pdf"] == together["agreement.pdf"]  # the thread is still there
 
 
 def test_docx_is_deterministic(draft_docx: bytes) -> None:

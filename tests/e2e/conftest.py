@@ -146,7 +146,8 @@ class Shots:
         height = int(page.evaluate("document.documentElement.scrollHeight"))
         width = int(page.evaluate("document.documentElement.scrollWidth"))
         clip = {"x": 0, "y": 0, "width": width, "height": self.max_height} if full_page and height > self.max_height else None
-        page.screenshot(path=str(path), full_page=full_page, clip=clip)
+        # A record of the screen, not a check: a long page on a busy 2-core machine may take more than Playwright's 30 s.
+        page.screenshot(path=str(path), full_page=full_page, clip=clip, timeout=120_000)
         self.last = path
         return path
 

@@ -12,7 +12,6 @@ from ..assembly.document import block_text
 from ..case.model import Case, load_case
 from ..errors import LibraryError, LintFailed
 from ..library.clauses import SIGNATURE_TOPIC, load_case_library
-from ..library.lint import lint_library
 from ..library.templating import case_context
 from ..outputs import write_all
 from ..render.formats import FORMATS, render_outputs
@@ -112,6 +111,8 @@ def check_command(case_file: Path) -> None:
 )
 def lint_command(libraries: tuple[Path, ...], no_default_library: bool, case_files: tuple[Path, ...], no_state_overlay: bool, language: str | None) -> None:
     """Check every clause: shape, syntax, fields, references. Then run each against example cases. Exit 1 on findings."""
+    from ..library.lint import lint_library
+
     report = lint_library(
         library_stack(libraries, no_default_library), cases=list(case_files) or None, state_overlays=not no_state_overlay, language=language or "en"
     )

@@ -10,7 +10,6 @@ Rooms: :mod:`.clauses` (clause files, libraries laid one over another),
 from __future__ import annotations
 
 from .clauses import Clause, ClauseLibrary, default_library_dir, load_case_library, load_library, state_overlays, with_state_overlay
-from .lint import lint_library
 from .templating import CONTEXT_NAMES, case_context, sandbox_environment
 
 __all__ = [
@@ -26,3 +25,12 @@ __all__ = [
     "state_overlays",
     "with_state_overlay",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``lint_library`` is imported when first asked for: assembling never needs lint's checks."""
+    if name == "lint_library":
+        from .lint import lint_library
+
+        return lint_library
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

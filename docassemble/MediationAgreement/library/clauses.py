@@ -18,7 +18,6 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 
 from jinja2 import Template, TemplateSyntaxError
@@ -28,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ..case.validation import validation_problems
 from ..case.yamlsource import LineMap, load_with_lines
 from ..errors import ClauseError, LibraryError, MediationError, Problem
+from .folders import LIBRARY_FILE, TRANSLATIONS, clause_files, default_library_dir, library_stack, same_folder, stack_stamp
 from .templating import sandbox_environment
 
 TOPICS: tuple[str, ...] = (
@@ -67,21 +67,13 @@ DEFAULT_HEADINGS: dict[str, str] = {
     "signatures": "Signatures",
 }
 
-LIBRARY_FILE = "library.yml"
 LIBRARY_KEYS = frozenset({"name", "description", "headings", "state", "replaces_required", "county_caption"})
 DEFAULT_COUNTY_CAPTION = "County of {county}"
 """The caption's county line when no library words it (a state overlay may: Arizona's is "In and for the County of {county}")."""
-TRANSLATIONS = "translations"
-"""A library folder's translations: ``translations/<language>/``, one file per clause at the English file's relative path."""
 TRANSLATION_LIBRARY_KEYS = frozenset({"language", "headings", "county_caption", "courtesy_notice"})
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 STATE_OVERLAYS = "overlays"
 """The package library's folder of state overlays: ``clauses/overlays/<state>/`` (``az``, ``or``, ``wa``)."""
-
-
-def default_library_dir() -> Path:
-    """The clause library shipped inside the package (``data/sources/clauses``)."""
-    return Path(str(resources.files("docassemble.MediationAgreement") / "data" / "sources" / "clauses"))
 
 
 # --------------------------------------------------------------------------- file shapes
@@ -383,6 +375,11 @@ class ClauseLibrary:
         return {c.id: c.version for c in self.ordered()}
 
 
+_LOADED: dict[tuple[tuple[Path, ...], str], tuple[bytes, ClauseLibrary]] = {}
+"""(library stack, language) -> (the digest of the stack's files when read, the library): :func:`load_library`'s keeping."""
+_LOADED_SIZE = 32
+
+
 def load_library(
     dirs: Sequence[str | Path] | None = None, *, strict: bool = True, pool: Executor | None = None, language: str = "en"
 ) -> ClauseLibrary:
@@ -392,17 +389,34 @@ def load_library(
     otherwise problems are collected in :attr:`ClauseLibrary.problems` (what ``lint`` wants).
     ``pool`` reads the files in parallel (large libraries); merging stays in order.
     ``language`` other than ``en`` gives the clauses in that language (:func:`translated`).
+
+    A strict load is kept for the rest of the process and given again while no
+    file in the stack has changed (the same names and contents), so
+    the CLI, ``batch``, review and the server read and compile a library once.
+    The library returned is shared: read it, do not change it.
     """
-    library = _load_library(dirs, strict=strict, pool=pool)
+    folders = library_stack(dirs)
+    if not strict or pool is not None:
+        return _load_fresh(folders, strict=strict, pool=pool, language=language)
+    key = (tuple(folders), language)
+    stamp = stack_stamp(folders)
+    kept = _LOADED.get(key)
+    if kept is not None and stamp is not None and kept[0] == stamp:
+        return kept[1]
+    library = _load_fresh(folders, strict=True, pool=None, language=language)
+    if stamp is not None:
+        if len(_LOADED) >= _LOADED_SIZE:
+            _LOADED.clear()
+        _LOADED[key] = (stamp, library)
+    return library
+
+
+def _load_fresh(folders: list[Path], *, strict: bool, pool: Executor | None, language: str) -> ClauseLibrary:
+    library = _load_library(folders, strict=strict, pool=pool)
     return library if language == "en" else translated(library, language, strict=strict)
 
 
-def _load_library(dirs: Sequence[str | Path] | None, *, strict: bool, pool: Executor | None) -> ClauseLibrary:
-    folders: list[Path] = []
-    for d in dirs or [default_library_dir()]:
-        folder = Path(d)
-        if not any(_same_folder(folder, seen) for seen in folders):
-            folders.append(folder)
+def _load_library(folders: list[Path], *, strict: bool, pool: Executor | None) -> ClauseLibrary:
     library = ClauseLibrary(libraries=[], clauses={})
     for folder in folders:
         if not folder.exists():
@@ -411,14 +425,7 @@ def _load_library(dirs: Sequence[str | Path] | None, *, strict: bool, pool: Exec
             raise LibraryError("clause library must be a folder", path=folder)
         info = _library_info(folder, library, strict)
         library.libraries.append(info)
-        nested = _nested_libraries(folder)
-        paths = [
-            p
-            for p in sorted(folder.rglob("*.yml")) + sorted(folder.rglob("*.yaml"))
-            if not (p.name == LIBRARY_FILE and p.parent == folder)
-            and not any(root in p.parents for root in nested)
-            and p.relative_to(folder).parts[0] != TRANSLATIONS
-        ]
+        paths = clause_files(folder)
         jobs = [(p, info.name) for p in paths]
         items = list(pool.map(_read_or_error, jobs, chunksize=64)) if pool is not None else [_read_or_error(j) for j in jobs]
         for path, item in zip(paths, items):
@@ -467,11 +474,6 @@ def _library_info(folder: Path, library: ClauseLibrary, strict: bool) -> Library
         state=state.upper() if state else None,
         replaces_required=tuple((cid, lines.line_for(("replaces_required", i))) for i, cid in enumerate(required)),
     )
-
-
-def _nested_libraries(folder: Path) -> list[Path]:
-    """Sub-folders with their own library.yml: separate libraries, not part of this one (``overlays/az``)."""
-    return [meta.parent for meta in folder.rglob(LIBRARY_FILE) if meta.parent != folder]
 
 
 def _checked_file[S: _Shape](path: Path, shape: type[S], not_a_mapping: str) -> tuple[S, LineMap]:
@@ -755,9 +757,9 @@ def with_state_overlay(dirs: Sequence[str | Path] | None, state: str | None, *, 
     """
     folders = [Path(d) for d in dirs] if dirs else [default_library_dir()]
     overlay = state_overlay_dir(state) if enabled else None
-    if overlay is None or any(_same_folder(overlay, d) for d in folders):
+    if overlay is None or any(same_folder(overlay, d) for d in folders):
         return folders
-    base = next((i for i, d in enumerate(folders) if _same_folder(d, default_library_dir())), None)
+    base = next((i for i, d in enumerate(folders) if same_folder(d, default_library_dir())), None)
     if base is None:
         return folders
     return folders[: base + 1] + [overlay] + folders[base + 1 :]
@@ -766,11 +768,3 @@ def with_state_overlay(dirs: Sequence[str | Path] | None, state: str | None, *, 
 def load_case_library(dirs: Sequence[str | Path] | None, state: str | None, *, state_overlay: bool = True, language: str = "en") -> ClauseLibrary:
     """:func:`load_library` for a case in ``state``: the stack with that state's overlay (see :func:`with_state_overlay`)."""
     return load_library(with_state_overlay(dirs, state, enabled=state_overlay), language=language)
-
-
-
-def _same_folder(one: Path, two: Path) -> bool:
-    try:
-        return one.resolve() == two.resolve()
-    except OSError:
-        return False

@@ -22,27 +22,27 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from docx import Document as new_document
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.packuri import PackURI
+from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.oxml.table import CT_Row
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Inches, Pt, RGBColor
 from docx.styles.style import ParagraphStyle
-from docx.table import Table as DocxTable
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run
 
 from ..assembly.document import AgreementDocument, Block, BulletList, Paragraph, Table
 from ..errors import RenderError
+from .docx_body import BodyWriter
+from .docx_body import paragraph as paragraph_xml
+from .docx_body import run as run_xml
 from .pdf import pdf_timestamp
 
 __all__ = ["DRAFT_MARK", "render_docx", "uses_word_numbering"]
@@ -80,31 +80,31 @@ def _render_docx(doc: AgreementDocument) -> bytes:
     num_id = _add_heading_numbering(word) if auto_numbers else None
     _style(word, num_id)
     _header_and_footer(word, doc)
-    _front_matter(word, doc)
+    body = BodyWriter()
+    _front_matter(body, doc)
     for block in doc.preamble:
-        _block(word, block)
+        _block(body, block)
     for section in doc.sections:
-        text = section.heading.upper() if auto_numbers else f"{section.number}. {section.heading.upper()}"
-        _styled(word, text, "Heading 1")
+        body.text(section.heading.upper() if auto_numbers else f"{section.number}. {section.heading.upper()}", style=STYLE_IDS["Heading 1"])
         for clause in section.clauses:
             title = _with_stop(clause.title)
-            _styled(word, title if auto_numbers else f"{clause.number} {title}", "Heading 2")
+            body.text(title if auto_numbers else f"{clause.number} {title}", style=STYLE_IDS["Heading 2"])
             for block in clause.blocks:
-                _block(word, block)
+                _block(body, block)
     if doc.signatures:
-        heading = _styled(word, doc.words["signatures"].upper(), "Heading 1")
-        _unnumbered(heading)
+        body.text(doc.words["signatures"].upper(), style=STYLE_IDS["Heading 1"], unnumbered=True)
         for blk, lines in doc.signature_groups():
             if blk is not None:
-                _styled(word, _with_stop(blk.heading), "Heading 3")
+                body.text(_with_stop(blk.heading), style=STYLE_IDS["Heading 3"])
                 for block in blk.before:
-                    _block(word, block)
+                    _block(body, block)
             for signature in lines:
-                _signature_block(word, signature.statement, signature.printed_name, signature.role, doc.words["date"])
+                body.signature(signature.statement, signature.printed_name, signature.role, doc.words["date"])
             if blk is not None:
                 for block in blk.after:
-                    _block(word, block)
-    return _deterministic_zip(_save(word))
+                    _block(body, block)
+    body.write_into(word.element.body)
+    return _package(word)
 
 
 def uses_word_numbering(doc: AgreementDocument) -> bool:
@@ -155,33 +155,6 @@ def _core_properties(word: Document, doc: AgreementDocument) -> None:
 
 STYLE_IDS = {"Title": "Title", "Subtitle": "Subtitle", "Heading 1": "Heading1", "Heading 2": "Heading2", "Heading 3": "Heading3", "List Bullet": "ListBullet"}
 """The template's paragraph styles by name and id (checked against the template in :func:`_style`)."""
-
-
-def _styled(word: Document, text: str, name: str) -> DocxParagraph:
-    """A paragraph in the named style, set by its id: python-docx looks up the default style on every assignment by name
-    (about 1 ms each), which was half the time of a DOCX."""
-    paragraph = _text_paragraph(word, text)
-    paragraph._p.style = STYLE_IDS[name]
-    return paragraph
-
-
-def _text_paragraph(word: Document, text: str) -> DocxParagraph:
-    """``word.add_paragraph(text)``, with the text put in as :func:`_text_run` does."""
-    paragraph = word.add_paragraph()
-    if text:
-        _text_run(paragraph, text)
-    return paragraph
-
-
-def _text_run(paragraph: DocxParagraph, text: str) -> Run:
-    """``paragraph.add_run(text)``: python-docx reads the text one character at a time to turn tabs and line breaks
-    into their elements (about a third of a DOCX); text with neither goes in as one ``<w:t>``, the same XML."""
-    run = paragraph.add_run()
-    if "\t" in text or "\n" in text or "\r" in text:
-        run.text = text
-    else:
-        run._r.add_t(text)
-    return run
 
 
 def _style(word: Document, num_id: int | None) -> None:
@@ -311,19 +284,6 @@ def _style_numbering(style: ParagraphStyle, num_id: int, level: int) -> None:
         ppr.insert(0, num_pr)
 
 
-def _unnumbered(paragraph: DocxParagraph) -> None:
-    """Switch off the style's numbering for one heading (``numId 0`` means "no list")."""
-    ppr = paragraph._p.get_or_add_pPr()
-    num_pr = OxmlElement("w:numPr")
-    _child(num_pr, "w:ilvl", val="0")
-    _child(num_pr, "w:numId", val="0")
-    style = ppr.find(qn("w:pStyle"))
-    if style is not None:
-        style.addnext(num_pr)
-    else:
-        ppr.insert(0, num_pr)
-
-
 def _child(parent: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
     """Append a new ``tag`` element with ``w:``-prefixed attributes to ``parent``."""
     element = OxmlElement(tag)
@@ -387,116 +347,26 @@ def _muted(run: Run) -> None:
 # --------------------------------------------------------------------------- body
 
 
-def _front_matter(word: Document, doc: AgreementDocument) -> None:
+def _front_matter(body: BodyWriter, doc: AgreementDocument) -> None:
     for line in doc.court_caption:
-        paragraph = word.add_paragraph()
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        paragraph.paragraph_format.space_after = Pt(0)
-        _text_run(paragraph, line.upper()).bold = True
-    spacer = word.add_paragraph()
-    spacer.paragraph_format.space_after = Pt(6)
-    _styled(word, doc.title.upper(), "Title")
-    _styled(word, doc.subtitle, "Subtitle")
-    parties = _text_paragraph(word, doc.parties_line)
-    parties.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    dated = word.add_paragraph()
-    dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    dated.paragraph_format.space_after = Pt(14)
-    run = dated.add_run(doc.words["dated"].format(date=doc.date_text))
-    run.font.color.rgb = MUTED
+        body.add(paragraph_xml(run_xml(line.upper(), bold=True), after=0, center=True))
+    body.add(paragraph_xml(after=6))
+    body.text(doc.title.upper(), style=STYLE_IDS["Title"])
+    body.text(doc.subtitle, style=STYLE_IDS["Subtitle"])
+    body.text(doc.parties_line, center=True)
+    body.add(paragraph_xml(run_xml(doc.words["dated"].format(date=doc.date_text), color=str(MUTED)), after=14, center=True))
 
 
-def _block(word: Document, block: Block) -> None:
+def _block(body: BodyWriter, block: Block) -> None:
     if isinstance(block, Paragraph):
-        _text_paragraph(word, block.text)
+        body.text(block.text)
     elif isinstance(block, BulletList):
         for item in block.items:
-            _styled(word, item, "List Bullet")
+            body.text(item, style=STYLE_IDS["List Bullet"])
     elif isinstance(block, Table):
-        _table(word, block)
+        body.table(block.header, block.rows)
     else:  # pragma: no cover - Block is a closed union
         raise RenderError(f"unknown block kind {type(block).__name__}")
-
-
-def _table(word: Document, block: Table) -> None:
-    width = max([len(block.header), *(len(row) for row in block.rows)])
-    table = word.add_table(rows=1 + len(block.rows), cols=width)
-    table.style = word.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for row_index, cells in enumerate([block.header, *block.rows]):
-        row = table.rows[row_index]
-        _row_property(row._tr, "w:cantSplit")
-        if row_index == 0:
-            _row_property(row._tr, "w:tblHeader")  # repeat the header row on each page
-        row_cells = row.cells  # python-docx works the row's grid out again on every `.cells`
-        for col, text in enumerate(_padded(cells, width)):
-            paragraph = row_cells[col].paragraphs[0]
-            paragraph.paragraph_format.space_after = Pt(0)
-            run = _text_run(paragraph, text)
-            run.bold = row_index == 0
-            if row_index == 0:
-                _shade(row_cells[col], "EDEDED")
-    word.add_paragraph().paragraph_format.space_after = Pt(0)
-
-
-def _shade(cell: _Cell, fill: str) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    tcpr.append(shading)
-
-
-def _padded(cells: Iterable[str], width: int) -> list[str]:
-    values = list(cells)
-    return values + [""] * (width - len(values))
-
-
-def _row_property(tr: CT_Row, tag: str) -> None:
-    trpr = tr.get_or_add_trPr()
-    trpr.append(OxmlElement(tag))
-
-
-def _signature_block(word: Document, statement: str | None, printed_name: str, role: str, date_word: str = "Date") -> None:
-    """One borderless, unbreakable table cell: statement, line, name, role, date."""
-    table = word.add_table(rows=1, cols=1)
-    _no_borders(table)
-    row = table.rows[0]
-    _row_property(row._tr, "w:cantSplit")
-    cell = row.cells[0]
-    lines: list[tuple[str, dict[str, bool]]] = []
-    if statement:
-        lines.append((statement, {}))
-    lines.append(("", {}))
-    lines.append(("_" * 40, {}))
-    lines.append((printed_name, {"bold": True}))
-    lines.append((role, {}))
-    lines.append((f"{date_word}: ____________________", {}))
-    for index, (text, fmt) in enumerate(lines):
-        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
-        paragraph.paragraph_format.keep_with_next = index < len(lines) - 1
-        paragraph.paragraph_format.keep_together = True
-        paragraph.paragraph_format.space_after = Pt(2)
-        if text == "":
-            paragraph.add_run().add_break(WD_BREAK.LINE)
-        else:
-            _text_run(paragraph, text).bold = fmt.get("bold", False)
-    word.add_paragraph().paragraph_format.space_after = Pt(6)
-
-
-def _no_borders(table: DocxTable) -> None:
-    tblpr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        _child(borders, f"w:{edge}", val="nil")
-    # CT_TblPr order: ... tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook.
-    for later in ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"):
-        anchor = tblpr.find(qn(later))
-        if anchor is not None:
-            anchor.addprevious(borders)
-            return
-    tblpr.append(borders)
 
 
 def _with_stop(title: str) -> str:
@@ -507,23 +377,33 @@ def _with_stop(title: str) -> str:
 # --------------------------------------------------------------------------- bytes
 
 
-def _save(word: Document) -> bytes:
-    buffer = io.BytesIO()
+def _package(word: Document) -> bytes:
+    """The package as python-docx writes it (same parts, same order), with fixed entry times so the same
+    document gives the same bytes; written once rather than saved and then rewritten."""
+    package = word.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    out = io.BytesIO()
     try:
-        word.save(buffer)
+        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+            writer = _FixedTimeWriter(target)
+            PackageWriter._write_content_types_stream(writer, parts)
+            PackageWriter._write_pkg_rels(writer, package.rels)
+            PackageWriter._write_parts(writer, parts)
     except (OSError, ValueError) as exc:
         raise RenderError(f"cannot write the Word document: {exc}") from None
-    return buffer.getvalue()
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """Rewrite the package with fixed entry times (python-docx stamps the clock)."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
     return out.getvalue()
+
+
+class _FixedTimeWriter:
+    """python-docx's physical package writer, stamping every entry 1980-01-01 instead of the clock."""
+
+    def __init__(self, target: zipfile.ZipFile) -> None:
+        self.target = target
+
+    def write(self, pack_uri: PackURI, blob: bytes) -> None:
+        entry = zipfile.ZipInfo(pack_uri.membername, date_time=_ZIP_TIME)
+        entry.compress_type = zipfile.ZIP_DEFLATED
+        entry.external_attr = 0o644 << 16
+        self.target.writestr(entry, blob)

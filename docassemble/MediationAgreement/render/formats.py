@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 from ..assembly.document import AgreementDocument, to_plain_text
 from ..errors import RenderError
@@ -12,25 +14,52 @@ FORMATS = ("pdf", "docx", "html", "txt")
 
 
 def render_outputs(doc: AgreementDocument, formats: Iterable[str] = ("pdf", "docx", "html"), *, stem: str = "agreement") -> dict[str, bytes]:
-    """Render ``doc`` in each format; returns file name -> content, nothing written yet."""
+    """Render ``doc`` in each format; returns file name -> content, nothing written yet.
+
+    With the PDF and another format, Typst typesets the PDF on a second thread
+    (it lets go of Python's lock while it works) as the others are built: the
+    joint example's three formats take about the PDF's time plus a little.
+    """
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    pdf: Future[bytes] | None = None
+    if "pdf" in wanted:
+        from .pdf import render_pdf
+
+        pdf = _typst_thread().submit(render_pdf, doc) if len(wanted) > 1 else None
     files: dict[str, bytes] = {}
-    for fmt in wanted:
-        if fmt == "pdf":
-            from .pdf import render_pdf
+    try:
+        for fmt in wanted:
+            if fmt == "pdf":
+                files[f"{stem}.pdf"] = b""  # its place in the order; filled below
+                if pdf is None:
+                    files[f"{stem}.pdf"] = render_pdf(doc)
+            elif fmt == "docx":
+                from .docx import render_docx
 
-            files[f"{stem}.pdf"] = render_pdf(doc)
-        elif fmt == "docx":
-            from .docx import render_docx
+                files[f"{stem}.docx"] = render_docx(doc)
+            elif fmt == "html":
+                from .html import render_html
 
-            files[f"{stem}.docx"] = render_docx(doc)
-        elif fmt == "html":
-            from .html import render_html
-
-            files[f"{stem}.html"] = render_html(doc).encode("utf-8")
-        else:
-            files[f"{stem}.txt"] = to_plain_text(doc).encode("utf-8")
+                files[f"{stem}.html"] = render_html(doc).encode("utf-8")
+            else:
+                files[f"{stem}.txt"] = to_plain_text(doc).encode("utf-8")
+    finally:
+        if pdf is not None:
+            typeset = pdf.result()  # waited for even when another format failed; a PDF error is raised first, as before
+    if pdf is not None:
+        files[f"{stem}.pdf"] = typeset
     return files
+
+
+_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _typst_thread() -> ThreadPoolExecutor:
+    """One worker thread per process for Typst (made again after a fork: a forked child has no threads)."""
+    global _POOL
+    if _POOL is None or _POOL[0] != os.getpid():
+        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst"))
+    return _POOL[1]

@@ -316,13 +316,17 @@ def hash_files(base: Path, patterns: Sequence[str]) -> str:
 
 
 def pid_alive(pid: int) -> bool:
+    """Whether ``pid`` is a running process (a zombie, ended but not yet reaped by its parent, is not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def read_pid(path: Path) -> int | None:
@@ -339,9 +343,9 @@ def cmdline(pid: int) -> str:
         return ""
 
 
-def http_get(url: str, timeout: float = 5.0) -> int:
+def http_get(url: str, timeout: float = 5.0, headers: dict[str, str] | None = None) -> int:
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers or {}), timeout=timeout) as response:
             response.read()
             return int(response.status)
     except urllib.error.HTTPError as error:

@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 
 from .base import BOOT_TIMEOUT, HOST, SERVER_FILES, Layout, Ports, ServeError, check_port_free, cmdline, descends_from, http_get, listeners, pid_alive, port_holder, read_pid, say
 from .settings import interview_files, server_env
@@ -25,19 +26,33 @@ def web_pid(layout: Layout) -> int | None:
     return None
 
 
-def start_web(layout: Layout, ports: Ports) -> subprocess.Popen[bytes]:
+def web_processes(layout: Layout) -> int | None:
+    """How many worker processes the running web server was started with (None: not recorded)."""
+    try:
+        return int(processes_file(layout).read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def processes_file(layout: Layout) -> Path:
+    return layout.run / "web.processes"
+
+
+def start_web(layout: Layout, ports: Ports, processes: int = 1) -> subprocess.Popen[bytes]:
     check_port_free(layout, ports.web, "docassemble")
     layout.run.mkdir(parents=True, exist_ok=True)
-    say(f"starting docassemble on http://{HOST}:{ports.web}/ (log {layout.server_log})")
+    workers = f", {processes} worker processes" if processes > 1 else ""
+    say(f"starting docassemble on http://{HOST}:{ports.web}/{workers} (log {layout.server_log})")
     with layout.server_log.open("a") as log:
         log.write(f"\n===== {time.strftime('%Y-%m-%d %H:%M:%S')} start on port {ports.web}\n")
         log.flush()
         process = subprocess.Popen(
-            [str(layout.python), str(SERVER_FILES / "run_server.py"), "--host", HOST, "--port", str(ports.web)],
+            [str(layout.python), str(SERVER_FILES / "run_server.py"), "--host", HOST, "--port", str(ports.web), "--processes", str(processes)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=layout.da,
             env={**os.environ, **server_env(layout)}, start_new_session=True,
         )
     layout.web_pid.write_text(f"{process.pid}\n")
+    processes_file(layout).write_text(f"{processes}\n")
     return process
 
 
@@ -75,11 +90,13 @@ def stop_web(layout: Layout) -> None:
     layout.web_pid.unlink(missing_ok=True)
 
 
-def warm_up(ports: Ports) -> None:
-    """Load each interview once, so the first visitor does not wait for docassemble to parse it."""
-    for ref in interview_files():
-        http_get(f"http://{HOST}:{ports.web}/interview?i={ref}&reset=1", timeout=60)
+def warm_up(ports: Ports, processes: int = 1) -> None:
+    """Load each interview a few times per worker process (the kernel hands each request to whichever worker
+    accepts it), so the first visitor does not wait for docassemble to parse it."""
+    for _ in range(2 * processes - 1):
+        for ref in interview_files():
+            http_get(f"http://{HOST}:{ports.web}/interview?i={ref}&reset=1", timeout=60)
 
 
 def api_key_works(ports: Ports, key: str) -> bool:
-    return http_get(f"http://{HOST}:{ports.web}/api/user?key={key}", timeout=10) == 200
+    return http_get(f"http://{HOST}:{ports.web}/api/user", timeout=10, headers={"X-API-Key": key}) == 200  # not in the URL: the server log keeps URLs
