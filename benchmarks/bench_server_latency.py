@@ -38,10 +38,12 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,12 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.answers import CaseFileAnswerer, NoAnswer, as_json, expand_generic  # noqa: E402
 from tests.holiday_answers import LIST_SCREENS  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "scripts" / "server"))
+from localserver.base import Layout, default_state_dir  # noqa: E402
+from localserver.web import web_pid, web_processes  # noqa: E402
+
+LAYOUT = Layout(default_state_dir())
 
 SERVE = ROOT / "scripts" / "serve.sh"
 MEDIATOR = "docassemble.MediationAgreement:data/questions/mediation_agreement.yml"
@@ -181,30 +189,24 @@ def serve(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(SERVE), *args], capture_output=True, text=True, cwd=ROOT)
 
 
-def running_processes() -> int | None:
-    """The worker count the running server was started with (scripts/serve.sh records it)."""
-    try:
-        return int((ROOT / ".serve" / "run" / "web.processes").read_text().strip())
-    except (OSError, ValueError):
-        return 1
+def web_processes_now() -> list[int]:
+    """The local server's web process and its workers (empty if it is not running)."""
+    pid = web_pid(LAYOUT)
+    return [] if pid is None else [pid, *children(pid)]
 
 
 def web_rss_mb() -> float | None:
-    """Resident memory of the local server's web process (and its children), in MB; None if unknown."""
-    pid_file = ROOT / ".serve" / "run" / "web.pid"
-    try:
-        pid = int(pid_file.read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
+    """Resident memory of the local server's web processes, in MB; None if unknown."""
     total = 0
-    for candidate in [pid, *children(pid)]:
+    pids = web_processes_now()
+    for candidate in pids:
         try:
             for line in Path(f"/proc/{candidate}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
         except OSError:
             continue
-    return total / 1024
+    return total / 1024 if pids else None
 
 
 def children(pid: int) -> list[int]:
@@ -220,19 +222,16 @@ def children(pid: int) -> list[int]:
 
 def web_cpu_seconds() -> float | None:
     """Processor time (user + system) used so far by the local server's web processes; None if unknown."""
-    try:
-        pid = int((ROOT / ".serve" / "run" / "web.pid").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for candidate in [pid, *children(pid)]:
+    pids = web_processes_now()
+    for candidate in pids:
         try:
             fields = Path(f"/proc/{candidate}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
-    return total
+    return total if pids else None
 
 
 def api_key_check_ms(client: RestClient, count: int = 15) -> float:
@@ -251,24 +250,23 @@ def api_key_check_ms(client: RestClient, count: int = 15) -> float:
     return median_ms("/api/user", True) - median_ms("/health_check", False)
 
 
-def concurrent_runs(client: RestClient, case: dict[str, Any], users: int, deadline: float) -> tuple[list[Run], list[str]]:
-    """``users`` whole mediator runs at once, each in its own thread; the runs finished and the errors."""
-    import threading
-
-    runs: list[Run] = []
+def at_once[T](jobs: list[Callable[[], T]], deadline: float) -> tuple[list[T], list[str]]:
+    """Run every job at the same time, each in its own thread: the results of those that finished, and the errors
+    (a job still running after ``deadline`` seconds counts as one)."""
+    results: list[T] = []
     errors: list[str] = []
     lock = threading.Lock()
 
-    def one() -> None:
+    def one(job: Callable[[], T]) -> None:
         try:
-            run = mediator_run(client, case)
+            result = job()
             with lock:
-                runs.append(run)
+                results.append(result)
         except Exception as error:  # noqa: BLE001 - a benchmark counts every failure
             with lock:
                 errors.append(f"{type(error).__name__}: {str(error)[:200]}")
 
-    threads = [threading.Thread(target=one, daemon=True) for _ in range(users)]
+    threads = [threading.Thread(target=one, args=(job,), daemon=True) for job in jobs]
     stop_at = time.monotonic() + deadline
     for t in threads:
         t.start()
@@ -277,16 +275,20 @@ def concurrent_runs(client: RestClient, case: dict[str, Any], users: int, deadli
     unfinished = sum(t.is_alive() for t in threads)
     if unfinished:
         errors.append(f"{unfinished} run(s) not finished within {deadline:.0f} s")
-    return runs, errors
+    return results, errors
+
+
+def report_ms(label: str, ms: list[float], target_ms: float) -> dict[str, Any]:
+    """Print p50 / p95 / max of screen times in milliseconds against the p95 target; return them."""
+    p50, p95 = percentile(ms, 0.50), percentile(ms, 0.95)
+    print(f"  {label}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(ms):.0f} ms over {len(ms)} screens "
+          f"(target p95 <= {target_ms:.0f} ms: {'met' if p95 <= target_ms else 'NOT met'})", flush=True)
+    return {"p50_ms": p50, "p95_ms": p95, "max_ms": max(ms), "screens": len(ms)}
 
 
 def report(label: str, runs: list[Run], target_ms: float) -> dict[str, Any]:
     timings = [t for run in runs for t in run.timings]
-    ms = [t.seconds * 1000 for t in timings]
-    p50, p95 = percentile(ms, 0.50), percentile(ms, 0.95)
-    print(f"  {label}: p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {max(ms):.0f} ms over {len(ms)} screens "
-          f"(target p95 <= {target_ms:.0f} ms: {'met' if p95 <= target_ms else 'NOT met'})", flush=True)
-    return {"p50_ms": p50, "p95_ms": p95, "max_ms": max(ms), "screens": len(ms), "timings": timings}
+    return report_ms(label, [t.seconds * 1000 for t in timings], target_ms) | {"timings": timings}
 
 
 def main() -> int:
@@ -302,7 +304,7 @@ def main() -> int:
     levels = [int(u) for u in args.users.split(",") if u.strip()]
 
     started_here = serve("status").returncode != 0
-    previous = None if started_here else running_processes()
+    previous = None if started_here else (web_processes(LAYOUT) or 1)
     if started_here or previous != args.processes:
         print(f"starting the local docassemble server with {args.processes} web worker process(es) "
               f"(scripts/serve.sh start --processes {args.processes}) ...", flush=True)
@@ -323,7 +325,7 @@ def main() -> int:
         for users in (u for u in levels if u > 1):
             before, cpu_before = web_rss_mb(), web_cpu_seconds()
             started = time.perf_counter()
-            loaded, errors = concurrent_runs(client, case, users, args.deadline)
+            loaded, errors = at_once([lambda: mediator_run(client, case)] * users, args.deadline)
             after, cpu_after = web_rss_mb(), web_cpu_seconds()
             memory = f"web process memory {before:.0f} -> {after:.0f} MB" if before is not None and after is not None else "memory not read"
             if loaded:

@@ -80,28 +80,23 @@ def test_two_web_processes_share_the_port_serve_one_session_and_stop_together(da
     REST session in turn, and when one dies the other is stopped with it, so the server is never half up."""
     import os
     import signal
+    import sys
     import time
     from pathlib import Path
 
-    from .conftest import SMOKE_PACKAGE, _serve
+    from .conftest import ROOT, SMOKE_PACKAGE, _serve
 
-    run = Path(da_server.info["state"]) / "run"
+    sys.path.insert(0, str(ROOT / "scripts" / "server"))
+    from localserver.base import Layout, default_state_dir, pid_alive
+    from localserver.web import web_pid, web_processes
 
-    def workers(pid: int) -> list[int]:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-
-    def running(pid: int) -> bool:  # an ended process nobody has reaped yet (a zombie) is not running
-        try:
-            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-        except OSError:
-            return False
-
+    layout = Layout(default_state_dir())
     _serve("start", "--processes", "2", "--extra-package", str(SMOKE_PACKAGE))
     try:
-        parent = int((run / "web.pid").read_text().split()[0])
-        pair = workers(parent)
+        parent = web_pid(layout)
+        assert parent is not None and web_processes(layout) == 2
+        pair = [int(p) for p in Path(f"/proc/{parent}/task/{parent}/children").read_text().split()]
         assert len(pair) == 2
-        assert (run / "web.processes").read_text().strip() == "2"
         session = api(da_server, "GET", "/api/session/new?" + urllib.parse.urlencode({"i": SMOKE}))
         keys = {"i": SMOKE, "session": session["session"], "secret": session["secret"]}
         for name in ("Sam Lee", "Ana Ruiz", "Kim Park", "Lee Chan"):  # the kernel hands these to either worker
@@ -109,10 +104,10 @@ def test_two_web_processes_share_the_port_serve_one_session_and_stop_together(da
             assert question["questionText"] == f"Sign here, {name}"
         os.kill(pair[0], signal.SIGKILL)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and any(running(pid) for pid in (parent, pair[1])):
+        while time.monotonic() < deadline and (pid_alive(parent) or pid_alive(pair[1])):
             time.sleep(0.2)
-        assert not running(pair[1]), "the other worker was left serving alone"
-        assert not running(parent)
+        assert not pid_alive(pair[1]), "the other worker was left serving alone"
+        assert not pid_alive(parent) and web_pid(layout) is None
     finally:
         _serve("start", "--extra-package", str(SMOKE_PACKAGE))  # back to one process for the other tests
     assert get(da_server.url + "/health_check")[0] == 200

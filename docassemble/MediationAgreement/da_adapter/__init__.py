@@ -61,6 +61,7 @@ from .answers import (
     safety_finding,
     section_of,
     summary,
+    ticked,
     topic_heading,
 )
 from .checkin import (
@@ -239,8 +240,6 @@ __all__ = [
     "open_intake_link",
     "open_modification",
     "open_parent_link",
-    "reading_copy_for",
-    "reading_pdf_file",
     "options_html",
     "own_progress",
     "page_language",
@@ -258,6 +257,8 @@ __all__ = [
     "post_screening",
     "post_signature",
     "quick_exit_url",
+    "reading_copy_for",
+    "reading_pdf_file",
     "redline_file",
     "referral_choices",
     "referrals_report",
@@ -277,6 +278,7 @@ __all__ = [
     "start_intake",
     "stored_case_choices",
     "summary",
+    "ticked",
     "timeline_report",
     "topic_heading",
     "worksheet_html",

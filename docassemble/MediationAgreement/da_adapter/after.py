@@ -17,6 +17,7 @@ from typing import Any
 from docassemble.base.util import DAFile, validation_error
 
 from ..errors import MediationError
+from .answers import ticked
 from .mediator_round import ReviewRound, _escape, _require_staff, _say, round_state
 from .parent import _link_args
 from .server import configured_next_steps, configured_referrals, plain, review_store
@@ -57,10 +58,8 @@ def post_referrals(review_round: ReviewRound, party: str, picked: Any, *, field:
     """``validation code``: give one parent the picked resources (a checkbox answer), privately; replaces earlier picks."""
     from ..referrals import give_referrals, load_directory
 
-    if hasattr(picked, "true_values"):
-        ids = list(picked.true_values())
-    elif isinstance(picked, Mapping):
-        ids = [k for k, v in picked.items() if v]
+    if hasattr(picked, "items"):  # a checkbox answer (DADict) or a mapping
+        ids = ticked(picked)
     else:
         ids = list(picked or [])
     try:

@@ -26,6 +26,7 @@ from docassemble.base.util import DAFile, validation_error
 
 from ..case.fields import in_words
 from ..errors import CaseValidationError, MediationError
+from .answers import ticked
 from .checkin import INCOMPLETE, NOT_OPENED_ES
 from .mail import parent_link
 from .parent import STAFF_REFUSAL, _link_args, client_info, page_language, staff_session
@@ -347,7 +348,7 @@ def intake_answers_data(
     contact: Any, children: Any, money: Any, arrangements: Any, chosen: Any, importance: Mapping[str, Any], details: Mapping[str, Mapping[str, Any]], note: Any
 ) -> dict[str, Any]:
     """Every intake screen's answers as one ``IntakeAnswers`` mapping (the engine validates it)."""
-    issues = [{"issue": str(issue), "priority": int(importance[issue]), **details.get(str(issue), {})} for issue in chosen.true_values()]
+    issues = [{"issue": str(issue), "priority": int(importance[issue]), **details.get(str(issue), {})} for issue in ticked(chosen)]
     data: dict[str, Any] = {
         "contact": contact_data(contact),
         "children": [{"full_name": c.full_name, "date_of_birth": _iso(c.date_of_birth), "lives_with": c.lives_with} for c in children],

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from jinja2 import Template, TemplateSyntaxError
@@ -734,8 +734,10 @@ def library_dirs(extra: Iterable[str | Path] = (), *, include_default: bool = Tr
 # --------------------------------------------------------------------------- state overlays
 
 
+@cache
 def state_overlays() -> dict[str, Path]:
-    """The package's state overlays by state code: ``{'AZ': .../clauses/overlays/az, ...}``."""
+    """The package's state overlays by state code: ``{'AZ': .../clauses/overlays/az, ...}`` (the package's own
+    folders: read once per process)."""
     root = default_library_dir() / STATE_OVERLAYS
     if not root.is_dir():
         return {}

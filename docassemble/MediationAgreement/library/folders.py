@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Sequence
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -19,6 +20,7 @@ TRANSLATIONS = "translations"
 """A library folder's translations: ``translations/<language>/``, one file per clause at the English file's relative path."""
 
 
+@cache
 def default_library_dir() -> Path:
     """The clause library shipped inside the package (``data/sources/clauses``)."""
     return Path(str(resources.files("docassemble.MediationAgreement") / "data" / "sources" / "clauses"))

@@ -24,34 +24,32 @@ def render_outputs(doc: AgreementDocument, formats: Iterable[str] = ("pdf", "doc
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise RenderError(f"unknown format(s): {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
-    pdf: Future[bytes] | None = None
-    if "pdf" in wanted:
-        from .pdf import render_pdf
-
-        pdf = _typst_thread().submit(render_pdf, doc) if len(wanted) > 1 else None
-    files: dict[str, bytes] = {}
+    pdf: Future[bytes] | None = _typst_thread().submit(_render, doc, "pdf") if "pdf" in wanted and len(wanted) > 1 else None
+    rendered: dict[str, bytes] = {}
     try:
         for fmt in wanted:
-            if fmt == "pdf":
-                files[f"{stem}.pdf"] = b""  # its place in the order; filled below
-                if pdf is None:
-                    files[f"{stem}.pdf"] = render_pdf(doc)
-            elif fmt == "docx":
-                from .docx import render_docx
-
-                files[f"{stem}.docx"] = render_docx(doc)
-            elif fmt == "html":
-                from .html import render_html
-
-                files[f"{stem}.html"] = render_html(doc).encode("utf-8")
-            else:
-                files[f"{stem}.txt"] = to_plain_text(doc).encode("utf-8")
+            if not (fmt == "pdf" and pdf is not None):
+                rendered[fmt] = _render(doc, fmt)
     finally:
-        if pdf is not None:
-            typeset = pdf.result()  # waited for even when another format failed; a PDF error is raised first, as before
-    if pdf is not None:
-        files[f"{stem}.pdf"] = typeset
-    return files
+        if pdf is not None:  # waited for even when another format failed; its own error is raised from here
+            rendered["pdf"] = pdf.result()
+    return {f"{stem}.{fmt}": rendered[fmt] for fmt in wanted}
+
+
+def _render(doc: AgreementDocument, fmt: str) -> bytes:
+    if fmt == "pdf":
+        from .pdf import render_pdf
+
+        return render_pdf(doc)
+    if fmt == "docx":
+        from .docx import render_docx
+
+        return render_docx(doc)
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(doc).encode("utf-8")
+    return to_plain_text(doc).encode("utf-8")
 
 
 _POOL: tuple[int, ThreadPoolExecutor] | None = None
