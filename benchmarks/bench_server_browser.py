@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from bench_server_latency import LAYOUT, MEDIATOR, ROOT, at_once, report_ms, serve, web_cpu_seconds, web_processes, web_rss_mb
+from bench_server_latency import MEDIATOR, ROOT, LocalServer, at_once, report_ms, serve, web_cpu_seconds, web_rss_mb
 
 TARGET_P95_MS = 400.0
 TARGET_P95_LOADED_MS = 500.0
@@ -169,14 +169,11 @@ def main() -> int:
     except ImportError:
         print("bench_server_browser: skipped (Playwright is not installed: make install-test)")
         return 0
-    started_here = serve("status").returncode != 0
-    previous = None if started_here else (web_processes(LAYOUT) or 1)
-    if started_here or previous != args.processes:
-        print(f"starting the local docassemble server with {args.processes} web worker process(es) ...", flush=True)
-        result = serve("start", "--processes", str(args.processes))
-        if result.returncode != 0:
-            print(result.stdout + result.stderr, file=sys.stderr)
-            return 1
+    try:
+        server = LocalServer(args.processes)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
     try:
         info = json.loads(serve("info", "--json").stdout)
         url, email, password = info["url"], info["admin"]["email"], info["admin"]["password"]
@@ -216,10 +213,7 @@ def main() -> int:
         print(f"bench_server_browser: {error}", file=sys.stderr)
         return 1
     finally:
-        if started_here:
-            serve("stop")
-        elif previous is not None and previous != args.processes:
-            serve("start", "--processes", str(previous))
+        server.restore()
     return 0
 
 

@@ -189,6 +189,28 @@ def serve(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(SERVE), *args], capture_output=True, text=True, cwd=ROOT)
 
 
+class LocalServer:
+    """The local server run with ``processes`` web processes for a benchmark: started if it was not running,
+    restarted if it ran with another count; :meth:`restore` leaves it as it was found."""
+
+    def __init__(self, processes: int) -> None:
+        self.started_here = serve("status").returncode != 0
+        self.previous = None if self.started_here else (web_processes(LAYOUT) or 1)
+        if self.started_here or self.previous != processes:
+            print(f"starting the local docassemble server with {processes} web worker process(es) "
+                  f"(scripts/serve.sh start --processes {processes}) ...", flush=True)
+            result = serve("start", "--processes", str(processes))
+            if result.returncode != 0:
+                raise RuntimeError(result.stdout + result.stderr)
+        self.processes = processes
+
+    def restore(self) -> None:
+        if self.started_here:
+            serve("stop")
+        elif self.previous is not None and self.previous != self.processes:
+            serve("start", "--processes", str(self.previous))
+
+
 def web_processes_now() -> list[int]:
     """The local server's web process and its workers (empty if it is not running)."""
     pid = web_pid(LAYOUT)
@@ -303,15 +325,11 @@ def main() -> int:
     args = parser.parse_args()
     levels = [int(u) for u in args.users.split(",") if u.strip()]
 
-    started_here = serve("status").returncode != 0
-    previous = None if started_here else (web_processes(LAYOUT) or 1)
-    if started_here or previous != args.processes:
-        print(f"starting the local docassemble server with {args.processes} web worker process(es) "
-              f"(scripts/serve.sh start --processes {args.processes}) ...", flush=True)
-        result = serve("start", "--processes", str(args.processes))
-        if result.returncode != 0:
-            print(result.stdout + result.stderr, file=sys.stderr)
-            return 1
+    try:
+        server = LocalServer(args.processes)
+    except RuntimeError as error:
+        print(error, file=sys.stderr)
+        return 1
     figures: dict[str, Any] = {}
     try:
         info = json.loads(serve("info", "--json").stdout)
@@ -344,10 +362,7 @@ def main() -> int:
         print(f"bench_server_latency: {error}", file=sys.stderr)
         return 1
     finally:
-        if started_here:
-            serve("stop")
-        elif previous is not None and previous != args.processes:
-            serve("start", "--processes", str(previous))
+        server.restore()
 
     by_screen: dict[str, list[float]] = {}
     for t in one["timings"]:
