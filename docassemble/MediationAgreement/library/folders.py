@@ -37,7 +37,7 @@ def library_stack(dirs: Sequence[str | Path] | None) -> list[Path]:
 
 
 def stack_stamp(folders: Sequence[Path]) -> bytes | None:
-    """A digest of every file under the stack's folders, names and contents (None if one cannot be read).
+    """A digest of every YAML file under the stack's folders, names and contents (None if one cannot be read).
 
     Contents, not modification times: a file rewritten within the clock's
     granularity (a few milliseconds) keeps its time.  Reading the package's
@@ -51,6 +51,8 @@ def stack_stamp(folders: Sequence[Path]) -> bytes | None:
             for where, subfolders, names in os.walk(folder):
                 subfolders.sort()
                 for name in sorted(names):
+                    if not name.endswith((".yml", ".yaml")):  # what the loader reads: clauses, library.yml, translations
+                        continue
                     path = os.path.join(where, name)
                     with open(path, "rb") as handle:
                         content = handle.read()
