@@ -1,6 +1,8 @@
 """The agreement as a Word document (``.docx``), for offices that edit in Word.
 
-Same content as the PDF, built with python-docx:
+Same content as the PDF. python-docx makes the package, styles, numbering,
+header and footer; the body's paragraphs and tables are written by
+:mod:`.docx_body`:
 
 * sections are *Heading 1* and clauses *Heading 2* paragraphs, numbered by
   Word itself: ``numbering.xml`` gets a two-level list (``%1.`` and
