@@ -76,5 +76,5 @@ setup(
         ],
         "postgres": ["psycopg2-binary>=2.9"],
     },
-    entry_points={"console_scripts": ["mediation-agreement=docassemble.MediationAgreement.cli:main"]},
+    entry_points={"console_scripts": ["mediation-agreement=docassemble.MediationAgreement.cli:command_line"]},
 )

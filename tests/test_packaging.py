@@ -48,7 +48,7 @@ def test_wheel_has_the_console_script_and_no_namespace_init(wheel: zipfile.ZipFi
     names = wheel.namelist()
     assert "docassemble/__init__.py" not in names  # docassemble is a namespace package
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "mediation-agreement = docassemble.MediationAgreement.cli:main" in wheel.read(entry_points).decode()
+    assert "mediation-agreement = docassemble.MediationAgreement.cli:command_line" in wheel.read(entry_points).decode()
 
 
 @pytest.mark.parametrize("server_package", ["docassemble.base", "docassemble.webapp"])

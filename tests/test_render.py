@@ -403,7 +403,7 @@ def test_docx_keeps_tabs_line_breaks_and_edge_spaces_and_refuses_control_charact
     texts = [p.text for p in word.paragraphs]
     assert "Column\tnext\nsecond line" in texts  # <w:tab/> and <w:br/>, read back as python-docx reads them
     assert "  spaced  " in texts  # xml:space="preserve"
-    for bad in ("A\x01B", "nul\x00"):
+    for bad in ("A\x01B", "nul\x00", "half \ud800 a pair"):
         with pytest.raises(RenderError, match="cannot write the DOCX"):
             render_docx(replace(doc, preamble=(Paragraph(bad),)))
 
@@ -418,6 +418,25 @@ def test_render_outputs_typesets_the_pdf_beside_the_others_giving_the_same_files
     with pytest.raises(RenderError):
         render_outputs(broken, ["pdf", "docx"])
     assert render_outputs(doc, ["pdf", "txt"])["agreement.pdf"] == together["agreement.pdf"]  # the thread is still there
+
+
+def test_docx_parts_are_well_formed_each_once_and_its_own_parts_follow_the_shared_ones() -> None:
+    from lxml import etree
+
+    for doc in (sample_agreement(), sample_agreement(parent_a_name="Ana <b>&amp; Zoë", extra_sections=2)):
+        archive = zipfile.ZipFile(io.BytesIO(render_docx(doc)))
+        names = archive.namelist()
+        assert len(names) == len(set(names))
+        assert names[0] == "[Content_Types].xml"
+        for name in names:
+            if name.endswith((".xml", ".rels")):
+                etree.fromstring(archive.read(name))  # strict: raises on anything not well-formed
+        listed = etree.fromstring(archive.read("[Content_Types].xml"))
+        overrides = {el.get("PartName").lstrip("/") for el in listed if el.get("PartName")}
+        assert {"word/document.xml", "word/footer1.xml", "docProps/core.xml"} <= overrides <= set(names)
+        assert names[-4:] == ["docProps/core.xml", "word/document.xml", "word/header1.xml", "word/footer1.xml"]  # a draft: header and footer
+    final = zipfile.ZipFile(io.BytesIO(render_docx(sample_agreement(draft=False)))).namelist()
+    assert "word/header1.xml" not in final and final[-3:] == ["docProps/core.xml", "word/document.xml", "word/footer1.xml"]
 
 
 def test_docx_is_deterministic(draft_docx: bytes) -> None:

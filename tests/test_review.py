@@ -424,7 +424,7 @@ def test_an_altered_log_stops_every_write(store: CaseStore, case: Case) -> None:
 # --------------------------------------------------------------------------- concurrency
 
 
-def test_two_parents_commenting_at_once_lose_nothing(store: CaseStore, store_key: str, case: Case) -> None:
+def test_two_parents_commenting_at_once_lose_nothing(store: CaseStore, store_key: str, case: Case, clock: Clock) -> None:
     r = start(store, case)
     per_parent = 10
     barrier = threading.Barrier(2)
@@ -432,7 +432,7 @@ def test_two_parents_commenting_at_once_lose_nothing(store: CaseStore, store_key
 
     def parent(token: str, who: str) -> None:
         try:
-            with CaseStore(store.url, store_key) as mine:  # each parent's request has its own connection
+            with CaseStore(store.url, store_key, clock=clock) as mine:  # each parent's request has its own connection (the links were issued on the test's clock)
                 barrier.wait()
                 for i in range(per_parent):
                     add_comment(mine, r.case_id, token=token, draft=1, section="1.1", text=f"{who} {i}")

@@ -1,5 +1,5 @@
 """``python -m docassemble.MediationAgreement`` runs the command-line tool."""
 
-from .cli.app import main
+from .cli.app import command_line
 
-raise SystemExit(main())
+command_line()

@@ -8,6 +8,6 @@ cover sheet, packet), :mod:`.case` (review rounds against the case store),
 
 from __future__ import annotations
 
-from .app import main, run
+from .app import command_line, main, run
 
-__all__ = ["main", "run"]
+__all__ = ["command_line", "main", "run"]

@@ -84,18 +84,24 @@ def template_from_cache(env: Environment, kind: str, source: str, build: Callabl
 
 def expression_template(env: Environment, source: str) -> Template:
     """What Jinja2's ``Environment.compile_expression`` builds for ``source`` (the same parse and the same
-    "chunk after expression" check), its code from the cache: ``result = <expression>``."""
+    "chunk after expression" check), its code from the cache: ``result = <expression>``.
+
+    The expression is parsed only when its code is not in the cache: code is cached only for a source that
+    parsed and compiled in this sandbox, so the same source cannot fail now."""
     from jinja2 import nodes
     from jinja2.exceptions import TemplateSyntaxError
     from jinja2.parser import Parser
 
-    parser = Parser(env, source, state="variable")
-    try:
-        expr = parser.parse_expression()
-        if not parser.stream.eos:
-            raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
-        expr.set_environment(env)
-    except TemplateSyntaxError:
-        env.handle_exception(source=source)
-    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
-    return template_from_cache(env, "expr", source, lambda: env.compile(nodes.Template(body, lineno=1)))
+    def build() -> CodeType:
+        parser = Parser(env, source, state="variable")
+        try:
+            expr = parser.parse_expression()
+            if not parser.stream.eos:
+                raise TemplateSyntaxError("chunk after expression", parser.stream.current.lineno, None, None)
+            expr.set_environment(env)
+        except TemplateSyntaxError:
+            env.handle_exception(source=source)
+        body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+        return env.compile(nodes.Template(body, lineno=1))
+
+    return template_from_cache(env, "expr", source, build)

@@ -80,7 +80,7 @@ STATE_OVERLAYS = "overlays"
 
 
 class _Shape(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False, defer_build=True)  # built on first read: a library from its snapshot never needs them
 
 
 class AlternativeFile(_Shape):
@@ -392,7 +392,8 @@ def load_library(
 
     A strict load is kept for the rest of the process and given again while no
     file in the stack has changed (the same names and contents), so
-    the CLI, ``batch``, review and the server read and compile a library once.
+    the CLI, ``batch``, review and the server read and compile a library once;
+    it is also kept on disk for the next process (:mod:`.snapshot`).
     The library returned is shared: read it, do not change it.
     """
     folders = library_stack(dirs)
@@ -403,7 +404,15 @@ def load_library(
     kept = _LOADED.get(key)
     if kept is not None and stamp is not None and kept[0] == stamp:
         return kept[1]
-    library = _load_fresh(folders, strict=True, pool=None, language=language)
+    from .snapshot import load_snapshot, save_snapshot
+
+    kept_on_disk = load_snapshot(folders, language, stamp) if stamp is not None else None
+    if isinstance(kept_on_disk, ClauseLibrary):
+        library = kept_on_disk
+    else:
+        library = _load_fresh(folders, strict=True, pool=None, language=language)
+        if stamp is not None:
+            save_snapshot(folders, language, stamp, library)
     if stamp is not None:
         if len(_LOADED) >= _LOADED_SIZE:
             _LOADED.clear()

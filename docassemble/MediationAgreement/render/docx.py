@@ -22,14 +22,21 @@ header and footer; the body's paragraphs and tables are written by
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, cast
 
 from docx import Document as new_document
+from docx.blkcntnr import BlockItemContainer
 from docx.document import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.coreprops import CoreProperties
+from docx.opc.oxml import serialize_part_xml
 from docx.opc.packuri import PackURI
 from docx.opc.pkgwriter import PackageWriter
 from docx.oxml import OxmlElement
@@ -75,13 +82,9 @@ def render_docx(doc: AgreementDocument) -> bytes:
 
 
 def _render_docx(doc: AgreementDocument) -> bytes:
-    word = new_document()
-    _page_setup(word)
-    _core_properties(word, doc)
+    header_lines = ([doc.notice] if doc.notice else []) + ([doc.words["draft_line"]] if doc.draft else [])
     auto_numbers = uses_word_numbering(doc)
-    num_id = _add_heading_numbering(word) if auto_numbers else None
-    _style(word, num_id)
-    _header_and_footer(word, doc)
+    shared = _shared_parts(auto_numbers, bool(header_lines))
     body = BodyWriter()
     _front_matter(body, doc)
     for block in doc.preamble:
@@ -105,8 +108,14 @@ def _render_docx(doc: AgreementDocument) -> bytes:
             if blk is not None:
                 for block in blk.after:
                     _block(body, block)
-    body.write_into(word.element.body)
-    return _package(word)
+    before_body, after_body = shared.document
+    own = {
+        "core": _core_properties(shared.core, doc),
+        "document": before_body + body.xml().encode("utf-8") + after_body,
+        "header": _header(shared.header, header_lines, doc) if shared.header is not None else b"",
+        "footer": _footer(shared.footer, doc),
+    }
+    return shared.with_parts(own)
 
 
 def uses_word_numbering(doc: AgreementDocument) -> bool:
@@ -138,9 +147,11 @@ def _page_setup(word: Document) -> None:
         section.footer_distance = Inches(0.45)
 
 
-def _core_properties(word: Document, doc: AgreementDocument) -> None:
+def _core_properties(template: BaseOxmlElement, doc: AgreementDocument) -> bytes:
+    """``docProps/core.xml`` for ``doc``: the template's, filled in (fixed dates, so the bytes repeat)."""
+    element = copy.deepcopy(template)
     when = datetime.fromtimestamp(pdf_timestamp(doc), tz=UTC).replace(tzinfo=None)
-    props = word.core_properties
+    props = CoreProperties(element)  # type: ignore[arg-type]
     props.title = doc.title[:CORE_PROPERTY_CHARS]
     props.subject = doc.subtitle[:CORE_PROPERTY_CHARS]
     props.author = doc.metadata.get("office", "")[:CORE_PROPERTY_CHARS]
@@ -153,6 +164,7 @@ def _core_properties(word: Document, doc: AgreementDocument) -> None:
     props.modified = when
     props.last_printed = when
     props.language = "es-US" if doc.language == "es" else "en-US"
+    return serialize_part_xml(element)
 
 
 STYLE_IDS = {"Title": "Title", "Subtitle": "Subtitle", "Heading 1": "Heading1", "Heading 2": "Heading2", "Heading 3": "Heading3", "List Bullet": "ListBullet"}
@@ -298,17 +310,23 @@ def _child(parent: BaseOxmlElement, tag: str, **attrs: str) -> BaseOxmlElement:
 # --------------------------------------------------------------------------- header and footer
 
 
-def _header_and_footer(word: Document, doc: AgreementDocument) -> None:
-    section = word.sections[0]
-    header_lines = ([doc.notice] if doc.notice else []) + ([doc.words["draft_line"]] if doc.draft else [])
-    for index, line in enumerate(header_lines):  # a translated copy's notice, then the draft line: on every page
-        header = section.header.paragraphs[0] if index == 0 else section.header.add_paragraph()
-        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = header.add_run(line)
+def _header(template: BaseOxmlElement, lines: list[str], doc: AgreementDocument) -> bytes:
+    """The header part: a translated copy's notice, then the draft line, on every page."""
+    element, header = _container(template)
+    for index, line in enumerate(lines):
+        paragraph = header.paragraphs[0] if index == 0 else header.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(line)
         run.bold = True
         run.font.size = Pt(9)
         run.font.color.rgb = MUTED if line != doc.notice else None
-    footer = section.footer.paragraphs[0]
+    return serialize_part_xml(element)
+
+
+def _footer(template: BaseOxmlElement, doc: AgreementDocument) -> bytes:
+    """The footer part: the initials line when the office asks for it, and "Page N of M"."""
+    element, container = _container(template)
+    footer = container.paragraphs[0]
     tabs = footer.paragraph_format.tab_stops
     tabs.add_tab_stop(Inches(3.25), WD_TAB_ALIGNMENT.CLEAR)  # the Footer style's centre stop
     tabs.add_tab_stop(Inches(6.5), WD_TAB_ALIGNMENT.RIGHT)
@@ -321,6 +339,15 @@ def _header_and_footer(word: Document, doc: AgreementDocument) -> None:
     _field(footer, "PAGE", "1")
     _muted(footer.add_run(f" {doc.words['of']} "))
     _field(footer, "NUMPAGES", "1")
+    return serialize_part_xml(element)
+
+
+def _container(template: BaseOxmlElement) -> tuple[BaseOxmlElement, BlockItemContainer]:
+    """A copy of a header or footer part's element, and python-docx's paragraphs and runs over it.
+
+    Nothing here asks for the part (styles by name would), so the container needs no parent."""
+    element = copy.deepcopy(template)
+    return element, BlockItemContainer(element, cast(Any, None))  # type: ignore[arg-type]
 
 
 def _field(paragraph: DocxParagraph, instruction: str, placeholder: str) -> None:
@@ -379,23 +406,84 @@ def _with_stop(title: str) -> str:
 # --------------------------------------------------------------------------- bytes
 
 
-def _package(word: Document) -> bytes:
-    """The package as python-docx writes it (same parts, same order), with fixed entry times so the same
-    document gives the same bytes; written once rather than saved and then rewritten."""
+@dataclass(frozen=True)
+class _SharedParts:
+    """What every agreement of one kind shares, made once per process by :func:`_shared_parts`.
+
+    ``archive`` is a ZIP of every part no agreement changes (styles, numbering,
+    settings, theme, relationships, ``[Content_Types].xml`` first), compressed
+    once.  An agreement's own parts — ``docProps/core.xml``, ``word/document.xml``
+    and the header and footer — are appended to a copy of it (``zipfile``'s
+    append mode leaves the entries already there as they are), so styles.xml
+    and stylesWithEffects.xml (nearly 0.8 MB of XML) are not parsed, written and
+    compressed again for each agreement.
+    """
+
+    archive: bytes
+    document: tuple[bytes, bytes]
+    """``word/document.xml`` before and after the body's paragraphs and tables (page setup is in the second)."""
+    core: BaseOxmlElement
+    header: BaseOxmlElement | None
+    footer: BaseOxmlElement
+    members: tuple[tuple[str, str], ...]
+    """(kind, ZIP member name) of the agreement's own parts, in the order python-docx writes them."""
+
+    def with_parts(self, blobs: dict[str, bytes]) -> bytes:
+        out = io.BytesIO(self.archive)
+        try:
+            with zipfile.ZipFile(out, "a", compression=zipfile.ZIP_DEFLATED) as target:
+                for kind, name in self.members:
+                    _write_member(target, name, blobs[kind])
+        except (OSError, ValueError) as exc:
+            raise RenderError(f"cannot write the Word document: {exc}") from None
+        return out.getvalue()
+
+
+@lru_cache(maxsize=4)
+def _shared_parts(auto_numbers: bool, has_header: bool) -> _SharedParts:
+    """python-docx's template with the page set up and the styles (and Word's heading numbering) made ours."""
+    word = new_document()
+    _page_setup(word)
+    _style(word, _add_heading_numbering(word) if auto_numbers else None)
+    section = word.sections[0]
+    header = section.header.part if has_header else None  # creating them adds their relationships and content types
+    footer = section.footer.part
     package = word.part.package
     parts = list(package.parts)
     for part in parts:
         part.before_marshal()
+    own = {str(word.part.partname): "document", str(footer.partname): "footer"}
+    if header is not None:
+        own[str(header.partname)] = "header"
+    core = next(part for part in parts if str(part.partname) == "/docProps/core.xml")
+    own[str(core.partname)] = "core"
+    document = word.part.blob
+    cut = document.index(b"<w:sectPr")
     out = io.BytesIO()
-    try:
-        with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
-            writer = _FixedTimeWriter(target)
-            PackageWriter._write_content_types_stream(writer, parts)
-            PackageWriter._write_pkg_rels(writer, package.rels)
-            PackageWriter._write_parts(writer, parts)
-    except (OSError, ValueError) as exc:
-        raise RenderError(f"cannot write the Word document: {exc}") from None
-    return out.getvalue()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        writer = _FixedTimeWriter(target)
+        PackageWriter._write_content_types_stream(writer, parts)
+        PackageWriter._write_pkg_rels(writer, package.rels)
+        for part in parts:  # as PackageWriter._write_parts, leaving out the agreement's own parts (not their relationships)
+            if str(part.partname) not in own:
+                writer.write(part.partname, part.blob)
+            if len(part.rels):
+                writer.write(part.partname.rels_uri, part.rels.xml)
+    return _SharedParts(
+        archive=out.getvalue(),
+        document=(document[:cut], document[cut:]),
+        core=core.element,  # type: ignore[attr-defined]
+        header=header.element if header is not None else None,
+        footer=footer.element,
+        members=tuple((own[str(part.partname)], part.partname.membername) for part in parts if str(part.partname) in own),
+    )
+
+
+def _write_member(target: zipfile.ZipFile, name: str, blob: bytes) -> None:
+    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    target.writestr(entry, blob)
 
 
 class _FixedTimeWriter:
@@ -405,7 +493,4 @@ class _FixedTimeWriter:
         self.target = target
 
     def write(self, pack_uri: PackURI, blob: bytes) -> None:
-        entry = zipfile.ZipInfo(pack_uri.membername, date_time=_ZIP_TIME)
-        entry.compress_type = zipfile.ZIP_DEFLATED
-        entry.external_attr = 0o644 << 16
-        self.target.writestr(entry, blob)
+        _write_member(self.target, pack_uri.membername, blob)

@@ -1,13 +1,14 @@
-"""The Word document's body as WordprocessingML, written as text and parsed once.
+"""The Word document's body as WordprocessingML, written as text.
 
 python-docx adds each paragraph, run and property element by element, and for
 each child searches the element's possible successors to find its place in the
 schema's order; for the joint example that was two thirds of a DOCX.  The body
 uses a small vocabulary (styled paragraphs, plain or bold runs, a grid table, a
 borderless signature cell), so it is written here in the schema's element
-order and parsed with python-docx's own parser, giving the element classes
-python-docx knows.  The XML is what python-docx wrote before (the tests read it
-back with python-docx and compare the numbering, tables and signature blocks).
+order, every piece of text escaped where it is written, and goes into
+``word/document.xml`` as it is (:mod:`.docx`).  The XML is what python-docx
+wrote before (the tests read it back with python-docx and compare the
+numbering, tables and signature blocks, and check every part is well-formed).
 """
 
 from __future__ import annotations
@@ -15,10 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from xml.sax.saxutils import escape
-
-from docx.oxml.ns import nsdecls
-from docx.oxml.parser import parse_xml
-from lxml import etree
 
 from ..errors import RenderError
 
@@ -31,6 +28,8 @@ EMU_PER_TWIP = 635
 TABLE_LOOK = '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/>'
 NO_BORDERS = "<w:tblBorders>" + "".join(f'<w:{edge} w:val="nil"/>' for edge in ("top", "left", "bottom", "right", "insideH", "insideV")) + "</w:tblBorders>"
 _BREAKS = re.compile(r"(\t|\r|\n)")
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""A character outside XML 1.0's ``Char`` production."""
 
 
 def twips(points: float) -> int:
@@ -137,21 +136,16 @@ class BodyWriter:
         )
         self.add(paragraph(after=6))
 
-    def write_into(self, body: etree._Element) -> None:
-        """Parse the collected XML once and insert it before the body's ``w:sectPr``.
+    def xml(self) -> str:
+        """The collected paragraphs and tables, to go in ``<w:body>`` before its ``w:sectPr``.
 
-        A character XML cannot hold (a control character) is a :class:`RenderError`.
+        A character XML cannot hold (a control character, half a surrogate pair)
+        is a :class:`RenderError`; every other character is escaped where written.
         """
-        try:
-            fragment = parse_xml(f"<w:body {nsdecls('w')}>{''.join(self.parts)}</w:body>")
-        except etree.XMLSyntaxError:
-            raise RenderError("cannot write the DOCX: the text holds a character a Word document cannot (a control character)") from None
-        anchor = body.find(f"{{{fragment.nsmap['w']}}}sectPr")
-        for element in list(fragment):
-            if anchor is not None:
-                anchor.addprevious(element)
-            else:
-                body.append(element)
+        xml = "".join(self.parts)
+        if _NOT_XML.search(xml):
+            raise RenderError("cannot write the DOCX: the text holds a character a Word document cannot (a control character)")
+        return xml
 
 
 def _column_twips(count: int) -> int:
