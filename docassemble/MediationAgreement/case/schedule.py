@@ -30,7 +30,6 @@ Example (YAML, inside a case file)::
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -134,6 +133,8 @@ def check_time_zone(name: str) -> ZoneInfo:
             return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):  # pragma: no cover - tzdata is a dependency
         pass
+    import difflib
+
     guess = difflib.get_close_matches(name, sorted(_zone_names()), n=1)
     hint = f"; did you mean '{guess[0]}'?" if guess else "; use an IANA name such as 'America/Denver'"
     raise ValueError(f"unknown time zone '{name}'{hint}")

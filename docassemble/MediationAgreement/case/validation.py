@@ -6,7 +6,6 @@ file, the line and the field path, and an unknown key gets a did-you-mean.
 
 from __future__ import annotations
 
-import difflib
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -24,6 +23,8 @@ MAX_KEY_CHARS = 60
 
 def validation_problems(exc: ValidationError, model: type[BaseModel], source: str, lines: LineMap) -> list[Problem]:
     """Turn pydantic's errors into :class:`Problem` s with line, field path and a did-you-mean."""
+    import difflib  # only a case or clause file with problems needs it
+
     problems = []
     errors = exc.errors(include_url=False, include_input=False, include_context=False)
     for err in errors[:MAX_PROBLEMS]:

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from concurrent.futures import Executor
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import Template, TemplateSyntaxError
 from jinja2.nodes import Template as TemplateAST
@@ -29,6 +29,9 @@ from ..case.yamlsource import LineMap, load_with_lines
 from ..errors import ClauseError, LibraryError, MediationError, Problem
 from .folders import LIBRARY_FILE, TRANSLATIONS, clause_files, default_library_dir, library_stack, same_folder, stack_stamp
 from .templating import sandbox_environment
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
 
 TOPICS: tuple[str, ...] = (
     "recitals",

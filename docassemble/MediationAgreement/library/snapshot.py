@@ -11,8 +11,9 @@ and language.  It is given again only when both of these are unchanged:
   every YAML file in it, read each time), so an edited clause is read afresh;
 * the loader's code (:func:`loader_fingerprint`: the modules that read and
   check a library, by name, size and modification time as Python checks its
-  own ``.pyc`` files, and Python's version), so an upgrade or a new check never
-  answers with a library the new code would have read differently.
+  own ``.pyc`` files, and the versions of Python, pydantic and PyYAML), so an
+  upgrade or a new check never answers with a library the new code would have
+  read differently.
 
 The folder's rules are the compiled texts' (a per-user folder no one else can
 write to; ``$MEDIATION_TEMPLATE_CACHE=off`` turns both off).  A damaged or
@@ -34,28 +35,35 @@ from pathlib import Path
 from .bytecode import bytecode_cache
 
 _LOADER_MODULES = ("library", "case", "errors.py")
+"""What decides how a library is read and checked, relative to the package: these folders' and files' Python sources."""
 _KEEP = 32
 """Snapshots kept in the folder at most (the oldest written go first): one per stack and language in use."""
-"""What decides how a library is read and checked, relative to the package: these folders' and files' Python sources."""
 
 
 @cache
-def loader_fingerprint() -> bytes:
+def loader_fingerprint() -> bytes | None:
     """A digest of the loader's Python sources — each file's name, size and modification time, the rule Python
-    itself uses for its ``.pyc`` files — and the interpreter's version (once per process)."""
+    itself uses for its ``.pyc`` files — and the versions of Python, pydantic and PyYAML (once per process).
+    None when a source cannot be looked at: then no snapshot is read or written."""
+    import pydantic
+    import yaml
+
     package = Path(__file__).resolve().parent.parent
-    digest = hashlib.blake2b(sys.version.encode(), digest_size=32)
-    for name in _LOADER_MODULES:
-        where = package / name
-        for path in sorted(where.rglob("*.py")) if where.is_dir() else [where]:
-            info = path.stat()
-            digest.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    digest = hashlib.blake2b(f"{sys.version}\0{pydantic.VERSION}\0{yaml.__version__}\0".encode(), digest_size=32)
+    try:
+        for name in _LOADER_MODULES:
+            where = package / name
+            for path in sorted(where.rglob("*.py")) if where.is_dir() else [where]:
+                info = path.stat()
+                digest.update(f"{path.relative_to(package)}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    except OSError:
+        return None
     return digest.digest()
 
 
 def _snapshot_path(folders: Sequence[Path], language: str) -> Path | None:
     cache_folder = getattr(bytecode_cache(), "directory", None)
-    if cache_folder is None:
+    if cache_folder is None or loader_fingerprint() is None:
         return None
     key = hashlib.blake2b("\0".join([language, *map(str, folders)]).encode(errors="surrogateescape"), digest_size=16).hexdigest()
     return Path(cache_folder) / f"__mediation_library_{key}.pickle"
@@ -71,7 +79,7 @@ def load_snapshot(folders: Sequence[Path], language: str, stamp: bytes) -> objec
         data = path.read_bytes()
     except OSError:
         return None
-    head = stamp + loader_fingerprint()
+    head = stamp + (loader_fingerprint() or b"")
     if not data.startswith(head):
         return None
     try:
@@ -86,7 +94,7 @@ def save_snapshot(folders: Sequence[Path], language: str, stamp: bytes, library:
     if path is None:
         return
     try:
-        data = stamp + loader_fingerprint() + pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
+        data = stamp + (loader_fingerprint() or b"") + pickle.dumps(library, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:  # noqa: BLE001 - something in it cannot be pickled: keep it in this process only
         return
     try:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING
 
 from ..assembly.document import AgreementDocument, to_plain_text
 from ..errors import RenderError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 FORMATS = ("pdf", "docx", "html", "txt")
 """Formats ``assemble --format`` accepts; ``txt`` is the normalised text used for golden files."""
@@ -57,6 +60,8 @@ _POOL: tuple[int, ThreadPoolExecutor] | None = None
 
 def _typst_thread() -> ThreadPoolExecutor:
     """One worker thread per process for Typst (made again after a fork: a forked child has no threads)."""
+    from concurrent.futures import ThreadPoolExecutor  # only with a second format (a PDF alone needs no thread)
+
     global _POOL
     if _POOL is None or _POOL[0] != os.getpid():
         _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="typst"))
