@@ -27,11 +27,11 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+from ..outputs import write_atomically
 from .bytecode import bytecode_cache
 
 _LOADER_MODULES = ("library", "case", "errors.py")
@@ -98,14 +98,7 @@ def save_snapshot(folders: Sequence[Path], language: str, stamp: bytes, library:
     except Exception:  # noqa: BLE001 - something in it cannot be pickled: keep it in this process only
         return
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        write_atomically(path, data, mode=0o600)
         _prune(path.parent)
     except OSError:
         pass
