@@ -63,7 +63,7 @@ def test_the_next_process_gets_the_same_library_without_reading_its_files(tmp_pa
     assert [p.name.startswith("__mediation_library_") for p in cache.glob("*.pickle")] == [True]
     again = in_a_new_process(folder, monkeypatch, may_read=False)
     same(first, again)
-    assert again.clauses["support.amount"].compiled(None).render  # its texts still compile in the sandbox
+    again.clauses["support.amount"].compiled(None)  # its texts still compile in the sandbox (a failure raises)
 
 
 def test_an_edited_clause_is_read_again(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
