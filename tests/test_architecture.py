@@ -26,6 +26,7 @@ PACKAGE = "docassemble.MediationAgreement"
 
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "outputs"),  # the error tree; writing files atomically
+    ("kept",),  # what the engine keeps on disk between processes (compiled texts, libraries, the case validator)
     ("case",),  # the case model, loading and validation, the schedule as data
     ("wording",),  # how agreements word people, numbers, money and dates
     ("schedule",),  # who has the children when, and the schedule in words

@@ -47,11 +47,11 @@ def test_off_and_a_folder_others_can_write_to_keep_nothing(tmp_path: Path) -> No
 def test_code_loaded_from_the_cache_is_still_sandboxed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from jinja2.exceptions import SecurityError
 
-    from docassemble.MediationAgreement.library import bytecode
+    from docassemble.MediationAgreement import kept
     from docassemble.MediationAgreement.library.templating import compile_sandboxed, sandbox_environment
 
     monkeypatch.setenv("MEDIATION_TEMPLATE_CACHE", str(tmp_path / "cache"))
-    bytecode.bytecode_cache.cache_clear()
+    kept.folder.cache_clear()
     try:
         unsafe = "{{ ''.__class__.__mro__ }}"
         for _ in range(2):  # compiled, then loaded from the file
@@ -63,4 +63,4 @@ def test_code_loaded_from_the_cache_is_still_sandboxed(tmp_path: Path, monkeypat
             str(expression(x=1))
         assert compile_sandboxed("{{ n|money }}").render(n=5) == "$5.00"
     finally:
-        bytecode.bytecode_cache.cache_clear()
+        kept.folder.cache_clear()

@@ -323,3 +323,16 @@ def test_docx_core_properties_are_clipped_and_bad_characters_are_a_render_error(
     assert word.core_properties.author == "O" * 255
     with pytest.raises(RenderError, match="cannot write the DOCX"):
         render_docx(replace(doc, title="A\x01B"))
+
+
+def test_text_may_hold_every_character_xml_allows_and_no_other() -> None:
+    """The case's check for characters no document can hold refuses exactly what XML 1.0 excludes (and the
+    two non-characters U+FFFE and U+FFFF), checked over every code point."""
+    from docassemble.MediationAgreement.case.schedule import _UNPRINTABLE
+
+    def allowed(point: int) -> bool:
+        return point in (0x9, 0xA, 0xD) or 0x20 <= point <= 0x7E or 0xA0 <= point <= 0xD7FF or 0xE000 <= point <= 0xFFFD or point >= 0x10000
+
+    everything = "".join(map(chr, range(0x110000)))
+    refused = {match.start() for match in _UNPRINTABLE.finditer(everything)}
+    assert refused == {point for point in range(0x110000) if not allowed(point)}

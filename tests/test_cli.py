@@ -62,3 +62,24 @@ def test_help_loads_no_command_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert "LOADED []" in out
+
+
+def test_only_the_executable_freezes_what_a_command_import_made() -> None:
+    """`command_line` (the executable) pauses the collector while a command's modules are imported and freezes
+    what they made; `run` (tests, long-lived processes) never freezes anything, and the collector stays on."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, sys; from docassemble.MediationAgreement.cli import app;"
+        "before = gc.get_freeze_count();"
+        "app.run(['schema']) if sys.argv[1] == 'run' else None;"
+        "ran_froze = gc.get_freeze_count() > before;"
+        "app.main.freeze_imports = sys.argv[1] == 'executable';"
+        "app.main.get_command(None, 'check');"
+        "print('FROZE', ran_froze, gc.get_freeze_count() > before, gc.isenabled())"
+    )
+    executable = subprocess.run([sys.executable, "-c", probe, "executable"], capture_output=True, text=True, check=True).stdout
+    assert "FROZE False True True" in executable
+    in_process = subprocess.run([sys.executable, "-c", probe, "run"], capture_output=True, text=True, check=True).stdout
+    assert "FROZE False False True" in in_process

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from docassemble.MediationAgreement.library import bytecode, clauses, snapshot
+from docassemble.MediationAgreement import kept
+from docassemble.MediationAgreement.library import clauses, snapshot
 from docassemble.MediationAgreement.library.clauses import ClauseLibrary, load_library
 
 from .conftest import EXAMPLES, run_cli
@@ -22,10 +23,10 @@ BASE = Path(__file__).parent / "libraries" / "base"
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "cache"
     monkeypatch.setenv("MEDIATION_TEMPLATE_CACHE", str(folder))
-    bytecode.bytecode_cache.cache_clear()
+    kept.folder.cache_clear()
     clauses._LOADED.clear()
     yield folder
-    bytecode.bytecode_cache.cache_clear()
+    kept.folder.cache_clear()
     clauses._LOADED.clear()
 
 
@@ -93,7 +94,7 @@ def test_other_loader_code_a_damaged_file_or_off_read_the_files_again(tmp_path: 
     written.write_bytes(data[:100])
     in_a_new_process(folder, monkeypatch, may_read=True)
     monkeypatch.setenv("MEDIATION_TEMPLATE_CACHE", "off")
-    bytecode.bytecode_cache.cache_clear()
+    kept.folder.cache_clear()
     for p in cache.glob("*"):
         p.unlink()
     in_a_new_process(folder, monkeypatch, may_read=True)
@@ -102,7 +103,7 @@ def test_other_loader_code_a_damaged_file_or_off_read_the_files_again(tmp_path: 
 
 
 def test_the_folder_keeps_the_newest_snapshots(tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(snapshot, "_KEEP", 3)
+    monkeypatch.setattr(kept, "_KEEP", 3)
     folders = []
     for index in range(5):
         folders.append(tmp_path / f"lib{index}")

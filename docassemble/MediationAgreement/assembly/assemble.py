@@ -27,7 +27,6 @@ from ..library.clauses import SIGNATURE_TOPIC, Clause, ClauseLibrary, load_case_
 from ..library.evaluation import EvaluationFailed, evaluate_expression, fields_read, render_template, value_words
 from ..library.templating import case_context
 from ..support.case_support import support_terms
-from ..support.worksheet import worksheet_rows
 from ..wording.formats import capfirst, longdate, longdate_es
 from .document import (
     ELECTRONIC_SIGNERS,
@@ -326,6 +325,7 @@ def tables_for(case: Case, context: Mapping[str, Any] | None = None, language: s
 
     def support_worksheet() -> Table:
         from ..support.labels import unwrap
+        from ..support.worksheet import worksheet_rows
 
         worksheet = unwrap(names["support"].worksheet)
         if worksheet is None:

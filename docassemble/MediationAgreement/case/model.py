@@ -19,6 +19,7 @@ from pydantic_core import InitErrorDetails, PydanticCustomError
 from ..errors import CaseFileError, CaseValidationError, Problem
 from .limits import ADDITIONAL_TERMS_CHARS, EMAIL_CHARS, ID_CHARS, MAX_CHILDREN, MAX_CHOICES, MAX_LIST, MAX_MILES, NAME_CHARS, TEXT_CHARS, Name
 from .phones import Phone
+from .prebuilt import ready
 from .safety import ProtectiveOrder, SafetyFinding, SafetyScreening
 from .safety_rules import safety_problems
 from .schedule import ParentingTimeSchedule, Party, StrictModel
@@ -528,6 +529,7 @@ def case_from_data(data: Any, *, source: str = "<case>", lines: LineMap | None =
     lines = lines or LineMap()
     if not isinstance(data, dict):
         raise CaseFileError("a case file must be a mapping of fields (see `mediation-agreement schema`)", path=source, line=1)
+    ready(Case)  # its validator: from the one kept on disk when the code is unchanged (prebuilt.py)
     try:
         case = Case.model_validate(data)
     except ValidationError as exc:

@@ -70,6 +70,14 @@ pypdf or the case store.  The one-line help is kept here for the same reason;
 class LazyGroup(GuardedGroup):
     """A group whose commands are imported on first use, listed from :data:`COMMANDS` without importing them."""
 
+    freeze_imports = False
+    """Pause the garbage collector while a command's modules are imported, then freeze what they made
+    (``gc.freeze``).  Importing the engine makes some hundred thousand objects (classes, functions, the
+    models' fields) that live as long as the process, and the collector would otherwise walk them again
+    and again (about 15 ms of an ``assemble``).  Only :func:`command_line` sets it: frozen objects are never
+    freed, which suits a process that ends after one command, not a test run calling :func:`run` thousands
+    of times."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
@@ -77,6 +85,17 @@ class LazyGroup(GuardedGroup):
         if cmd_name not in COMMANDS:
             return None
         module, attribute, _help = COMMANDS[cmd_name]
+        if not self.freeze_imports:
+            return self._command(module, attribute)
+        gc.disable()
+        try:
+            return self._command(module, attribute)
+        finally:
+            gc.freeze()
+            gc.enable()
+
+    @staticmethod
+    def _command(module: str, attribute: str) -> click.Command:
         command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
         assert isinstance(command, click.Command)
         return command
@@ -114,7 +133,10 @@ def command_line() -> None:
     files are written and closed by the commands themselves, standard output is
     flushed and ``atexit`` handlers run as before.  Only the executable does
     this; :func:`run` and ``main`` in a longer-lived process (tests) do not.
+    For the same reason only the executable freezes what importing its command
+    made (:attr:`LazyGroup.freeze_imports`).
     """
+    main.freeze_imports = True
     try:
         main()
     finally:

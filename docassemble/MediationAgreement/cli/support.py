@@ -10,7 +10,6 @@ import click
 from ..case.model import load_case
 from ..errors import CaseFileError
 from ..support.case_support import guideline_dirs, support_terms
-from ..support.worksheet import worksheet_rows
 from .fonts import font_path_option
 
 guidelines_option = click.option(
@@ -28,6 +27,8 @@ guidelines_option = click.option(
 @click.option("--json", "as_json", is_flag=True, help='Print {"guideline", "payer", "monthly_amount", "lines": [...]} as JSON.')
 def support_command(case_file: Path, guideline_folders: tuple[Path, ...], as_json: bool) -> None:
     """Print the child support guideline worksheet for CASE_FILE: each line, the payer and the monthly amount."""
+    from ..support.worksheet import worksheet_rows
+
     case = load_case(case_file)
     if case.child_support is None or case.child_support.guideline is None:
         raise CaseFileError("has no child_support.guideline (each parent's income and costs); add it to compute the worksheet", path=case_file)

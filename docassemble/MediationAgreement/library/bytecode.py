@@ -7,63 +7,53 @@ every process.  The compiled code depends only on the source, the sandbox
 Python's.  Each file is keyed by the hash of the source and of the sandbox
 (:func:`sandbox_fingerprint`), and Jinja2's own
 :class:`~jinja2.FileSystemBytecodeCache` checks a magic header naming Jinja2's
-and Python's versions, so a changed sandbox or upgrade never runs old code.  It keeps its files in a private
-per-user folder under the temp directory and refuses one that another user owns
-or can write to.  Then, or when ``$MEDIATION_TEMPLATE_CACHE`` is ``off``, code is
-compiled in memory only; a folder it names holds the cache instead (it must
-be the user's own, writable by no one else).  The sandbox is unchanged: the cached code is what the
-sandboxed environment generated, and it runs against that environment.
+and Python's versions, so a changed sandbox or upgrade never runs old code.
+The files are in the private per-user folder of :mod:`..kept` (which refuses a
+folder another user owns or can write to); without one, or when
+``$MEDIATION_TEMPLATE_CACHE`` is ``off``, code is compiled in memory only.  The
+sandbox is unchanged: the cached code is what the sandboxed environment
+generated, and it runs against that environment.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Callable
 from functools import cache
+from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING
 
 from jinja2 import Environment, Template
 
+from ..kept import folder
+
 if TYPE_CHECKING:
     from jinja2.bccache import BytecodeCache
 
-CACHE_ENV = "MEDIATION_TEMPLATE_CACHE"
-"""``off``: compile afresh in every process (nothing written to disk); a folder: keep the cache there."""
 
 
 @cache
 def sandbox_fingerprint(env: Environment) -> str:
     """What the generated code depends on besides the source: the code generator's module and the settings."""
     import inspect
-    from pathlib import Path
 
     settings = (type(env).__qualname__, env.trim_blocks, env.lstrip_blocks, env.keep_trailing_newline, env.autoescape, env.undefined.__qualname__, env.newline_sequence)
     generator = Path(inspect.getfile(type(env)))  # bounded.py for the sandbox; this file builds the expressions' templates
     return hashlib.sha256(generator.read_bytes() + Path(__file__).read_bytes() + repr(settings).encode()).hexdigest()
 
 
-@cache
 def bytecode_cache() -> BytecodeCache | None:
-    """The cache: Jinja2's private temp folder, or the folder ``$MEDIATION_TEMPLATE_CACHE`` names; None when off."""
-    import stat
+    """Jinja2's file cache in :func:`..kept.folder`; None when nothing is kept."""
+    where = folder()
+    return None if where is None else _file_cache(where)
 
+
+@cache
+def _file_cache(where: Path) -> BytecodeCache:
     from jinja2 import FileSystemBytecodeCache
 
-    setting = os.environ.get(CACHE_ENV, "").strip()
-    if setting.lower() in ("off", "0", "no", "false"):
-        return None
-    try:
-        if not setting:
-            return FileSystemBytecodeCache(pattern="__mediation_clause_%s.cache")
-        os.makedirs(setting, mode=0o700, exist_ok=True)
-        info = os.stat(setting)
-        if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-            return None  # code is loaded from here: only a folder no one else can write to will do
-        return FileSystemBytecodeCache(setting, pattern="__mediation_clause_%s.cache")
-    except (OSError, RuntimeError):
-        return None
+    return FileSystemBytecodeCache(str(where), pattern="__mediation_clause_%s.cache")
 
 
 def template_from_cache(env: Environment, kind: str, source: str, build: Callable[[], CodeType]) -> Template:

@@ -14,15 +14,31 @@ naming the file and line (or the input field).  See ``docs/support.md``.
 
 from __future__ import annotations
 
-from .case_support import SupportTerms, compute_terms, default_guidelines_dir, find_guideline, guideline_dirs, support_terms
-from .compute import compute_worksheet
-from .context import Context, Model
-from .data import Guideline, Parameter, Period, Source, Table, TableEdition
-from .guideline import load_guideline, load_guidelines
-from .inputs import Child, ParentInputs, SupportInputs
-from .registry import MODELS
-from .worksheet import Worksheet, WorksheetLine
+import importlib
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from .case_support import SupportTerms, compute_terms, default_guidelines_dir, find_guideline, guideline_dirs, support_terms
+    from .compute import compute_worksheet
+    from .context import Context, Model
+    from .data import Guideline, Parameter, Period, Source, Table, TableEdition
+    from .guideline import load_guideline, load_guidelines
+    from .inputs import Child, ParentInputs, SupportInputs
+    from .registry import MODELS
+    from .worksheet import Worksheet, WorksheetLine
+
+_WHERE = {
+    "case_support": ("SupportTerms", "compute_terms", "default_guidelines_dir", "find_guideline", "guideline_dirs", "support_terms"),
+    "compute": ("compute_worksheet",),
+    "context": ("Context", "Model"),
+    "data": ("Guideline", "Parameter", "Period", "Source", "Table", "TableEdition"),
+    "guideline": ("load_guideline", "load_guidelines"),
+    "inputs": ("Child", "ParentInputs", "SupportInputs"),
+    "registry": ("MODELS",),
+    "worksheet": ("Worksheet", "WorksheetLine"),
+}
+"""Each name this package offers, by the module that defines it: imported on first use, so that an agreement
+whose support needs no guideline (an amount the parents give) does not load the guideline engine."""
 __all__ = [
     "Child",
     "Context",
@@ -48,3 +64,12 @@ __all__ = [
     "load_guidelines",
     "support_terms",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    for module, names in _WHERE.items():
+        if name in names:
+            value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

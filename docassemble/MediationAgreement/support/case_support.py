@@ -22,17 +22,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..case.model import Case, ChildSupport
 from ..errors import GuidelineError
 from ..schedule.compute import default_year, overnight_figures
-from .compute import compute_worksheet
-from .data import Guideline
 from .ends import support_ends
-from .guideline import GUIDELINE_FILE, load_guideline
-from .inputs import Child, ParentInputs, SupportInputs
-from .worksheet import Worksheet
+
+if TYPE_CHECKING:  # the guideline engine is imported where a worksheet is computed: most agreements give an amount
+    from .data import Guideline
+    from .inputs import SupportInputs
+    from .worksheet import Worksheet
 
 PER_MONTH = {"monthly": Decimal(1), "semimonthly": Decimal(2), "biweekly": Decimal(26) / Decimal(12), "weekly": Decimal(52) / Decimal(12)}
 """Payments a month at each frequency (26 every-two-weeks and 52 weekly payments a year)."""
@@ -50,6 +50,8 @@ def guideline_dirs(extra: Sequence[str | Path] = (), *, no_default: bool = False
 
 def find_guideline(guideline_id: str, dirs: Sequence[Path]) -> Guideline | None:
     """The guideline ``guideline_id`` from the last folder that has it (an office's folder wins)."""
+    from .guideline import GUIDELINE_FILE
+
     for folder in reversed(list(dirs)):
         candidate = folder / guideline_id / GUIDELINE_FILE
         if candidate.is_file():
@@ -58,12 +60,16 @@ def find_guideline(guideline_id: str, dirs: Sequence[Path]) -> Guideline | None:
 
 
 def known_guidelines(dirs: Sequence[Path]) -> list[str]:
+    from .guideline import GUIDELINE_FILE
+
     return sorted({p.parent.name for folder in dirs for p in Path(folder).glob(f"*/{GUIDELINE_FILE}")})
 
 
 @lru_cache(maxsize=32)
 def _load(file: Path, _mtime: int) -> Guideline:
     """A guideline is read and checked once per process (again only if its file changed)."""
+    from .guideline import load_guideline
+
     return load_guideline(file)
 
 
@@ -122,6 +128,8 @@ def schedule_overnights(case: Case) -> dict[str, int]:
 
 def support_inputs(case: Case) -> tuple[SupportInputs, dict[str, int], str]:
     """The worksheet's inputs from the case; also the overnights used and where they came from."""
+    from .inputs import Child, ParentInputs, SupportInputs
+
     support = case.child_support
     assert support is not None and support.guideline is not None
     given = support.guideline
@@ -194,6 +202,8 @@ def compute_terms(case: Case, dirs: Sequence[Path] | None = None) -> SupportTerm
         span = f"from {guideline.start.isoformat()} to {guideline.end.isoformat() if guideline.end else 'further notice'}"
         where_file = f"{guideline.path.parent.name}/{guideline.path.name}:{guideline.line_of('effective_to' if guideline.end and day > guideline.end else 'effective_from')}"
         raise case.invalid([("child_support.guideline.id", f"guideline '{guideline.id}' is in force {span} ({where_file}); it does not cover the agreement date {day.isoformat()}")])
+    from .compute import compute_worksheet
+
     inputs, nights, where = support_inputs(case)
     try:
         worksheet = compute_worksheet(guideline, inputs)
@@ -242,6 +252,7 @@ def terms_from_answers(data: Mapping[str, Any], dirs: Sequence[Path] | None = No
     from ..case.model import Court, GuidelineInputs, Parent
     from ..case.schedule import ParentingTimeSchedule
     from ..errors import CaseValidationError, Problem
+    from .compute import compute_worksheet
 
     support = data.get("child_support") or {}
     wanted: list[tuple[str, Any, Any]] = [

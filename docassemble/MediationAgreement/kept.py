@@ -1,0 +1,139 @@
+"""What the engine keeps on disk between processes, in one private folder per user.
+
+A command is a process of its own, and some of its work comes out the same
+every time the code and the data it reads are unchanged.  Three such results
+are kept, each to spare the next process that work:
+
+* the clause texts compiled to Python code (:mod:`.library.bytecode`);
+* a clause library as read and checked (:mod:`.library.snapshot`);
+* the case model's validator, as pydantic's core schema (:mod:`.case.prebuilt`).
+
+Each is used only while what it came from is unchanged; every file starts with
+a header its reader compares (:func:`read`), and the package's own Python code
+is part of each header (:func:`package_stamp`), so an upgrade or an edit never
+answers with something the new code would have made differently.  A damaged
+or unreadable file is a miss, never an error.
+
+The folder is ``_jinja2-cache-<uid>`` in the temporary directory (the one
+Jinja2 itself uses; it must be a real folder this user owns that no one else
+can read or write), or the folder ``$MEDIATION_TEMPLATE_CACHE`` names (this
+user's own, writable by no one else).  ``MEDIATION_TEMPLATE_CACHE=off`` keeps
+nothing.  Code is loaded from this folder, hence the ownership rules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from functools import cache
+from pathlib import Path
+
+from .outputs import write_atomically
+
+CACHE_ENV = "MEDIATION_TEMPLATE_CACHE"
+"""``off``: keep nothing (everything is made afresh in each process); a folder: keep things there."""
+_KEEP = 32
+"""Files of one kind (:func:`write`'s ``kind``) kept at most; the oldest written go first."""
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def folder() -> Path | None:
+    """The folder things are kept in, made if need be; None when ``off`` or when no safe folder is to be had."""
+    setting = os.environ.get(CACHE_ENV, "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return None
+    try:
+        if setting:
+            os.makedirs(setting, mode=0o700, exist_ok=True)
+            info = os.stat(setting)
+            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                return None  # code is loaded from here: only a folder no one else can write to will do
+            return Path(setting)
+        path = Path(tempfile.gettempdir()) / f"_jinja2-cache-{os.getuid()}"
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        info = os.lstat(path)
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+            return None  # a file, a link, or someone else's folder under the shared temporary directory
+        if stat.S_IMODE(info.st_mode) != stat.S_IRWXU:
+            os.chmod(path, stat.S_IRWXU)
+        return path
+    except (OSError, RuntimeError):
+        return None
+
+
+@cache
+def package_stamp() -> bytes | None:
+    """A digest of the package's Python sources — each file's name, size and modification time, the rule
+    Python itself uses for its ``.pyc`` files — computed once per process.  None when one cannot be looked at."""
+    digest = hashlib.blake2b(digest_size=32)
+    top = str(_PACKAGE)
+    try:
+        for root, dirs, files in os.walk(top, onerror=_raise):
+            dirs[:] = sorted(d for d in dirs if d not in ("__pycache__", "data"))
+            for name in sorted(files):
+                if name.endswith(".py"):
+                    info = os.stat(os.path.join(root, name))
+                    digest.update(f"{root[len(top) :]}/{name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
+    except OSError:
+        return None
+    return digest.digest()
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def key(*parts: str) -> str:
+    """A file's key for ``parts`` and this copy of the package (two installs for one user keep apart)."""
+    return hashlib.blake2b("\0".join([str(_PACKAGE), *parts]).encode(errors="surrogateescape"), digest_size=16).hexdigest()
+
+
+def _path(kind: str, key: str) -> Path | None:
+    where = folder()
+    return None if where is None else where / f"__mediation_{kind}_{key}.pickle"
+
+
+def read(kind: str, key: str, head: bytes) -> bytes | None:
+    """What :func:`write` kept under ``kind`` and ``key``, after its header, if that header is ``head``; else None."""
+    path = _path(kind, key)
+    if path is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data[len(head) :] if data.startswith(head) else None
+
+
+def write(kind: str, key: str, head: bytes, payload: bytes) -> None:
+    """Keep ``head + payload`` (whole or not at all; a full or read-only disk is not an error), and only the
+    newest :data:`_KEEP` files of this ``kind``."""
+    path = _path(kind, key)
+    if path is None:
+        return
+    try:
+        write_atomically(path, head + payload, mode=0o600)
+        _prune(path.parent, f"__mediation_{kind}_")
+    except OSError:
+        pass
+
+
+def _prune(where: Path, prefix: str) -> None:
+    found = []
+    for entry in os.scandir(where):
+        if entry.name.startswith(prefix) and entry.name.endswith(".pickle"):
+            try:
+                found.append((entry.stat().st_mtime_ns, entry.path))
+            except OSError:
+                continue
+    for _when, old in sorted(found, reverse=True)[_KEEP:]:
+        try:
+            os.unlink(old)
+        except OSError:
+            pass
