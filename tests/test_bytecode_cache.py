@@ -26,14 +26,18 @@ def test_the_cache_fills_once_and_gives_the_same_agreement(tmp_path: Path) -> No
     first = assemble_html(tmp_path, "first", str(cache))
     files = sorted(cache.glob("__mediation_clause_*"))
     assert len(files) > 50  # texts and expressions (the library read beside them: test_library_snapshot.py)
-    stamps = {f: f.stat().st_mtime_ns for f in files}
-    second = assemble_html(tmp_path, "second", str(cache))  # read from the cache: nothing written again
-    assert second == first and {f: f.stat().st_mtime_ns for f in sorted(cache.glob("__mediation_clause_*"))} == stamps
+    (pack,) = cache.glob("__mediation_code_*")  # and the code of every text the process used, in one file
+    stamps = {f: f.stat().st_mtime_ns for f in [*files, pack]}
+    second = assemble_html(tmp_path, "second", str(cache))  # read from the pack: nothing written again
+    assert second == first
+    assert {f: f.stat().st_mtime_ns for f in [*sorted(cache.glob("__mediation_clause_*")), *cache.glob("__mediation_code_*")]} == stamps
     assert assemble_html(tmp_path, "none", "off") == first
     for f in files[:5]:
-        f.write_bytes(b"not bytecode")  # damaged: recompiled and rewritten
+        f.write_bytes(b"not bytecode")  # damaged: recompiled and rewritten ...
+    pack.write_bytes(pack.read_bytes()[:-100])  # ... once the pack, cut short, no longer has them
     assert assemble_html(tmp_path, "damaged", str(cache)) == first
     assert all(f.read_bytes() != b"not bytecode" for f in files[:5])
+    assert pack.stat().st_size > 1000 and assemble_html(tmp_path, "after", str(cache)) == first
 
 
 def test_off_and_a_folder_others_can_write_to_keep_nothing(tmp_path: Path) -> None:
@@ -64,3 +68,20 @@ def test_code_loaded_from_the_cache_is_still_sandboxed(tmp_path: Path, monkeypat
         assert compile_sandboxed("{{ n|money }}").render(n=5) == "$5.00"
     finally:
         kept.folder.cache_clear()
+
+
+def test_a_full_pack_is_made_again_from_what_the_last_process_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from docassemble.MediationAgreement.library import bytecode
+
+    code = {name: compile(f"{name} = 1", name, "exec") for name in ("a", "b", "c", "d")}
+    first = bytecode._Pack(tmp_path)
+    for name in "abc":
+        first.add(name, code[name])
+    first.write()
+    second = bytecode._Pack(tmp_path)  # the next process
+    assert sorted(second.loaded) == ["a", "b", "c"] and second.get("x") is None
+    assert second.get("b") == code["b"]
+    second.add("d", code["d"])
+    monkeypatch.setattr(bytecode, "_PACK_MOST", 3)
+    second.write()
+    assert sorted(bytecode._Pack(tmp_path).loaded) == ["b", "d"]  # used ("b") and added ("d"); "a" and "c" dropped

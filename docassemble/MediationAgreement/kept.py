@@ -94,14 +94,15 @@ def key(*parts: str) -> str:
     return hashlib.blake2b("\0".join([str(_PACKAGE), *parts]).encode(errors="surrogateescape"), digest_size=16).hexdigest()
 
 
-def _path(kind: str, key: str) -> Path | None:
-    where = folder()
+def _path(kind: str, key: str, where: Path | None) -> Path | None:
+    where = where or folder()
     return None if where is None else where / f"__mediation_{kind}_{key}.pickle"
 
 
-def read(kind: str, key: str, head: bytes) -> bytes | None:
-    """What :func:`write` kept under ``kind`` and ``key``, after its header, if that header is ``head``; else None."""
-    path = _path(kind, key)
+def read(kind: str, key: str, head: bytes, *, where: Path | None = None) -> bytes | None:
+    """What :func:`write` kept under ``kind`` and ``key``, after its header, if that header is ``head``; else None.
+    ``where`` is a folder :func:`folder` gave (by default the one it gives now)."""
+    path = _path(kind, key, where)
     if path is None:
         return None
     try:
@@ -111,10 +112,10 @@ def read(kind: str, key: str, head: bytes) -> bytes | None:
     return data[len(head) :] if data.startswith(head) else None
 
 
-def write(kind: str, key: str, head: bytes, payload: bytes) -> None:
+def write(kind: str, key: str, head: bytes, payload: bytes, *, where: Path | None = None) -> None:
     """Keep ``head + payload`` (whole or not at all; a full or read-only disk is not an error), and only the
     newest :data:`_KEEP` files of this ``kind``."""
-    path = _path(kind, key)
+    path = _path(kind, key, where)
     if path is None:
         return
     try:

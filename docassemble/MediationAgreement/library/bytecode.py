@@ -13,20 +13,30 @@ folder another user owns or can write to); without one, or when
 ``$MEDIATION_TEMPLATE_CACHE`` is ``off``, code is compiled in memory only.  The
 sandbox is unchanged: the cached code is what the sandboxed environment
 generated, and it runs against that environment.
+
+One file per text means a hundred-odd files opened by each ``assemble``
+(about 15 ms).  So the code a process used is also kept in one file, the
+*pack* (:class:`_Pack`), which the next process reads first: the code of
+every text, keyed by the same hash, written as the process ends when it had to
+look beyond the pack, never when everything was in it.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
+import marshal
+import sys
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from types import CodeType
 from typing import TYPE_CHECKING
 
+import jinja2
 from jinja2 import Environment, Template
 
-from ..kept import folder
+from .. import kept
 
 if TYPE_CHECKING:
     from jinja2.bccache import BytecodeCache
@@ -45,7 +55,7 @@ def sandbox_fingerprint(env: Environment) -> str:
 
 def bytecode_cache() -> BytecodeCache | None:
     """Jinja2's file cache in :func:`..kept.folder`; None when nothing is kept."""
-    where = folder()
+    where = kept.folder()
     return None if where is None else _file_cache(where)
 
 
@@ -62,14 +72,79 @@ def template_from_cache(env: Environment, kind: str, source: str, build: Callabl
     if bcc is None:
         return env.template_class.from_code(env, build(), env.make_globals(None), None)
     digest = hashlib.sha256(f"{sandbox_fingerprint(env)}\0{kind}\0{source}".encode()).hexdigest()
-    bucket = bcc.get_bucket(env, digest, None, source)
-    if bucket.code is None:
-        bucket.code = build()
+    pack = _packed(Path(bcc.directory))  # type: ignore[attr-defined]
+    code = pack.get(digest)
+    if code is None:
+        bucket = bcc.get_bucket(env, digest, None, source)
+        if bucket.code is None:
+            bucket.code = build()
+            try:
+                bcc.set_bucket(bucket)
+            except OSError:
+                pass  # a full or read-only disk: the code still runs, compiled in memory
+        code = bucket.code
+        pack.add(digest, code)
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+_PACK_MOST = 2000
+"""Texts a pack holds at most (about 5 MB); past that it is made again from what the last process used."""
+
+
+class _Pack:
+    """The compiled code of the texts a folder's last processes used, kept in one file of that folder."""
+
+    def __init__(self, where: Path) -> None:
+        self.where = where
+        self.loaded: dict[str, bytes] = {}  # each text's code, unmarshalled when it is used
+        self.used: set[str] = set()  # the texts this process took from it
+        self.added: dict[str, bytes] = {}  # the texts it lacked
+        payload = kept.read("code", kept.key("code"), _pack_head(), where=where)
+        if payload is not None:
+            try:
+                loaded = marshal.loads(payload)
+            except (EOFError, ValueError, TypeError):
+                loaded = None
+            if isinstance(loaded, dict) and all(isinstance(code, bytes) for code in loaded.values()):
+                self.loaded = loaded
+
+    def get(self, digest: str) -> CodeType | None:
+        """The code kept for ``digest``, or None."""
+        data = self.loaded.get(digest)
+        if data is None:
+            return None
         try:
-            bcc.set_bucket(bucket)
-        except OSError:
-            pass  # a full or read-only disk: the code still runs, compiled in memory
-    return env.template_class.from_code(env, bucket.code, env.make_globals(None), None)
+            code = marshal.loads(data)
+        except (EOFError, ValueError, TypeError):
+            return None
+        if not isinstance(code, CodeType):
+            return None
+        self.used.add(digest)
+        return code
+
+    def add(self, digest: str, code: CodeType) -> None:
+        """Add ``code`` to the pack this process leaves for the next (written as the process ends)."""
+        if not self.added:
+            atexit.register(self.write)
+        self.added[digest] = marshal.dumps(code)
+
+    def write(self) -> None:
+        if len(self.loaded) + len(self.added) <= _PACK_MOST:
+            merged = {**self.loaded, **self.added}
+        else:  # too big: what this process used
+            merged = {**{digest: self.loaded[digest] for digest in self.used}, **self.added}
+        kept.write("code", kept.key("code"), _pack_head(), marshal.dumps(merged), where=self.where)
+
+
+def _pack_head() -> bytes:
+    """A pack is marshal data: only this Python (and Jinja2, whose runtime the code calls) may read it."""
+    return hashlib.blake2b(f"{sys.version}\0{marshal.version}\0{jinja2.__version__}".encode(), digest_size=32).digest()
+
+
+@cache
+def _packed(where: Path) -> _Pack:
+    """The pack in ``where`` (read once per process; empty when there is none or it is damaged)."""
+    return _Pack(where)
 
 
 def expression_template(env: Environment, source: str) -> Template:
