@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from docassemble.MediationAgreement.cli import main
@@ -83,3 +85,22 @@ def test_only_the_executable_freezes_what_a_command_import_made() -> None:
     assert "FROZE False True True" in executable
     in_process = subprocess.run([sys.executable, "-c", probe, "run"], capture_output=True, text=True, check=True).stdout
     assert "FROZE False False True" in in_process
+
+
+def test_an_agreement_that_gives_the_support_amount_does_not_load_the_guideline_engine(tmp_path: Path) -> None:
+    """The joint example gives the amount the parents agreed; the guideline engine (support/compute, guideline,
+    data, worksheet) is imported only where a worksheet is computed (the New York example)."""
+    import subprocess
+    import sys
+
+    from .conftest import EXAMPLES
+
+    probe = (
+        "import sys; from docassemble.MediationAgreement.cli import run;"
+        "code = run(['assemble', sys.argv[1], '--out', sys.argv[2], '--format', 'html']);"
+        "engine = sorted(m for m in ('compute', 'guideline', 'data', 'worksheet') if 'docassemble.MediationAgreement.support.' + m in sys.modules);"
+        "print('EXIT', code, 'ENGINE', engine)"
+    )
+    for case, engine in (("joint-two-children.yml", "[]"), ("support-ny-cssa.yml", "['compute', 'data', 'guideline', 'worksheet']")):
+        out = subprocess.run([sys.executable, "-c", probe, str(EXAMPLES / case), str(tmp_path / case)], capture_output=True, text=True, check=True).stdout
+        assert f"EXIT 0 ENGINE {engine}" in out, out
