@@ -182,3 +182,19 @@ def test_a_form_mapping_can_read_the_worksheet(tmp_path: Path) -> None:
     values = read_values(fill_cover_sheet(load_case(WI), mapping=mapping).data)
     assert values["case_number"] == "$5,000.00"
     assert values["related_cases"] == "Father pays $375.00"
+
+
+def test_the_support_package_offers_each_name_it_lists_from_the_module_that_defines_it() -> None:
+    """`support/__init__.py` imports its names on first use: the list it publishes and the modules it looks
+    them up in name the same things, and each is the defining module's own object."""
+    import importlib
+
+    import docassemble.MediationAgreement.support as support
+
+    assert sorted(support.__all__) == sorted(name for names in support._WHERE.values() for name in names)
+    for module, names in support._WHERE.items():
+        defining = importlib.import_module(f"docassemble.MediationAgreement.support.{module}")
+        for name in names:
+            assert getattr(support, name) is getattr(defining, name), name
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = support.Nope
