@@ -31,7 +31,7 @@ from pathlib import Path
 
 from varied import ensure_bytecode, spread, write_cases
 
-ROUNDS = 5
+ROUNDS = 9
 EXAMPLE = "joint-two-children.yml (new names and amounts)"
 CLI = [sys.executable, "-m", "docassemble.MediationAgreement"]
 

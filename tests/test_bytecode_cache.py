@@ -77,11 +77,17 @@ def test_a_full_pack_is_made_again_from_what_the_last_process_used(tmp_path: Pat
     first = bytecode._Pack(tmp_path)
     for name in "abc":
         first.add(name, code[name])
-    first.write()
+    first.kept.write()
     second = bytecode._Pack(tmp_path)  # the next process
-    assert sorted(second.loaded) == ["a", "b", "c"] and second.get("x") is None
+    assert sorted(second.kept.loaded) == ["a", "b", "c"] and second.get("x") is None
     assert second.get("b") == code["b"]
     second.add("d", code["d"])
-    monkeypatch.setattr(bytecode, "_PACK_MOST", 3)
-    second.write()
-    assert sorted(bytecode._Pack(tmp_path).loaded) == ["b", "d"]  # used ("b") and added ("d"); "a" and "c" dropped
+    monkeypatch.setattr(second.kept, "most", 3)
+    second.kept.write()
+    assert sorted(bytecode._Pack(tmp_path).kept.loaded) == ["b", "d"]  # used ("b") and added ("d"); "a" and "c" dropped
+    third = bytecode._Pack(tmp_path)
+    third.kept.loaded["b"] = b"not code"  # a damaged entry: a miss, then made again and kept
+    assert third.get("b") is None and "b" not in third.kept.loaded
+    third.add("b", code["b"])
+    third.kept.write()
+    assert bytecode._Pack(tmp_path).get("b") == code["b"]

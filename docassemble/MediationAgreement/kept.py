@@ -6,7 +6,10 @@ are kept, each to spare the next process that work:
 
 * the clause texts compiled to Python code (:mod:`.library.bytecode`);
 * a clause library as read and checked (:mod:`.library.snapshot`);
-* the case model's validator, as pydantic's core schema (:mod:`.case.prebuilt`).
+* the case model's validator, as pydantic's core schema (:mod:`.case.prebuilt`);
+* what Python itself compiles while the executable imports a command: the
+  methods ``dataclasses`` writes as source, and regular expressions
+  (:mod:`.cli.startup`).
 
 Each is used only while what it came from is unchanged; every file starts with
 a header its reader compares (:func:`read`), and the package's own Python code
@@ -24,9 +27,11 @@ nothing.  Code is loaded from this folder, hence the ownership rules.
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 import stat
 import tempfile
+from collections.abc import Hashable
 from functools import cache
 from pathlib import Path
 
@@ -138,3 +143,58 @@ def _prune(where: Path, prefix: str) -> None:
             os.unlink(old)
         except OSError:
             pass
+
+
+class Pack:
+    """Many small things of one ``kind`` kept in one file: read whole when made, each entry decoded by its
+    user only when used, written again only when this process added to it.
+
+    Entries are bytes under keys ``marshal`` can write (strings, numbers, tuples of them).  When the file
+    would hold more than ``most`` entries it is made again from what this process used and added, so a
+    folder shared by many libraries or versions does not grow without bound.
+    """
+
+    def __init__(self, kind: str, head: bytes, *, where: Path | None = None, most: int = 2000) -> None:
+        self.kind, self.head, self.where, self.most = kind, head, where, most
+        self.loaded: dict[Hashable, bytes] = {}
+        self.used: set[Hashable] = set()
+        self.added: dict[Hashable, bytes] = {}
+        payload = read(kind, key(kind), head, where=where)
+        if payload is not None:
+            try:
+                loaded = marshal.loads(payload)
+            except (EOFError, ValueError, TypeError):
+                loaded = None
+            if isinstance(loaded, dict) and all(isinstance(data, bytes) for data in loaded.values()):
+                self.loaded = loaded
+
+    def get(self, name: Hashable) -> bytes | None:
+        """The entry kept under ``name``, or None."""
+        data = self.loaded.get(name)
+        if data is not None:
+            self.used.add(name)
+        return data
+
+    def add(self, name: Hashable, data: bytes) -> None:
+        """Add an entry to what :meth:`write` keeps for the next process."""
+        self.added[name] = data
+
+    def forget(self, name: Hashable) -> None:
+        """Drop an entry its user found damaged (it is made again and added)."""
+        self.loaded.pop(name, None)
+        self.used.discard(name)
+
+    def write(self) -> None:
+        """Keep the pack with what this process added; nothing is written when it added nothing."""
+        if not self.added:
+            return
+        if len(self.loaded) + len(self.added) <= self.most:
+            merged = {**self.loaded, **self.added}
+        else:  # too big: what this process used
+            merged = {**{name: self.loaded[name] for name in self.used if name in self.loaded}, **self.added}
+        try:
+            payload = marshal.dumps(merged)
+        except ValueError:  # a key marshal cannot write: keep nothing rather than fail a command
+            return
+        write(self.kind, key(self.kind), self.head, payload, where=self.where)
+        self.loaded, self.added, self.used = merged, {}, set(merged)

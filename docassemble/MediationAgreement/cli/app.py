@@ -74,9 +74,11 @@ class LazyGroup(GuardedGroup):
     """Pause the garbage collector while a command's modules are imported, then freeze what they made
     (``gc.freeze``).  Importing the engine makes some hundred thousand objects (classes, functions, the
     models' fields) that live as long as the process, and the collector would otherwise walk them again
-    and again (about 15 ms of an ``assemble``).  Only :func:`command_line` sets it: frozen objects are never
-    freed, which suits a process that ends after one command, not a test run calling :func:`run` thousands
-    of times."""
+    and again (about 15 ms of an ``assemble``).  Meanwhile the methods ``dataclasses`` writes and the regular
+    expressions modules compile as they load come from, and go to, the kept folder
+    (:func:`.startup.kept_compiles`).  Only :func:`command_line` sets it: frozen objects are never freed,
+    which suits a process that ends after one command, not a test run calling :func:`run` thousands of
+    times."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -87,9 +89,12 @@ class LazyGroup(GuardedGroup):
         module, attribute, _help = COMMANDS[cmd_name]
         if not self.freeze_imports:
             return self._command(module, attribute)
+        from .startup import kept_compiles
+
         gc.disable()
         try:
-            return self._command(module, attribute)
+            with kept_compiles():
+                return self._command(module, attribute)
         finally:
             gc.freeze()
             gc.enable()

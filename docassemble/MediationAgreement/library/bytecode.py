@@ -92,48 +92,31 @@ _PACK_MOST = 2000
 
 
 class _Pack:
-    """The compiled code of the texts a folder's last processes used, kept in one file of that folder."""
+    """The compiled code of the texts a folder's last processes used, kept in one file of that folder
+    (a :class:`..kept.Pack` of marshalled code objects, written as the process ends)."""
 
     def __init__(self, where: Path) -> None:
-        self.where = where
-        self.loaded: dict[str, bytes] = {}  # each text's code, unmarshalled when it is used
-        self.used: set[str] = set()  # the texts this process took from it
-        self.added: dict[str, bytes] = {}  # the texts it lacked
-        payload = kept.read("code", kept.key("code"), _pack_head(), where=where)
-        if payload is not None:
-            try:
-                loaded = marshal.loads(payload)
-            except (EOFError, ValueError, TypeError):
-                loaded = None
-            if isinstance(loaded, dict) and all(isinstance(code, bytes) for code in loaded.values()):
-                self.loaded = loaded
+        self.kept = kept.Pack("code", _pack_head(), where=where, most=_PACK_MOST)
 
     def get(self, digest: str) -> CodeType | None:
         """The code kept for ``digest``, or None."""
-        data = self.loaded.get(digest)
+        data = self.kept.get(digest)
         if data is None:
             return None
         try:
             code = marshal.loads(data)
         except (EOFError, ValueError, TypeError):
-            return None
+            code = None
         if not isinstance(code, CodeType):
+            self.kept.forget(digest)
             return None
-        self.used.add(digest)
         return code
 
     def add(self, digest: str, code: CodeType) -> None:
         """Add ``code`` to the pack this process leaves for the next (written as the process ends)."""
-        if not self.added:
-            atexit.register(self.write)
-        self.added[digest] = marshal.dumps(code)
-
-    def write(self) -> None:
-        if len(self.loaded) + len(self.added) <= _PACK_MOST:
-            merged = {**self.loaded, **self.added}
-        else:  # too big: what this process used
-            merged = {**{digest: self.loaded[digest] for digest in self.used}, **self.added}
-        kept.write("code", kept.key("code"), _pack_head(), marshal.dumps(merged), where=self.where)
+        if not self.kept.added:
+            atexit.register(self.kept.write)
+        self.kept.add(digest, marshal.dumps(code))
 
 
 def _pack_head() -> bytes:
