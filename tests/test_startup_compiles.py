@@ -93,10 +93,18 @@ def test_damaged_entries_are_compiled_again(tmp_path: Path) -> None:
     pattern, flags = r"(\d+)-(\d+)", 0
     program = list(marshal.loads(marshal.dumps(startup._compile_pattern(pattern, flags))))
     program[1] = [*program[1][:-1], 999]  # not a program _sre will run
-    compiles.pack.loaded = {("re", pattern, flags): marshal.dumps(tuple(program)), ("eval", "int | None"): b"not code"}
+    too_big = [*program]
+    too_big[1] = [*program[1][:-1], 2**40]  # not even a program's number
+    other = r"\w+"
+    compiles.pack.loaded = {
+        ("re", pattern, flags): marshal.dumps(tuple(program)),
+        ("re", other, flags): marshal.dumps(tuple(too_big)),
+        ("eval", "int | None"): b"not code",
+    }
     assert compiles.pattern(pattern, flags) == startup._ORIGINAL_PATTERN_COMPILE(pattern, flags)
+    assert compiles.pattern(other, flags) == startup._ORIGINAL_PATTERN_COMPILE(other, flags)
     assert compiles.code("int | None", "eval") == compile("int | None", "<string>", "eval", dont_inherit=True)
-    assert set(compiles.pack.added) == {("re", pattern, flags), ("eval", "int | None")}
+    assert set(compiles.pack.added) == {("re", pattern, flags), ("re", other, flags), ("eval", "int | None")}
     assert not compiles.pack.loaded  # forgotten, so a full pack is not made again from them
 
 

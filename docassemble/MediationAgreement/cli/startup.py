@@ -119,7 +119,7 @@ class _Compiles:
         if data is not None:
             try:
                 return _sre.compile(pattern, *marshal.loads(data))
-            except (EOFError, ValueError, TypeError, RuntimeError):  # RuntimeError: _sre found the program invalid
+            except (EOFError, ValueError, TypeError, OverflowError, RuntimeError):  # RuntimeError: _sre found the program invalid
                 self.pack.forget(name)
         program = _compile_pattern(pattern, flags)
         self.pack.add(name, marshal.dumps(program))
@@ -139,8 +139,8 @@ def _compile_pattern(pattern: str | bytes, flags: int) -> tuple[int, list[int], 
 
 @contextmanager
 def kept_compiles() -> Iterator[None]:
-    """Inside: dataclass methods and regular expressions come from the kept pack (and new ones go into it);
-    after: Python compiles as usual, and the pack is written if this process added to it."""
+    """Inside: dataclass methods, string annotations and regular expressions come from the kept pack (and new
+    ones go into it); after: Python compiles as usual, and the pack is written if this process added to it."""
     where = kept.folder() if _SUPPORTED else None
     if where is None or hasattr(dataclasses, "exec") or hasattr(typing, "compile") or _compiler.compile is not _ORIGINAL_PATTERN_COMPILE:
         yield  # nowhere to keep things, another Python, or already active
