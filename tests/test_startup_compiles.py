@@ -150,3 +150,20 @@ def test_outside_the_executable_python_compiles_as_usual(tmp_path: Path, monkeyp
         assert any(name[0] == "exec" and "when" in name[1] for name in pack.loaded)  # Made's __init__
     finally:
         kept.folder.cache_clear()
+
+
+def test_a_pattern_compiler_that_changed_turns_the_kept_compiles_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert startup._pattern_compiler_agrees()
+    monkeypatch.setenv("MEDIATION_TEMPLATE_CACHE", str(tmp_path / "cache"))
+    kept.folder.cache_clear()
+    try:
+        original = startup._compile_pattern
+        # as if a patch release had moved the inline flags (`(?i)`) somewhere _compile_pattern does not look
+        monkeypatch.setattr(startup, "_compile_pattern", lambda pattern, flags: (int(flags), *original(pattern, flags)[1:]))
+        assert not startup._pattern_compiler_agrees()
+        with startup.kept_compiles():
+            assert not hasattr(dataclasses, "exec")  # left as Python has it
+            assert re.compile(r"(?i)kept-off-\d").match("KEPT-OFF-1")
+        assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("__mediation_startup_*"))
+    finally:
+        kept.folder.cache_clear()

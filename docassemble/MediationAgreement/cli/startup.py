@@ -137,11 +137,24 @@ def _compile_pattern(pattern: str | bytes, flags: int) -> tuple[int, list[int], 
     return int(flags | parsed.state.flags), [int(op) for op in code], parsed.state.groups - 1, groupindex, tuple(indexgroup)
 
 
+def _pattern_compiler_agrees() -> bool:
+    """This Python's pattern compiler still hands ``_sre.compile`` what :func:`_compile_pattern` does (a
+    patch release that changed it would make patterns differ): one pattern with flags, names and a
+    back-reference, compiled both ways, must be the same pattern, program and all."""
+    canary = r"(?im)^(?P<word>[\w.-]+)\s*(\d{2,})?(?(2)x|y)\1$"
+    try:
+        ours = _sre.compile(canary, *_compile_pattern(canary, 0))
+    except Exception:  # noqa: BLE001 - any failure means "do not use the kept patterns"
+        return False
+    python = _ORIGINAL_PATTERN_COMPILE(canary, 0)
+    return bool(ours == python and ours.groupindex == python.groupindex and ours.groups == python.groups)
+
+
 @contextmanager
 def kept_compiles() -> Iterator[None]:
     """Inside: dataclass methods, string annotations and regular expressions come from the kept pack (and new
     ones go into it); after: Python compiles as usual, and the pack is written if this process added to it."""
-    where = kept.folder() if _SUPPORTED else None
+    where = kept.folder() if _SUPPORTED and _pattern_compiler_agrees() else None
     if where is None or hasattr(dataclasses, "exec") or hasattr(typing, "compile") or _compiler.compile is not _ORIGINAL_PATTERN_COMPILE:
         yield  # nowhere to keep things, another Python, or already active
         return
