@@ -1,13 +1,15 @@
 """What the executable's start-up compiles, kept between runs (cli/startup.py): dataclass methods, string
-annotations and regular expressions from the kept pack equal to what Python compiles, a second process
-compiling none of them, the same agreement with and without the pack, nothing of a case in it, damaged
-entries compiled again, and nothing changed outside the executable."""
+annotations and regular expressions from the kept pack equal to what Python compiles without it, a second
+process compiling none of them, the same agreement with and without the pack, the window closed before a
+case file is opened, damaged entries and files compiled again, and nothing changed outside the executable."""
 
 from __future__ import annotations
 
 import dataclasses
 import marshal
 import re
+import subprocess
+import sys
 import typing
 from pathlib import Path
 
@@ -31,9 +33,11 @@ def assemble_pdf(tmp_path: Path, case: Path, name: str, cache: str) -> bytes:
     return (out / "agreement.pdf").read_bytes()
 
 
-def startup_pack(cache: Path) -> tuple[Path, kept.Pack]:
-    (path,) = cache.glob("__mediation_startup_*")
-    return path, kept.Pack("startup", startup._head(), where=cache)
+def startup_pack(cache: Path, command: str = "assemble") -> tuple[Path, kept.Pack]:
+    pack = kept.Pack("startup", startup._head(), where=cache, part=command, only_used=True)
+    path = kept._path("startup", pack.key, cache)
+    assert path is not None and path.exists(), sorted(p.name for p in cache.iterdir())
+    return path, pack
 
 
 def test_a_second_process_compiles_nothing_and_makes_the_same_agreement(tmp_path: Path) -> None:
@@ -47,6 +51,12 @@ def test_a_second_process_compiles_nothing_and_makes_the_same_agreement(tmp_path
     assert assemble_pdf(tmp_path, JOINT, "second", str(cache)) == first
     assert path.stat().st_mtime_ns == written
     assert assemble_pdf(tmp_path, JOINT, "none", "off") == first
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x40  # one byte damaged: the checksum no longer matches, so the pack is a miss ...
+    path.write_bytes(bytes(data))
+    assert assemble_pdf(tmp_path, JOINT, "damaged", str(cache)) == first
+    _path, again = startup_pack(cache)  # ... and is made again whole
+    assert again.loaded.keys() == pack.loaded.keys()
 
 
 def test_kept_code_and_patterns_equal_what_python_compiles(tmp_path: Path) -> None:
@@ -62,9 +72,41 @@ def test_kept_code_and_patterns_equal_what_python_compiles(tmp_path: Path) -> No
             assert (ours, ours.groups, ours.groupindex) == (python, python.groups, python.groupindex), pattern
         else:
             mode, text = name
-            assert marshal.loads(data) == compile(text, "<string>", mode, dont_inherit=True), text
+            code = marshal.loads(data)
+            expected = compile(text, "<string>", mode, dont_inherit=True)  # as dataclasses.py and typing.py, which have no __future__ imports
+            assert (code, code.co_filename, code.co_flags) == (expected, expected.co_filename, expected.co_flags), text
         checked += 1
     assert checked == len(pack.loaded) > 300
+
+
+def test_classes_and_annotations_made_through_the_pack_are_pythons_own(tmp_path: Path) -> None:
+    """The same dataclass and the same string annotation made with and without the stand-ins, twice with them
+    (compiled and added, then from the pack): the same code, file name and flags."""
+
+    def make() -> tuple[typing.Any, typing.ForwardRef]:
+        @dataclasses.dataclass(frozen=True, order=True)
+        class Visit:
+            starts: str
+            nights: int = 0
+            notes: list[str] = dataclasses.field(default_factory=list)
+
+        return Visit, typing.ForwardRef("dict[str, list[int]] | None")
+
+    def codes(made: tuple[typing.Any, typing.ForwardRef]) -> list[tuple[typing.Any, ...]]:
+        cls, ref = made
+        functions = [cls.__init__, cls.__repr__, cls.__eq__, cls.__lt__, cls.__setattr__, cls.__hash__]
+        return [(c, c.co_filename, c.co_flags, c.co_qualname) for c in [*(f.__code__ for f in functions), ref.__forward_code__]]
+
+    python = codes(make())
+    pack = tmp_path / "cache"
+    pack.mkdir(mode=0o700)
+    for _ in range(2):
+        kept.folder.cache_clear()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("MEDIATION_TEMPLATE_CACHE", str(pack))
+            with startup.kept_compiles("test"):
+                assert codes(make()) == python
+    kept.folder.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -123,18 +165,52 @@ def test_the_pack_holds_nothing_from_the_case(tmp_path: Path) -> None:
     assert found == set()
 
 
+WINDOW_PROBE = """
+import dataclasses, os, re, sys, typing
+from docassemble.MediationAgreement.cli import startup
+from docassemble.MediationAgreement.cli.app import command_line
+case = os.path.realpath(sys.argv[1])
+seen = []
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and os.path.realpath(args[0]) == case:
+        seen.append(("exec" in vars(dataclasses), "compile" in vars(typing), re._compiler.compile is not startup._ORIGINAL_PATTERN_COMPILE))
+sys.addaudithook(hook)
+sys.argv = ["mediation-agreement", "assemble", case, "--out", sys.argv[2], "--format", "html"]
+try:
+    command_line()
+except SystemExit as end:
+    assert not end.code, end.code
+print(seen)
+"""
+
+
+def test_the_window_is_closed_before_the_case_file_is_opened(tmp_path: Path) -> None:
+    """The stand-ins are in place only while the command's modules are imported: whenever the executable opens
+    the case file, Python compiles as usual, so nothing made from a case can reach the pack."""
+    probe = subprocess.run(
+        [sys.executable, "-c", WINDOW_PROBE, str(JOINT), str(tmp_path / "out")],
+        capture_output=True, text=True, env={**__import__("os").environ, "MEDIATION_TEMPLATE_CACHE": str(tmp_path / "cache")}, check=True,
+    )
+    seen = eval(probe.stdout.strip().splitlines()[-1])  # noqa: S307 - our own probe's list of tuples of booleans
+    assert seen and all(state == (False, False, False) for state in seen), seen
+    startup_pack(tmp_path / "cache")  # and the window did open, for the imports
+
+
 def test_outside_the_executable_python_compiles_as_usual(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from docassemble.MediationAgreement.cli import run
 
+    entered: list[str] = []
+    real = startup.kept_compiles
+    monkeypatch.setattr(startup, "kept_compiles", lambda command: entered.append(command) or real(command))
     monkeypatch.setenv("MEDIATION_TEMPLATE_CACHE", str(tmp_path / "cache"))
     kept.folder.cache_clear()
     try:
-        assert run(["check", str(JOINT)]) == 0  # in-process: no start-up compiles
-        assert not list((tmp_path / "cache").glob("__mediation_startup_*"))
-        with startup.kept_compiles():
+        assert run(["check", str(JOINT)]) == 0 and run(["schema"]) == 0  # in-process: no start-up compiles
+        assert entered == []
+        with real("test"):
             assert dataclasses.exec == typing.compile.__self__.exec  # type: ignore[attr-defined]
             assert re._compiler.compile is not startup._ORIGINAL_PATTERN_COMPILE  # type: ignore[attr-defined]
-            with startup.kept_compiles():  # already active: left as it is
+            with real("test"):  # already active: left as it is
                 pass
             assert hasattr(dataclasses, "exec")
 
@@ -146,7 +222,7 @@ def test_outside_the_executable_python_compiles_as_usual(tmp_path: Path, monkeyp
             assert Made("x") == Made("x", 0) and hash(Made("x")) == hash(Made("x"))
         assert not hasattr(dataclasses, "exec") and not hasattr(typing, "compile")
         assert re._compiler.compile is startup._ORIGINAL_PATTERN_COMPILE  # type: ignore[attr-defined]
-        _path, pack = startup_pack(tmp_path / "cache")
+        _path, pack = startup_pack(tmp_path / "cache", "test")
         assert any(name[0] == "exec" and "when" in name[1] for name in pack.loaded)  # Made's __init__
     finally:
         kept.folder.cache_clear()
@@ -161,9 +237,58 @@ def test_a_pattern_compiler_that_changed_turns_the_kept_compiles_off(tmp_path: P
         # as if a patch release had moved the inline flags (`(?i)`) somewhere _compile_pattern does not look
         monkeypatch.setattr(startup, "_compile_pattern", lambda pattern, flags: (int(flags), *original(pattern, flags)[1:]))
         assert not startup._pattern_compiler_agrees()
-        with startup.kept_compiles():
+        with startup.kept_compiles("test"):
             assert not hasattr(dataclasses, "exec")  # left as Python has it
             assert re.compile(r"(?i)kept-off-\d").match("KEPT-OFF-1")
         assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").glob("__mediation_startup_*"))
     finally:
         kept.folder.cache_clear()
+
+
+def test_an_entry_marshal_fails_on_in_any_way_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged code object can make marshal raise SystemError, not only ValueError: still a miss."""
+
+    class Marshal:
+        dumps = staticmethod(marshal.dumps)
+
+        @staticmethod
+        def loads(data: bytes) -> typing.Any:
+            if data == b"damaged":
+                raise SystemError("Objects/codeobject.c: bad argument to internal function")
+            return marshal.loads(data)
+
+    monkeypatch.setattr(startup, "marshal", Marshal)
+    compiles = startup._Compiles(kept.Pack("startup", b"test", where=tmp_path))
+    compiles.pack.loaded = {("exec", "x = 1"): b"damaged", ("re", "a+b", 0): b"damaged"}
+    assert compiles.code("x = 1", "exec") == compile("x = 1", "<string>", "exec", dont_inherit=True)
+    assert compiles.pattern("a+b", 0) == startup._ORIGINAL_PATTERN_COMPILE("a+b", 0)
+    assert set(compiles.pack.added) == {("exec", "x = 1"), ("re", "a+b", 0)} and not compiles.pack.loaded
+
+
+def test_a_kept_file_with_one_byte_changed_is_a_miss(tmp_path: Path) -> None:
+    """Every kept file carries a checksum after its header: a changed byte that would still decode (a pattern's
+    program, a code object's constant) is not used."""
+    head, payload = b"head", marshal.dumps({("re", "a", 0): b"program"})
+    kept.write("startup", "k", head, payload, where=tmp_path)
+    assert kept.read("startup", "k", head, where=tmp_path) == payload
+    path = kept._path("startup", "k", tmp_path)
+    assert path is not None
+    data = path.read_bytes()
+    changed = data.replace(b"program", b"progrbm")
+    assert changed != data
+    path.write_bytes(changed)
+    assert kept.read("startup", "k", head, where=tmp_path) is None
+
+
+def test_what_a_command_no_longer_compiles_leaves_its_pack(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assemble_pdf(tmp_path, JOINT, "first", str(cache))
+    _path, pack = startup_pack(cache)
+    entries = dict(pack.loaded)
+    dropped = next(name for name in entries if name[0] == "re")
+    stale = {name: data for name, data in entries.items() if name != dropped}
+    stale[("exec", "left_from_older_code = 1")] = marshal.dumps(compile("left_from_older_code = 1", "<string>", "exec"))
+    kept.write("startup", pack.key, pack.head, marshal.dumps(stale), where=cache)
+    assemble_pdf(tmp_path, JOINT, "second", str(cache))  # compiles the one that was missing, so writes the pack
+    _path, after = startup_pack(cache)
+    assert after.loaded.keys() == entries.keys()  # the missing one back, the stale one gone

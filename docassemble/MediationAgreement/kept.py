@@ -1,21 +1,24 @@
 """What the engine keeps on disk between processes, in one private folder per user.
 
 A command is a process of its own, and some of its work comes out the same
-every time the code and the data it reads are unchanged.  Three such results
+every time the code and the data it reads are unchanged.  Four such results
 are kept, each to spare the next process that work:
 
 * the clause texts compiled to Python code (:mod:`.library.bytecode`);
 * a clause library as read and checked (:mod:`.library.snapshot`);
 * the case model's validator, as pydantic's core schema (:mod:`.case.prebuilt`);
 * what Python itself compiles while the executable imports a command: the
-  methods ``dataclasses`` writes as source, and regular expressions
-  (:mod:`.cli.startup`).
+  methods ``dataclasses`` writes as source, string annotations, and regular
+  expressions (:mod:`.cli.startup`).
 
-Each is used only while what it came from is unchanged; every file starts with
-a header its reader compares (:func:`read`), and the package's own Python code
-is part of each header (:func:`package_stamp`), so an upgrade or an edit never
-answers with something the new code would have made differently.  A damaged
-or unreadable file is a miss, never an error.
+Each is used only while what it came from is unchanged.  Every file starts with
+a header its reader compares (:func:`read`): the versions of what made it, and
+for what the package's own code decides (the validator, a library as read) the
+package's Python code too (:func:`package_stamp`); entries in a :class:`Pack`
+are keyed by the very text they were made from.  So an upgrade or an edit never
+answers with something the new code would have made differently.  A checksum
+follows the header: a damaged, cut short or unreadable file is a miss, never an
+error.
 
 The folder is ``_jinja2-cache-<uid>`` in the temporary directory (the one
 Jinja2 itself uses; it must be a real folder this user owns that no one else
@@ -31,6 +34,7 @@ import marshal
 import os
 import stat
 import tempfile
+import zlib
 from collections.abc import Hashable
 from functools import cache
 from pathlib import Path
@@ -105,8 +109,9 @@ def _path(kind: str, key: str, where: Path | None) -> Path | None:
 
 
 def read(kind: str, key: str, head: bytes, *, where: Path | None = None) -> bytes | None:
-    """What :func:`write` kept under ``kind`` and ``key``, after its header, if that header is ``head``; else None.
-    ``where`` is a folder :func:`folder` gave (by default the one it gives now)."""
+    """What :func:`write` kept under ``kind`` and ``key``, after its header, if that header is ``head`` and the
+    checksum after it matches; else None.  ``where`` is a folder :func:`folder` gave (by default the one it
+    gives now)."""
     path = _path(kind, key, where)
     if path is None:
         return None
@@ -114,17 +119,25 @@ def read(kind: str, key: str, head: bytes, *, where: Path | None = None) -> byte
         data = path.read_bytes()
     except OSError:
         return None
-    return data[len(head) :] if data.startswith(head) else None
+    if not data.startswith(head):
+        return None
+    payload = data[len(head) + 4 :]
+    return payload if data[len(head) : len(head) + 4] == _checksum(payload) else None
+
+
+def _checksum(payload: bytes) -> bytes:
+    """Four bytes that change when any byte of ``payload`` does (CRC-32: damage, not tampering; the folder is private)."""
+    return zlib.crc32(payload).to_bytes(4, "big")
 
 
 def write(kind: str, key: str, head: bytes, payload: bytes, *, where: Path | None = None) -> None:
-    """Keep ``head + payload`` (whole or not at all; a full or read-only disk is not an error), and only the
-    newest :data:`_KEEP` files of this ``kind``."""
+    """Keep ``head``, a checksum and ``payload`` (whole or not at all; a full or read-only disk is not an error),
+    and only the newest :data:`_KEEP` files of this ``kind``."""
     path = _path(kind, key, where)
     if path is None:
         return
     try:
-        write_atomically(path, head + payload, mode=0o600)
+        write_atomically(path, head + _checksum(payload) + payload, mode=0o600)
         _prune(path.parent, f"__mediation_{kind}_")
     except OSError:
         pass
@@ -149,21 +162,25 @@ class Pack:
     """Many small things of one ``kind`` kept in one file: read whole when made, each entry decoded by its
     user only when used, written again only when this process added to it.
 
-    Entries are bytes under keys ``marshal`` can write (strings, numbers, tuples of them).  When the file
-    would hold more than ``most`` entries it is made again from what this process used and added, so a
-    folder shared by many libraries or versions does not grow without bound.
+    Entries are bytes under keys ``marshal`` can write (strings, numbers, tuples of them).  ``part`` names one
+    pack among several of a kind; the header is part of the file's name, so two Pythons sharing an install
+    do not overwrite each other's.  When the file would hold more than ``most`` entries, or always when
+    ``only_used`` (a pack whose user asks for the same entries every time, so that an entry it did not ask
+    for is left over from older code), it is made again from what this process used and added, so it does
+    not grow without bound.
     """
 
-    def __init__(self, kind: str, head: bytes, *, where: Path | None = None, most: int = 2000) -> None:
-        self.kind, self.head, self.where, self.most = kind, head, where, most
+    def __init__(self, kind: str, head: bytes, *, where: Path | None = None, most: int = 2000, part: str = "", only_used: bool = False) -> None:
+        self.kind, self.head, self.where, self.most, self.only_used = kind, head, where, most, only_used
+        self.key = key(kind, part, head.hex())
         self.loaded: dict[Hashable, bytes] = {}
         self.used: set[Hashable] = set()
         self.added: dict[Hashable, bytes] = {}
-        payload = read(kind, key(kind), head, where=where)
+        payload = read(kind, self.key, head, where=where)
         if payload is not None:
             try:
                 loaded = marshal.loads(payload)
-            except (EOFError, ValueError, TypeError):
+            except Exception:  # noqa: BLE001 - whatever a damaged file makes marshal raise, it is a miss
                 loaded = None
             if isinstance(loaded, dict) and all(isinstance(data, bytes) for data in loaded.values()):
                 self.loaded = loaded
@@ -188,13 +205,14 @@ class Pack:
         """Keep the pack with what this process added; nothing is written when it added nothing."""
         if not self.added:
             return
-        if len(self.loaded) + len(self.added) <= self.most:
-            merged = {**self.loaded, **self.added}
-        else:  # too big: what this process used
+        if self.only_used or len(self.loaded) + len(self.added) > self.most:
             merged = {**{name: self.loaded[name] for name in self.used if name in self.loaded}, **self.added}
+        else:
+            merged = {**self.loaded, **self.added}
         try:
             payload = marshal.dumps(merged)
         except ValueError:  # a key marshal cannot write: keep nothing rather than fail a command
             return
-        write(self.kind, key(self.kind), self.head, payload, where=self.where)
-        self.loaded, self.added, self.used = merged, {}, set(merged)
+        write(self.kind, self.key, self.head, payload, where=self.where)
+        self.used |= set(self.added)
+        self.loaded, self.added = merged, {}

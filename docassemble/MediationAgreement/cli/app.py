@@ -74,9 +74,9 @@ class LazyGroup(GuardedGroup):
     """Pause the garbage collector while a command's modules are imported, then freeze what they made
     (``gc.freeze``).  Importing the engine makes some hundred thousand objects (classes, functions, the
     models' fields) that live as long as the process, and the collector would otherwise walk them again
-    and again (about 15 ms of an ``assemble``).  Meanwhile the methods ``dataclasses`` writes and the regular
-    expressions modules compile as they load come from, and go to, the kept folder
-    (:func:`.startup.kept_compiles`).  Only :func:`command_line` sets it: frozen objects are never freed,
+    and again (about 15 ms of an ``assemble``).  Meanwhile the methods ``dataclasses`` writes, the string
+    annotations ``typing`` compiles and the regular expressions modules compile as they load come from, and
+    go to, the kept folder (:func:`.startup.kept_compiles`).  Only :func:`command_line` sets it: frozen objects are never freed,
     which suits a process that ends after one command, not a test run calling :func:`run` thousands of
     times."""
 
@@ -93,7 +93,7 @@ class LazyGroup(GuardedGroup):
 
         gc.disable()
         try:
-            with kept_compiles():
+            with kept_compiles(cmd_name):
                 return self._command(module, attribute)
         finally:
             gc.freeze()

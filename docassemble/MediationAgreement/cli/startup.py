@@ -12,22 +12,28 @@ three kinds of source that no ``.pyc`` file holds:
 * the regular expressions modules compile as they load (PyYAML's reader,
   phonenumbers, Jinja2's, the engine's), about 80.
 
-Together some 60–80 ms of every such command.  While :func:`kept_compiles` is
-active they go through one :class:`..kept.Pack` in the private kept folder:
-the code object of each text (what ``exec`` and ``compile`` make of it: the
-same text, the file name ``<string>``, no ``__future__`` flags, since neither
-``dataclasses.py`` nor ``typing.py`` has any) and each pattern's program (what
-``re._compiler.compile`` hands to ``_sre.compile``).  The next process takes
-them from the pack.
+Together 80–110 ms of an ``assemble``.  While :func:`kept_compiles` is active
+they go through a :class:`..kept.Pack` (one per command) in the private kept
+folder: the code object of each text (what ``exec`` and ``compile`` make of it:
+the same text, the file name ``<string>``, no ``__future__`` flags, since
+neither ``dataclasses.py`` nor ``typing.py`` has any) and each pattern's
+program (what ``re._compiler.compile`` hands to ``_sre.compile``).  The next process takes
+them from the pack.  Each pack is made again from what its command used each
+time something was added, so texts older code compiled do not pile up.
 
 Only the executable uses it, and only while a command's modules are imported
 (:attr:`.app.LazyGroup.freeze_imports`): what is compiled then is code's own
 text, before any case file is read, so nothing about a case reaches the pack
-(``tests/test_startup_compiles.py`` searches it).  It works with CPython 3.12,
-whose internals it calls; any other Python compiles as usual.  The pack's
-header names the exact Python build, so no other Python reads it, and
-``_sre.compile`` checks a program before using it; an entry that does not
-decode is compiled again.  ``MEDIATION_TEMPLATE_CACHE=off`` keeps nothing.
+(``tests/test_startup_compiles.py`` checks that the window is closed when the
+case file is opened).  It works with CPython 3.12, whose internals it calls,
+and only while that Python's pattern compiler agrees with
+:func:`_compile_pattern` on a test pattern; any other Python compiles as usual.
+The pack's header names the exact Python build, so no other Python reads it;
+the file carries a checksum, and an entry that still does not decode, or a
+program ``_sre.compile`` refuses, is compiled again.  One difference remains: a
+warning Python gives while compiling (a ``FutureWarning`` for a pattern such as
+``[[a]``) comes only from the process that compiled it, not from those that
+find it in the pack.  ``MEDIATION_TEMPLATE_CACHE=off`` keeps nothing.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from typing import Any
 from .. import kept
 
 _MOST = 4000
-"""Entries the pack holds at most; past that it is made again from what the last process used."""
+"""Entries a pack holds before it is made again from what the last process used and added."""
 
 try:  # CPython 3.12's pattern compiler, which this module repeats (see _compile_pattern)
     import _sre
@@ -80,14 +86,22 @@ class _Compiles:
         self.pack = pack
         self.codes: dict[tuple[str, str], CodeType] = {}
 
-    def exec(self, source: Any, globals: dict[str, Any] | None = None, locals: dict[str, Any] | None = None) -> None:
-        if isinstance(source, str):
-            source = self.code(source, "exec")
+    def exec(self, source: Any, globals: dict[str, Any] | None = None, locals: Any = None) -> None:
+        """``exec`` as ``dataclasses`` calls it: a text, its globals and a namespace (anything else: Python's own,
+        in the caller's frame as ``exec`` would use it)."""
+        if type(source) is str and type(globals) is dict:
+            builtins.exec(self.code(source, "exec"), globals, locals)
+            return
+        if globals is None:
+            caller = sys._getframe(1)
+            globals, locals = caller.f_globals, caller.f_locals if locals is None else locals
+        if isinstance(source, str | bytes):
+            source = builtins.compile(source, "<string>", "exec", dont_inherit=True)  # dataclasses.py has no __future__ flags
         builtins.exec(source, globals, locals)
 
     def compile(self, source: Any, filename: str, mode: str, flags: int = 0, dont_inherit: bool = False, optimize: int = -1) -> Any:
         """``typing.ForwardRef`` compiles each string annotation (``"str | None"``): some 300 distinct texts."""
-        if isinstance(source, str) and filename == "<string>" and mode == "eval" and not flags and optimize == -1:
+        if type(source) is str and filename == "<string>" and mode == "eval" and not flags and optimize == -1:
             return self.code(source, "eval")
         return builtins.compile(source, filename, mode, flags, True, optimize)  # typing.py has no __future__ flags to inherit
 
@@ -100,7 +114,7 @@ class _Compiles:
         if data is not None:
             try:
                 code = marshal.loads(data)
-            except (EOFError, ValueError, TypeError):
+            except Exception:  # noqa: BLE001 - whatever a damaged entry makes marshal raise (SystemError too), it is a miss
                 code = None
             if not isinstance(code, CodeType):
                 code = None
@@ -112,14 +126,14 @@ class _Compiles:
         return code
 
     def pattern(self, pattern: Any, flags: int = 0) -> re.Pattern[Any]:
-        if not isinstance(pattern, str | bytes) or flags & _compiler.SRE_FLAG_DEBUG:
+        if type(pattern) not in (str, bytes) or flags & _compiler.SRE_FLAG_DEBUG:  # a str subclass could not be kept
             return _ORIGINAL_PATTERN_COMPILE(pattern, flags)
         name = ("re", pattern, int(flags))
         data = self.pack.get(name)
         if data is not None:
             try:
                 return _sre.compile(pattern, *marshal.loads(data))
-            except (EOFError, ValueError, TypeError, OverflowError, RuntimeError):  # RuntimeError: _sre found the program invalid
+            except Exception:  # noqa: BLE001 - a damaged entry, or a program _sre refuses (RuntimeError): a miss
                 self.pack.forget(name)
         program = _compile_pattern(pattern, flags)
         self.pack.add(name, marshal.dumps(program))
@@ -151,14 +165,15 @@ def _pattern_compiler_agrees() -> bool:
 
 
 @contextmanager
-def kept_compiles() -> Iterator[None]:
-    """Inside: dataclass methods, string annotations and regular expressions come from the kept pack (and new
-    ones go into it); after: Python compiles as usual, and the pack is written if this process added to it."""
+def kept_compiles(command: str) -> Iterator[None]:
+    """Inside: dataclass methods, string annotations and regular expressions come from ``command``'s kept pack
+    (and new ones go into it); after: Python compiles as usual, and the pack is written if this process
+    added to it."""
     where = kept.folder() if _SUPPORTED and _pattern_compiler_agrees() else None
-    if where is None or hasattr(dataclasses, "exec") or hasattr(typing, "compile") or _compiler.compile is not _ORIGINAL_PATTERN_COMPILE:
+    if where is None or "exec" in vars(dataclasses) or "compile" in vars(typing) or _compiler.compile is not _ORIGINAL_PATTERN_COMPILE:
         yield  # nowhere to keep things, another Python, or already active
         return
-    compiles = _Compiles(kept.Pack("startup", _head(), where=where, most=_MOST))
+    compiles = _Compiles(kept.Pack("startup", _head(), where=where, most=_MOST, part=command, only_used=True))
     # dataclasses and typing call the builtins by their global names: a module global of that name comes first.
     dataclasses.exec = compiles.exec  # type: ignore[attr-defined]
     typing.compile = compiles.compile  # type: ignore[attr-defined]
@@ -166,7 +181,10 @@ def kept_compiles() -> Iterator[None]:
     try:
         yield
     finally:
-        del dataclasses.exec  # type: ignore[attr-defined]
-        del typing.compile  # type: ignore[attr-defined]
+        vars(dataclasses).pop("exec", None)
+        vars(typing).pop("compile", None)
         _compiler.compile = _ORIGINAL_PATTERN_COMPILE
+        old = sys.modules.get("sre_compile")  # the deprecated alias copies re._compiler's names when imported
+        if old is not None and getattr(old, "compile", None) == compiles.pattern:
+            old.compile = _ORIGINAL_PATTERN_COMPILE  # type: ignore[attr-defined]
         compiles.pack.write()

@@ -105,7 +105,7 @@ class _Pack:
             return None
         try:
             code = marshal.loads(data)
-        except (EOFError, ValueError, TypeError):
+        except Exception:  # noqa: BLE001 - whatever a damaged entry makes marshal raise, it is a miss
             code = None
         if not isinstance(code, CodeType):
             self.kept.forget(digest)
