@@ -6,7 +6,9 @@ case file is opened, damaged entries and files compiled again, and nothing chang
 from __future__ import annotations
 
 import dataclasses
+import json
 import marshal
+import os
 import re
 import subprocess
 import sys
@@ -166,7 +168,7 @@ def test_the_pack_holds_nothing_from_the_case(tmp_path: Path) -> None:
 
 
 WINDOW_PROBE = """
-import dataclasses, os, re, sys, typing
+import dataclasses, json, os, re, sys, typing
 from docassemble.MediationAgreement.cli import startup
 from docassemble.MediationAgreement.cli.app import command_line
 case = os.path.realpath(sys.argv[1])
@@ -180,7 +182,7 @@ try:
     command_line()
 except SystemExit as end:
     assert not end.code, end.code
-print(seen)
+print(json.dumps(seen))
 """
 
 
@@ -189,10 +191,10 @@ def test_the_window_is_closed_before_the_case_file_is_opened(tmp_path: Path) -> 
     the case file, Python compiles as usual, so nothing made from a case can reach the pack."""
     probe = subprocess.run(
         [sys.executable, "-c", WINDOW_PROBE, str(JOINT), str(tmp_path / "out")],
-        capture_output=True, text=True, env={**__import__("os").environ, "MEDIATION_TEMPLATE_CACHE": str(tmp_path / "cache")}, check=True,
+        capture_output=True, text=True, env={**os.environ, "MEDIATION_TEMPLATE_CACHE": str(tmp_path / "cache")}, check=True,
     )
-    seen = eval(probe.stdout.strip().splitlines()[-1])  # noqa: S307 - our own probe's list of tuples of booleans
-    assert seen and all(state == (False, False, False) for state in seen), seen
+    seen = json.loads(probe.stdout.strip().splitlines()[-1])  # for each time the case file was opened: which stand-ins were in place
+    assert seen and all(state == [False, False, False] for state in seen), seen
     startup_pack(tmp_path / "cache")  # and the window did open, for the imports
 
 

@@ -76,9 +76,9 @@ class LazyGroup(GuardedGroup):
     models' fields) that live as long as the process, and the collector would otherwise walk them again
     and again (about 15 ms of an ``assemble``).  Meanwhile the methods ``dataclasses`` writes, the string
     annotations ``typing`` compiles and the regular expressions modules compile as they load come from, and
-    go to, the kept folder (:func:`.startup.kept_compiles`).  Only :func:`command_line` sets it: frozen objects are never freed,
-    which suits a process that ends after one command, not a test run calling :func:`run` thousands of
-    times."""
+    go to, the kept folder (:func:`.startup.kept_compiles`).  Only :func:`command_line` sets it: frozen
+    objects are never freed, which suits a process that ends after one command, not a test run calling
+    :func:`run` thousands of times."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
