@@ -259,7 +259,8 @@ def test_an_entry_marshal_fails_on_in_any_way_is_a_miss(tmp_path: Path, monkeypa
                 raise SystemError("Objects/codeobject.c: bad argument to internal function")
             return marshal.loads(data)
 
-    monkeypatch.setattr(startup, "marshal", Marshal)
+    monkeypatch.setattr(startup, "marshal", Marshal)  # patterns are decoded here ...
+    monkeypatch.setattr(kept, "marshal", Marshal)  # ... code objects by the pack
     compiles = startup._Compiles(kept.Pack("startup", b"test", where=tmp_path))
     compiles.pack.loaded = {("exec", "x = 1"): b"damaged", ("re", "a+b", 0): b"damaged"}
     assert compiles.code("x = 1", "exec") == compile("x = 1", "<string>", "exec", dont_inherit=True)

@@ -38,6 +38,7 @@ import zlib
 from collections.abc import Hashable
 from functools import cache
 from pathlib import Path
+from types import CodeType
 
 from .outputs import write_atomically
 
@@ -191,6 +192,21 @@ class Pack:
         if data is not None:
             self.used.add(name)
         return data
+
+    def code(self, name: Hashable) -> CodeType | None:
+        """The code object kept under ``name`` (marshalled), or None; an entry that does not decode to one is
+        forgotten, so it is made again and added."""
+        data = self.get(name)
+        if data is None:
+            return None
+        try:
+            code = marshal.loads(data)
+        except Exception:  # noqa: BLE001 - whatever a damaged entry makes marshal raise (SystemError too), it is a miss
+            code = None
+        if not isinstance(code, CodeType):
+            self.forget(name)
+            return None
+        return code
 
     def add(self, name: Hashable, data: bytes) -> None:
         """Add an entry to what :meth:`write` keeps for the next process."""

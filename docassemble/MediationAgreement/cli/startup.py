@@ -110,15 +110,7 @@ class _Compiles:
         code = self.codes.get(name)
         if code is not None:
             return code
-        data = self.pack.get(name)
-        if data is not None:
-            try:
-                code = marshal.loads(data)
-            except Exception:  # noqa: BLE001 - whatever a damaged entry makes marshal raise (SystemError too), it is a miss
-                code = None
-            if not isinstance(code, CodeType):
-                code = None
-                self.pack.forget(name)
+        code = self.pack.code(name)
         if code is None:
             code = compile(text, "<string>", mode, dont_inherit=True)
             self.pack.add(name, marshal.dumps(code))

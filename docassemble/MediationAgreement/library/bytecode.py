@@ -100,17 +100,7 @@ class _Pack:
 
     def get(self, digest: str) -> CodeType | None:
         """The code kept for ``digest``, or None."""
-        data = self.kept.get(digest)
-        if data is None:
-            return None
-        try:
-            code = marshal.loads(data)
-        except Exception:  # noqa: BLE001 - whatever a damaged entry makes marshal raise, it is a miss
-            code = None
-        if not isinstance(code, CodeType):
-            self.kept.forget(digest)
-            return None
-        return code
+        return self.kept.code(digest)
 
     def add(self, digest: str, code: CodeType) -> None:
         """Add ``code`` to the pack this process leaves for the next (written as the process ends)."""
